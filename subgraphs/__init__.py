@@ -1,0 +1,1 @@
+"""The four Media Gateway subgraphs and the code they share (`common`)."""

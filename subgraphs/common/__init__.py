@@ -1,0 +1,1 @@
+"""Transport-level helpers every subgraph uses; never imports from a subgraph."""

@@ -1,0 +1,44 @@
+"""The ASGI app every subgraph is: `/graphql` over HTTP and websockets, and `/health`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+
+from subgraphs.common.view import ContextFactory, GraphQLView
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.types import Lifespan
+    from strawberry.schema import BaseSchema
+
+__all__ = ["build_app"]
+
+
+def build_app(
+    *,
+    name: str,
+    schema: BaseSchema,
+    context_factory: ContextFactory,
+    router_secret: str,
+    lifespan: Lifespan[Starlette],
+    routes: Sequence[BaseRoute] = (),
+) -> Starlette:
+    view = GraphQLView(schema, context_factory, router_secret)
+
+    async def health(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "subgraph": name})
+
+    return Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            Route("/health", health),
+            *routes,
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,83 @@
+"""Who is asking: identity the router verified and forwarded, trusted only from the router.
+
+The router checks the caller's JWT against the users subgraph's JWKS and forwards the verified
+claims as base64url JSON in `x-mg-claims`, together with the shared secret in
+`x-mg-router-secret`. Claims without the secret are ignored, so a caller that reaches a subgraph
+directly cannot claim to be anyone.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from subgraphs.common.errors import Forbidden, Unauthenticated
+
+__all__ = [
+    "CLAIMS_HEADER",
+    "SECRET_HEADER",
+    "Viewer",
+    "encode_claims",
+    "viewer_from_headers",
+]
+
+CLAIMS_HEADER = "x-mg-claims"
+SECRET_HEADER = "x-mg-router-secret"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The caller of one request; `user_id` is None for anonymous callers."""
+
+    user_id: uuid.UUID | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def require_user(self) -> uuid.UUID:
+        if self.user_id is None:
+            raise Unauthenticated("Sign in to see this: send a bearer token to the router.")
+        return self.user_id
+
+    def require_self(self, user_id: uuid.UUID) -> uuid.UUID:
+        """Allow the call only when the caller is `user_id`."""
+        if self.require_user() != user_id:
+            raise Forbidden("You can only see your own data.")
+        return user_id
+
+    def require_scope(self, scope: str) -> uuid.UUID:
+        user_id = self.require_user()
+        if scope not in self.scopes:
+            raise Forbidden(f"This needs the `{scope}` scope.", scope=scope)
+        return user_id
+
+
+ANONYMOUS = Viewer()
+
+
+def encode_claims(claims: Mapping[str, object]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(dict(claims)).encode()).decode()
+
+
+def viewer_from_headers(headers: Mapping[str, str], router_secret: str) -> Viewer:
+    """Build the Viewer from forwarded claims, or an anonymous one when they are not trusted."""
+    encoded = headers.get(CLAIMS_HEADER)
+    secret = headers.get(SECRET_HEADER, "")
+    if not encoded or not router_secret or not hmac.compare_digest(secret, router_secret):
+        return ANONYMOUS
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(encoded.encode()))
+        user_id = uuid.UUID(str(claims["sub"]))
+    except (ValueError, KeyError, TypeError):
+        return ANONYMOUS
+    scopes = claims.get("scope", "")
+    return Viewer(
+        user_id=user_id,
+        scopes=frozenset(scopes.split()) if isinstance(scopes, str) else frozenset(),
+    )

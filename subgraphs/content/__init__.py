@@ -1,0 +1,1 @@
+"""The content subgraph: catalog, genres, people, platforms and offers per region."""

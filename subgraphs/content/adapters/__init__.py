@@ -1,0 +1,1 @@
+"""Content's adapters: database models and the repository over them."""

@@ -1,0 +1,117 @@
+"""Tortoise models of the content database; the only place they are defined."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from subgraphs.content.domain.model import CreditRole, OfferType, TitleKind, VideoQuality
+
+__all__ = ["CreditRow", "GenreRow", "OfferRow", "PersonRow", "PlatformRow", "TitleGenreRow",
+           "TitleRow"]
+
+
+class GenreRow(Model):
+    slug = fields.CharField(max_length=40, primary_key=True)
+    name = fields.CharField(max_length=80)
+
+    class Meta:
+        table = "genre"
+
+
+class TitleRow(Model):
+    id = fields.UUIDField(primary_key=True)
+    # Where the title came from ("movielens:1"); reruns of an ingestion upsert by it.
+    source_key = fields.CharField(max_length=120, unique=True)
+    kind = fields.CharEnumField(TitleKind, max_length=10, db_index=True)
+    title = fields.CharField(max_length=500)
+    original_title = fields.CharField(max_length=500, null=True)
+    overview = fields.TextField(null=True)
+    release_date = fields.DateField(null=True)
+    release_year = fields.IntField(null=True, db_index=True)
+    runtime_minutes = fields.IntField(null=True)
+    popularity = fields.FloatField(default=0.0, db_index=True)
+    average_rating = fields.FloatField(null=True)
+    vote_count = fields.IntField(default=0)
+    imdb_id = fields.CharField(max_length=20, null=True, db_index=True)
+    tmdb_id = fields.CharField(max_length=20, null=True)
+    eidr_id = fields.CharField(max_length=40, null=True)
+    parent = fields.ForeignKeyField(
+        "models.TitleRow", related_name="children", null=True, on_delete=fields.CASCADE
+    )
+    season_number = fields.IntField(null=True)
+    episode_number = fields.IntField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "title"
+
+
+class TitleGenreRow(Model):
+    id = fields.IntField(primary_key=True)
+    title = fields.ForeignKeyField("models.TitleRow", related_name="genre_links",
+                                   on_delete=fields.CASCADE)
+    genre = fields.ForeignKeyField("models.GenreRow", related_name="title_links",
+                                   on_delete=fields.CASCADE)
+
+    class Meta:
+        table = "title_genre"
+        unique_together = (("title", "genre"),)
+
+
+class PersonRow(Model):
+    id = fields.UUIDField(primary_key=True)
+    source_key = fields.CharField(max_length=120, unique=True)
+    name = fields.CharField(max_length=300)
+
+    class Meta:
+        table = "person"
+
+
+class CreditRow(Model):
+    id = fields.IntField(primary_key=True)
+    title = fields.ForeignKeyField("models.TitleRow", related_name="credits",
+                                   on_delete=fields.CASCADE)
+    person = fields.ForeignKeyField("models.PersonRow", related_name="credits",
+                                    on_delete=fields.CASCADE)
+    role = fields.CharEnumField(CreditRole, max_length=10)
+    character = fields.CharField(max_length=300, null=True)
+    order = fields.IntField(default=0)
+
+    class Meta:
+        table = "credit"
+        unique_together = (("title", "person", "role"),)
+
+
+class PlatformRow(Model):
+    slug = fields.CharField(max_length=40, primary_key=True)
+    name = fields.CharField(max_length=80)
+    deep_link_template = fields.CharField(max_length=300)
+    web_url_template = fields.CharField(max_length=300)
+
+    class Meta:
+        table = "platform"
+
+
+class OfferRow(Model):
+    id = fields.UUIDField(primary_key=True)
+    title = fields.ForeignKeyField("models.TitleRow", related_name="offers",
+                                   on_delete=fields.CASCADE)
+    platform = fields.ForeignKeyField("models.PlatformRow", related_name="offers",
+                                      on_delete=fields.CASCADE)
+    region = fields.CharField(max_length=2)
+    type = fields.CharEnumField(OfferType, max_length=12)
+    price = fields.DecimalField(max_digits=8, decimal_places=2, null=True)
+    currency = fields.CharField(max_length=3, null=True)
+    quality = fields.CharEnumField(VideoQuality, max_length=3)
+    audio_languages = fields.JSONField(default=list)
+    subtitle_languages = fields.JSONField(default=list)
+    available_from = fields.DatetimeField(null=True)
+    available_until = fields.DatetimeField(null=True)
+    deep_link = fields.CharField(max_length=500)
+    web_url = fields.CharField(max_length=500)
+
+    class Meta:
+        table = "offer"
+        unique_together = (("title", "platform", "region", "type"),)
+        indexes = (("title", "region"),)

@@ -1,0 +1,49 @@
+"""The content subgraph's ASGI app."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+
+from subgraphs.common.app import build_app
+from subgraphs.common.auth import Viewer
+from subgraphs.common.db import close_database, open_database
+from subgraphs.content.adapters.repository import TortoiseContentRepository
+from subgraphs.content.context import Context
+from subgraphs.content.loaders import make_loaders
+from subgraphs.content.schema import schema
+from subgraphs.content.settings import MODELS, NAME, Settings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env(NAME)
+    repo = TortoiseContentRepository()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await open_database(settings.database_url, MODELS)
+        app.state.redis = Redis.from_url(settings.redis_url)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            await close_database()
+
+    async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
+        return Context(
+            request=request, response=response, viewer=viewer, repo=repo,
+            loaders=make_loaders(repo),
+        )
+
+    return build_app(
+        name=NAME,
+        schema=schema,
+        context_factory=context,
+        router_secret=settings.router_secret,
+        lifespan=lifespan,
+    )

@@ -1,0 +1,17 @@
+"""The content subgraph's per-request context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from subgraphs.common.context import BaseContext
+from subgraphs.content.adapters.repository import ContentRepository
+from subgraphs.content.loaders import Loaders
+
+__all__ = ["Context"]
+
+
+@dataclass
+class Context(BaseContext):
+    repo: ContentRepository
+    loaders: Loaders

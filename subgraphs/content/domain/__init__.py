@@ -1,0 +1,1 @@
+"""Content domain: plain dataclasses and rules, no GraphQL or database imports."""

@@ -1,0 +1,18 @@
+"""The content subgraph's federated schema."""
+
+from __future__ import annotations
+
+import strawberry
+
+from subgraphs.common.extensions import ErrorCodes, default_limits
+from subgraphs.content.resolvers import Query
+from subgraphs.content.types import Person, Platform, Title
+
+__all__ = ["schema"]
+
+schema = strawberry.federation.Schema(
+    query=Query,
+    types=[Title, Person, Platform],
+    extensions=[*default_limits(), ErrorCodes],
+    federation_version="2.11",
+)
