@@ -25,7 +25,10 @@ def tortoise_config(database_url: str, models_module: str) -> dict[str, Any]:
 
 
 async def open_database(database_url: str, models_module: str) -> None:
-    await Tortoise.init(config=tortoise_config(database_url, models_module))
+    # Requests run in other tasks than the lifespan: make the context global to the process.
+    await Tortoise.init(
+        config=tortoise_config(database_url, models_module), _enable_global_fallback=True
+    )
 
 
 async def close_database() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -19,10 +21,11 @@ MAX_ALIASES = 30
 MAX_COMPLEXITY = 5_000
 
 
-def default_limits() -> list[SchemaExtension]:
+def default_limits() -> list[Callable[[], SchemaExtension]]:
+    """Factories, so each request gets fresh extension instances."""
     return [
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxComplexity(MAX_COMPLEXITY),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxComplexity(MAX_COMPLEXITY),
     ]

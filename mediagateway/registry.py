@@ -1,0 +1,36 @@
+"""The four subgraphs: where each listens and where its app and models live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["SUBGRAPHS", "Subgraph"]
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    name: str
+    port: int
+
+    @property
+    def app(self) -> str:
+        return f"subgraphs.{self.name}.app:create_app"
+
+    @property
+    def models(self) -> str:
+        return f"subgraphs.{self.name}.adapters.orm"
+
+    @property
+    def package(self) -> str:
+        return f"subgraphs.{self.name}"
+
+
+SUBGRAPHS: dict[str, Subgraph] = {
+    s.name: s
+    for s in (
+        Subgraph("content", 4001),
+        Subgraph("users", 4002),
+        Subgraph("recommendations", 4003),
+        Subgraph("playback", 4004),
+    )
+}
