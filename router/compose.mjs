@@ -15,7 +15,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@theguild/federation-composition';
-import { parse } from 'graphql';
+import { Kind, parse, visit } from 'graphql';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const schemaDir = resolve(here, process.env.MG_SCHEMA_DIR || '../schema');
@@ -27,6 +27,57 @@ export const SUBGRAPHS = [
   { name: 'recommendations', env: 'RECOMMENDATIONS_URL', url: 'http://127.0.0.1:4003/graphql' },
   { name: 'playback', env: 'PLAYBACK_URL', url: 'http://127.0.0.1:4004/graphql' },
 ];
+
+// @theguild/federation-composition 0.27.0 (latest release) understands the
+// federation spec only up to v2.9, while Strawberry emits the version it was
+// asked for (federation_version="2.11" -> .../federation/v2.11). Everything the
+// Media Gateway subgraphs import exists in v2.9, so a newer @link is rewritten
+// to v2.9 as long as every imported name is part of v2.9; otherwise we fail
+// loudly instead of silently composing something different.
+const MAX_FED_MINOR = 9;
+const FED_V29_NAMES = new Set([
+  '@authenticated', '@composeDirective', '@context', '@cost', '@extends', '@external',
+  '@fromContext', '@inaccessible', '@interfaceObject', '@key', '@listSize', '@override',
+  '@policy', '@provides', '@requires', '@requiresScopes', '@shareable', '@tag',
+  'FieldSet', 'ContextFieldValue', 'Policy', 'Scope',
+]);
+const FED_URL = /^(https:\/\/specs\.apollo\.dev\/federation\/v2\.)(\d+)$/;
+
+function downgradeFederationLink(typeDefs, subgraphName) {
+  return visit(typeDefs, {
+    Directive(node) {
+      if (node.name.value !== 'link') return undefined;
+      const urlArg = node.arguments?.find((a) => a.name.value === 'url');
+      if (!urlArg || urlArg.value.kind !== Kind.STRING) return undefined;
+      const m = FED_URL.exec(urlArg.value.value);
+      if (!m || Number(m[2]) <= MAX_FED_MINOR) return undefined;
+      const importArg = node.arguments.find((a) => a.name.value === 'import');
+      const imported = [];
+      if (importArg && importArg.value.kind === Kind.LIST) {
+        for (const v of importArg.value.values) {
+          if (v.kind === Kind.STRING) imported.push(v.value);
+          else if (v.kind === Kind.OBJECT) {
+            const n = v.fields.find((f) => f.name.value === 'name');
+            if (n && n.value.kind === Kind.STRING) imported.push(n.value.value);
+          }
+        }
+      }
+      const unsupported = imported.filter((n) => !FED_V29_NAMES.has(n));
+      if (unsupported.length) {
+        throw new Error(
+          `[${subgraphName}] federation ${urlArg.value.value} imports ${unsupported.join(', ')}, ` +
+            `which @theguild/federation-composition cannot compose (supports up to v2.${MAX_FED_MINOR})`,
+        );
+      }
+      return {
+        ...node,
+        arguments: node.arguments.map((a) =>
+          a === urlArg ? { ...a, value: { ...a.value, value: `${m[1]}${MAX_FED_MINOR}` } } : a,
+        ),
+      };
+    },
+  });
+}
 
 async function compose() {
   const services = [];
@@ -44,6 +95,7 @@ async function compose() {
     } catch (err) {
       throw new Error(`cannot parse ${file}: ${err.message}`);
     }
+    typeDefs = downgradeFederationLink(typeDefs, sg.name);
     services.push({ name: sg.name, typeDefs, url: process.env[sg.env] || sg.url });
   }
   return composeServices(services);

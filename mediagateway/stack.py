@@ -1,0 +1,152 @@
+"""Run the whole system: Redis (embedded unless REDIS_URL), four subgraphs and the router.
+
+`python -m mediagateway.stack` migrates, seeds if empty, starts everything, prints the GraphiQL
+address and stops every process it started on Ctrl-C. Tests and benchmarks use `Stack` directly.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from mediagateway.redis_server import free_port, start_embedded_redis
+from mediagateway.registry import SUBGRAPHS
+
+__all__ = ["ROOT", "Stack", "running_stack"]
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUTER_DIR = ROOT / "router"
+
+
+@dataclass
+class Stack:
+    """Processes of one running system, and where to reach them.
+
+    Attributes:
+        data_dir: SQLite files and the embedded Redis' dump live here.
+        router_port: the router's port; subgraphs listen on `subgraph_ports`.
+        env: environment passed to every process (DATABASE_URL, REDIS_URL, ...).
+        seed: load the MovieLens demo data when the databases are empty.
+    """
+
+    data_dir: Path
+    router_port: int = 4000
+    subgraph_ports: dict[str, int] = field(
+        default_factory=lambda: {name: s.port for name, s in SUBGRAPHS.items()}
+    )
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    seed: bool = True
+    router_env: dict[str, str] = field(default_factory=dict)
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+
+    @property
+    def router_url(self) -> str:
+        return f"http://127.0.0.1:{self.router_port}/graphql"
+
+    def subgraph_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.subgraph_ports[name]}/graphql"
+
+    def _prepare_env(self) -> None:
+        self.env.setdefault("MG_DATA_DIR", str(self.data_dir))
+        self.env.setdefault("MG_ROUTER_SECRET", secrets.token_urlsafe(32))
+        if not self.env.get("REDIS_URL"):
+            port = free_port()
+            redis = start_embedded_redis(port, self.data_dir / "redis")
+            self.processes.append(("redis", redis))
+            self.env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+        for name in SUBGRAPHS:
+            self.env[f"{name.upper()}_URL"] = self.subgraph_url(name)
+        self.env["USERS_JWKS_URL"] = (
+            f"http://127.0.0.1:{self.subgraph_ports['users']}/.well-known/jwks.json"
+        )
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([sys.executable, "-m", *args], check=True, env=self.env, cwd=ROOT)
+
+    def _spawn(self, name: str, command: list[str], cwd: Path, env: dict[str, str]) -> None:
+        self.processes.append((name, subprocess.Popen(command, cwd=cwd, env=env)))
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._prepare_env()
+        self._run("mediagateway.migrate")
+        if self.seed:
+            self._run("mediagateway.seed")
+        for name, subgraph in SUBGRAPHS.items():
+            self._spawn(
+                name,
+                [sys.executable, "-m", "uvicorn", "--factory", subgraph.app,
+                 "--host", "127.0.0.1", "--port", str(self.subgraph_ports[name]),
+                 "--log-level", "warning", "--no-access-log", "--ws", "websockets"],
+                ROOT,
+                self.env,
+            )
+        for name in SUBGRAPHS:
+            _wait_until_up(self.subgraph_url(name).replace("/graphql", "/health"), name)
+        router_env = {**self.env, "ROUTER_PORT": str(self.router_port), **self.router_env}
+        self._spawn("router", ["npm", "start", "--silent"], ROUTER_DIR, router_env)
+        _wait_until_up(f"http://127.0.0.1:{self.router_port}/healthcheck", "router", 60)
+
+    def stop(self) -> None:
+        for _, process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for name, process in reversed(self.processes):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                print(f"{name} did not stop in time; killing it", file=sys.stderr)
+                process.kill()
+        self.processes.clear()
+
+
+def _wait_until_up(url: str, name: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{name} did not answer at {url} within {timeout:.0f} s")
+
+
+@contextmanager
+def running_stack(stack: Stack) -> Iterator[Stack]:
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def main() -> None:
+    stack = Stack(data_dir=ROOT / os.environ.get("MG_DATA_DIR", "var/data"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        stack.start()
+        print(f"\nMedia Gateway is up. GraphiQL: {stack.router_url}  (Ctrl-C stops it)\n",
+              flush=True)
+        while all(process.poll() is None for _, process in stack.processes):
+            time.sleep(0.5)
+        crashed = [name for name, process in stack.processes if process.poll() is not None]
+        print(f"stopping: {', '.join(crashed)} exited", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nstopping...", file=sys.stderr)
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,396 @@
+// Hive Gateway configuration for the Media Gateway router.
+// Started by `npm start` (= `hive-gateway supergraph --config-path gateway.config.ts`).
+// See README.md for the env vars and the identity-forwarding contract.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createRemoteJwksSigningKeyProvider,
+  defineConfig,
+  useJWT,
+  type GatewayPlugin,
+  type JWTAuthPluginOptions,
+} from '@graphql-hive/gateway';
+import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime';
+import { GraphQLError, Kind, type ValidationRule } from 'graphql';
+
+const env = process.env;
+const here = dirname(fileURLToPath(import.meta.url));
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw == null || raw === '') return fallback;
+  const n = Number.parseInt(raw, 10);
+  if (!Number.isFinite(n)) throw new Error(`${name} must be an integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+// ---------------------------------------------------------------------------
+// Subgraphs. The committed supergraph carries the default URLs; any of these
+// env vars overrides the routing URL at runtime (transportEntries.location).
+// Keep in sync with compose.mjs (SUBGRAPHS).
+// ---------------------------------------------------------------------------
+const SUBGRAPH_URL_ENV: Record<string, string> = {
+  content: 'CONTENT_URL',
+  users: 'USERS_URL',
+  recommendations: 'RECOMMENDATIONS_URL',
+  playback: 'PLAYBACK_URL',
+};
+
+const SUPERGRAPH = env.MG_SUPERGRAPH
+  ? resolve(env.MG_SUPERGRAPH)
+  : resolve(here, env.MG_SCHEMA_DIR || '../schema', 'supergraph.graphql');
+
+const JWKS_URL = env.USERS_JWKS_URL || 'http://127.0.0.1:4002/.well-known/jwks.json';
+const JWT_ISSUER = env.JWT_ISSUER || 'media-gateway';
+const JWT_AUDIENCE = env.JWT_AUDIENCE || 'media-gateway';
+const ROUTER_SECRET = env.MG_ROUTER_SECRET || '';
+const DEDUPE = env.ROUTER_DEDUPE !== '0';
+// Debug aid: ROUTER_EXPOSE_QUERY_PLAN=1 adds the Rust planner's plan to `extensions.queryPlan`.
+const EXPOSE_QUERY_PLAN = env.ROUTER_EXPOSE_QUERY_PLAN === '1';
+
+const MAX_DEPTH = intFromEnv('ROUTER_MAX_DEPTH', 12);
+const MAX_TOKENS = intFromEnv('ROUTER_MAX_TOKENS', 3000);
+const MAX_ALIASES = intFromEnv('ROUTER_MAX_ALIASES', 30);
+
+// Names of the identity headers sent to the subgraphs.
+const CLAIMS_HEADER = 'x-mg-claims';
+const SECRET_HEADER = 'x-mg-router-secret';
+// Context fields holding the per-request identity (never client controlled:
+// they are only ever written by useIdentityForwarding below).
+const CTX_CLAIMS = 'mgClaimsHeader';
+const CTX_SECRET = 'mgRouterSecretHeader';
+
+if (!ROUTER_SECRET) {
+  // Not fatal (local dev), but subgraphs will reject forwarded identities.
+  console.warn('[router] MG_ROUTER_SECRET is not set; x-mg-router-secret will be empty/absent');
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+function unauthenticated(message = 'Unauthenticated'): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+}
+
+/** Map errors raised by the JWT plugin to GraphQL errors with extensions.code. */
+function toAuthError(err: unknown): unknown {
+  if (err instanceof GraphQLError) {
+    if (err.extensions?.code) return err;
+    // jwt plugin: "Unauthenticated" (401), "Invalid authentication token provided" (400), ...
+    return unauthenticated(err.message === 'Unauthenticated' ? 'Invalid or expired token' : err.message);
+  }
+  if (err instanceof Error && /Authentication is not available/i.test(err.message)) {
+    // No signing key for the token's kid (unknown kid, or JWKS unreachable).
+    return unauthenticated('Invalid token: signing key not found');
+  }
+  return err;
+}
+
+type AnyHook = (...args: any[]) => any;
+function wrapHook(hook: AnyHook | undefined): AnyHook | undefined {
+  if (!hook) return hook;
+  return function wrapped(this: unknown, ...args: any[]) {
+    let out: any;
+    try {
+      out = hook.apply(this, args);
+    } catch (err) {
+      throw toAuthError(err);
+    }
+    if (out && typeof out.then === 'function') {
+      return out.then(undefined, (err: unknown) => {
+        throw toAuthError(err);
+      });
+    }
+    return out;
+  };
+}
+
+/**
+ * The builtin `jwt` option installs @graphql-mesh/plugin-jwt-auth, which adds
+ * @graphql-yoga/plugin-jwt via addPlugin(). That plugin throws errors without
+ * `extensions.code`; this wrapper intercepts the inner plugin's request/context
+ * hooks and rethrows with code UNAUTHENTICATED.
+ */
+function withAuthErrorCodes(plugin: any): any {
+  const origInit = plugin.onPluginInit;
+  return {
+    ...plugin,
+    onPluginInit(payload: any) {
+      return origInit?.({
+        ...payload,
+        addPlugin(inner: any) {
+          payload.addPlugin({
+            ...inner,
+            onRequestParse: wrapHook(inner.onRequestParse),
+            onContextBuilding: wrapHook(inner.onContextBuilding),
+          });
+        },
+      });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Token lookup: HTTP `Authorization: Bearer <jwt>` header, or for websocket
+// subscriptions the connection_init payload `{"Authorization": "Bearer <jwt>"}`
+// (also accepts lowercase `authorization`, and a bare token without "Bearer").
+// ---------------------------------------------------------------------------
+function parseBearer(value: unknown): { prefix: string | undefined; token: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  const parts = trimmed.split(/\s+/);
+  if (parts.length === 1) return { prefix: undefined, token: parts[0]! };
+  if (parts.length === 2 && parts[0]!.toLowerCase() === 'bearer') {
+    return { prefix: 'Bearer', token: parts[1]! };
+  }
+  throw unauthenticated('Malformed Authorization header; expected "Bearer <token>"');
+}
+
+function lookupFromConnectionParams({ serverContext }: any) {
+  const params = serverContext?.connectionParams;
+  if (params && typeof params === 'object') {
+    return parseBearer(params.Authorization ?? params.authorization);
+  }
+  return undefined;
+}
+
+function lookupFromHeader({ request }: any) {
+  return parseBearer(request?.headers?.get('authorization') ?? undefined);
+}
+
+// ---------------------------------------------------------------------------
+// Identity forwarding. Runs right before every subgraph call (HTTP query /
+// mutation fetches and websocket subscriptions alike) and stores the header
+// values in the GraphQL context; transportEntries below interpolate them into
+// the HTTP headers, the ws upgrade headers and the ws connection_init payload.
+// Empty interpolations are dropped, so anonymous requests carry no x-mg-*.
+// ---------------------------------------------------------------------------
+/** base64url WITH '=' padding (Python's base64.urlsafe_b64decode requires it). */
+function base64url(input: string): string {
+  return Buffer.from(input, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+function useIdentityForwarding(): GatewayPlugin {
+  return {
+    onSubgraphExecute({ executionRequest }) {
+      const context: any = executionRequest.context;
+      if (!context) return;
+      const payload = context.jwt?.payload;
+      if (payload && typeof payload === 'object') {
+        if (context[CTX_CLAIMS] === undefined) {
+          context[CTX_CLAIMS] = base64url(JSON.stringify(payload));
+          context[CTX_SECRET] = ROUTER_SECRET;
+        }
+      } else {
+        context[CTX_CLAIMS] = '';
+        context[CTX_SECRET] = '';
+      }
+    },
+    // Defence in depth: nothing but the interpolated values above may reach a
+    // subgraph as x-mg-* (the gateway does not propagate client headers, but
+    // make sure it stays that way if header propagation is ever enabled).
+    onFetch({ options, executionRequest }) {
+      const headers = options.headers as Record<string, string> | undefined;
+      if (!headers || !executionRequest) return;
+      const ctx: any = executionRequest.context || {};
+      for (const name of Object.keys(headers)) {
+        const lower = name.toLowerCase();
+        if (!lower.startsWith('x-mg-')) continue;
+        const allowed =
+          (lower === CLAIMS_HEADER && ctx[CTX_CLAIMS] && headers[name] === ctx[CTX_CLAIMS]) ||
+          (lower === SECRET_HEADER && ctx[CTX_CLAIMS] && headers[name] === ctx[CTX_SECRET]);
+        if (!allowed) delete headers[name];
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Max aliases (graphql-armor's max-aliases plugin is not bundled with the gateway).
+// ---------------------------------------------------------------------------
+function maxAliasesRule(max: number): ValidationRule {
+  return (context) => {
+    let count = 0;
+    let reported = false;
+    return {
+      [Kind.FIELD](node) {
+        if (node.alias && !reported && ++count > max) {
+          reported = true;
+          context.reportError(
+            new GraphQLError(`Aliases limit of ${max} exceeded.`, {
+              nodes: [node],
+              extensions: { code: 'ALIAS_LIMIT_EXCEEDED' },
+            }),
+          );
+        }
+      },
+    };
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Every error the client sees carries extensions.code. graphql-armor's depth /
+// token limits and plain validation errors come without one.
+// ---------------------------------------------------------------------------
+function limitCodeFor(err: any): string | undefined {
+  const msg: string = err?.message ?? '';
+  if (/depth limit of \d+ exceeded/i.test(msg)) return 'DEPTH_LIMIT_EXCEEDED';
+  if (/token limit of \d+ exceeded/i.test(msg)) return 'TOKEN_LIMIT_EXCEEDED';
+  if (/aliases limit of \d+ exceeded/i.test(msg)) return 'ALIAS_LIMIT_EXCEEDED';
+  return undefined;
+}
+
+function codeFor(err: any): string {
+  const msg: string = err?.message ?? '';
+  const limit = limitCodeFor(err);
+  if (limit) return limit;
+  if (msg.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  const status = err?.extensions?.http?.status;
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (typeof status === 'number' && status >= 400 && status < 500) return 'BAD_REQUEST';
+  return 'INTERNAL_SERVER_ERROR';
+}
+
+function withCodes(result: any): any {
+  if (!result || typeof result !== 'object' || !Array.isArray(result.errors)) return result;
+  // graphql-armor errors surface as "Syntax Error: ..." and yoga tags the token
+  // limit (thrown while parsing) GRAPHQL_PARSE_FAILED; give limits their own code.
+  const needsCode = (e: any) =>
+    !e?.extensions?.code ||
+    (e.extensions.code.startsWith('GRAPHQL_') && limitCodeFor(e) !== undefined);
+  if (!result.errors.some(needsCode)) return result;
+  return {
+    ...result,
+    errors: result.errors.map((e: any) => {
+      if (!needsCode(e)) return e;
+      if (e instanceof GraphQLError) {
+        // Keep it a GraphQLError so yoga still derives the HTTP status from extensions.http.
+        return new GraphQLError(e.message, {
+          nodes: e.nodes,
+          source: e.source,
+          positions: e.positions,
+          path: e.path,
+          originalError: e.originalError ?? undefined,
+          extensions: { ...e.extensions, code: codeFor(e) },
+        });
+      }
+      return { ...e, message: e?.message, extensions: { ...(e?.extensions || {}), code: codeFor(e) } };
+    }),
+  };
+}
+
+function useErrorCodes(): GatewayPlugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(maxAliasesRule(MAX_ALIASES));
+    },
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result)) {
+        setResult(result.map(withCodes));
+      } else if (result && typeof (result as any)[Symbol.asyncIterator] !== 'function') {
+        setResult(withCodes(result));
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Transport entries
+// ---------------------------------------------------------------------------
+const identityHeaders: [string, string][] = [
+  [CLAIMS_HEADER, `{context.${CTX_CLAIMS}}`],
+  [SECRET_HEADER, `{context.${CTX_SECRET}}`],
+];
+
+const transportEntries: Record<string, any> = {
+  '*': {
+    // HTTP requests to the subgraph (queries / mutations / entity fetches)
+    headers: identityHeaders,
+    options: {
+      // In-flight dedupe of identical subgraph requests (same URL, body and
+      // headers - so never across different identities). ROUTER_DEDUPE=0 turns it off.
+      deduplicateInflightRequests: DEDUPE,
+      subscriptions: {
+        // Subscriptions go to Strawberry over graphql-transport-ws at the same /graphql path.
+        kind: 'ws',
+        // Headers on the websocket upgrade request (Strawberry: request.headers) ...
+        headers: identityHeaders,
+        options: {
+          // ... and the same values in the connection_init payload.
+          connectionParams: Object.fromEntries(identityHeaders),
+        },
+      },
+    },
+  },
+};
+for (const [subgraph, envName] of Object.entries(SUBGRAPH_URL_ENV)) {
+  const url = env[envName];
+  if (url) transportEntries[subgraph] = { location: url };
+}
+
+const jwtOptions: JWTAuthPluginOptions = {
+  signingKeyProviders: [
+    createRemoteJwksSigningKeyProvider({
+      jwksUri: JWKS_URL,
+      cache: true,
+      cacheMaxAge: 10 * 60 * 1000,
+      rateLimit: true,
+      jwksRequestsPerMinute: 30,
+      timeout: 5000,
+    }),
+  ],
+  tokenLookupLocations: [lookupFromHeader, lookupFromConnectionParams],
+  tokenVerification: {
+    algorithms: ['RS256'],
+    issuer: JWT_ISSUER,
+    audience: JWT_AUDIENCE,
+  },
+  // Anonymous requests are allowed; a present-but-bad token is rejected.
+  reject: { missingToken: false, invalidToken: true },
+  // Identity goes to subgraphs as x-mg-* headers, not in request extensions.
+  forward: { payload: false, token: false },
+};
+
+export const gatewayConfig = defineConfig({
+  supergraph: SUPERGRAPH,
+  host: env.ROUTER_HOST || '127.0.0.1',
+  port: intFromEnv('ROUTER_PORT', 4000),
+
+  // Rust query planner (Hive Router runtime).
+  unifiedGraphHandler,
+
+  transportEntries,
+
+  graphqlEndpoint: '/graphql',
+  graphiql: true,
+  landingPage: false,
+  healthCheckEndpoint: '/healthcheck',
+  readinessCheckEndpoint: '/readiness',
+  logging: (env.ROUTER_LOG_LEVEL as any) || 'info',
+
+  // Client-side transport: HTTP, SSE (Accept: text/event-stream) and
+  // graphql-transport-ws on /graphql.
+  disableWebsockets: false,
+  batching: false,
+
+  prometheus: {
+    endpoint: '/metrics',
+  },
+
+  maxDepth: MAX_DEPTH,
+  maxTokens: MAX_TOKENS,
+  blockFieldSuggestions: true,
+
+  // JWT is installed here rather than via the builtin `jwt` option so that its
+  // errors can be given extensions.code (see withAuthErrorCodes).
+  plugins: () => [
+    withAuthErrorCodes(useJWT(jwtOptions)),
+    useIdentityForwarding(),
+    useErrorCodes(),
+    ...(EXPOSE_QUERY_PLAN ? [useQueryPlan({ expose: true })] : []),
+  ],
+});

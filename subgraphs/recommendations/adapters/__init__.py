@@ -1,0 +1,1 @@
+"""Recommendations' adapters: projection tables, the repository and the event projector."""

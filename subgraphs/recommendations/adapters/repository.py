@@ -1,0 +1,227 @@
+"""The recommender's projections: a Protocol the services use and its Tortoise implementation."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Protocol
+
+from tortoise.transactions import in_transaction
+
+from subgraphs.recommendations.adapters.orm import (
+    InteractionRow,
+    SignalGenreRow,
+    TitleSignalRow,
+    UserTasteRow,
+)
+from subgraphs.recommendations.domain.model import (
+    Interaction,
+    TitleFacts,
+    TitleSignal,
+    UserTaste,
+)
+from subgraphs.recommendations.domain.ranker import popularity_score
+
+__all__ = ["RecommendationsRepository", "TortoiseRecommendationsRepository"]
+
+_CATALOG_FIELDS = ("genres", "release_year", "popularity", "average_rating", "vote_count")
+_COUNTER_FIELDS = ("rating_sum", "rating_count", "view_count")
+
+
+class RecommendationsRepository(Protocol):
+    async def signals_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TitleSignal]: ...
+
+    async def top_signals(
+        self, genres: Collection[str] | None, exclude: Collection[uuid.UUID], limit: int
+    ) -> list[TitleSignal]: ...
+
+    async def interactions_by_users(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Interaction]]: ...
+
+    async def tastes_by_users(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, UserTaste]: ...
+
+    async def upsert_titles(self, titles: Sequence[TitleFacts]) -> int: ...
+
+    async def record_interactions(self, interactions: Sequence[Interaction]) -> int: ...
+
+    async def remember_tastes(self, tastes: Sequence[UserTaste]) -> int: ...
+
+
+def signal_from_row(row: TitleSignalRow) -> TitleSignal:
+    return TitleSignal(
+        title_id=row.title_id,
+        genres=tuple(row.genres),
+        release_year=row.release_year,
+        popularity=row.popularity,
+        average_rating=row.average_rating,
+        vote_count=row.vote_count,
+        rating_sum=row.rating_sum,
+        rating_count=row.rating_count,
+        view_count=row.view_count,
+        score=row.score,
+    )
+
+
+def _rescore(row: TitleSignalRow, now: datetime) -> None:
+    row.score = popularity_score(replace(signal_from_row(row), score=0.0))
+    row.updated_at = now
+
+
+class TortoiseRecommendationsRepository:
+    """Reads are one query per batch of keys; writes are a few statements per batch of events."""
+
+    async def signals_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TitleSignal]:
+        rows = await TitleSignalRow.filter(title_id__in=list(set(ids)))
+        return {row.title_id: signal_from_row(row) for row in rows}
+
+    async def top_signals(
+        self, genres: Collection[str] | None, exclude: Collection[uuid.UUID], limit: int
+    ) -> list[TitleSignal]:
+        """The most popular titles, in any of `genres` when given, leaving `exclude` out."""
+        query = TitleSignalRow.all()
+        if genres is not None:
+            query = query.filter(
+                title_id__in=SignalGenreRow.filter(genre__in=list(genres))
+                .values_list("title_id", flat=True)
+            )
+        if exclude:
+            query = query.exclude(title_id__in=list(exclude))
+        rows = await query.order_by("-score", "title_id").limit(limit)
+        return [signal_from_row(row) for row in rows]
+
+    async def interactions_by_users(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Interaction]]:
+        rows = await InteractionRow.filter(user_id__in=list(set(ids))).order_by("occurred_at", "id")
+        found: dict[uuid.UUID, list[Interaction]] = defaultdict(list)
+        for row in rows:
+            found[row.user_id].append(
+                Interaction(
+                    event_id=row.event_id,
+                    user_id=row.user_id,
+                    title_id=row.title_id,
+                    rating=row.rating,
+                    completed=row.completed,
+                    occurred_at=row.occurred_at,
+                )
+            )
+        return found
+
+    async def tastes_by_users(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, UserTaste]:
+        rows = await UserTasteRow.filter(user_id__in=list(set(ids)))
+        return {row.user_id: UserTaste(row.user_id, tuple(row.preferred_genres)) for row in rows}
+
+    async def upsert_titles(self, titles: Sequence[TitleFacts]) -> int:
+        """Write the catalog facts of each title (the last one wins), keeping our counters."""
+        latest = {facts.title_id: facts for facts in titles}
+        if not latest:
+            return 0
+        now = datetime.now(UTC)
+        async with in_transaction():
+            rows = {
+                row.title_id: row
+                for row in await TitleSignalRow.filter(title_id__in=list(latest))
+            }
+            created, changed = [], []
+            for title_id, facts in latest.items():
+                row = rows.get(title_id)
+                if row is None:
+                    row = TitleSignalRow(title_id=title_id)
+                    created.append(row)
+                else:
+                    changed.append(row)
+                row.genres = list(facts.genres)
+                row.release_year = facts.release_year
+                row.popularity = facts.popularity
+                row.average_rating = facts.average_rating
+                row.vote_count = facts.vote_count
+                _rescore(row, now)
+            if created:
+                await TitleSignalRow.bulk_create(created)
+            if changed:
+                await TitleSignalRow.bulk_update(
+                    changed, fields=[*_CATALOG_FIELDS, "score", "updated_at"]
+                )
+            await SignalGenreRow.filter(title_id__in=list(latest)).delete()
+            await SignalGenreRow.bulk_create(
+                [
+                    SignalGenreRow(title_id=title_id, genre=genre)
+                    for title_id, facts in latest.items()
+                    for genre in dict.fromkeys(facts.genres)
+                ]
+            )
+        return len(latest)
+
+    async def record_interactions(self, interactions: Sequence[Interaction]) -> int:
+        """Store the events not seen before and add them to their titles' counters."""
+        unique = {interaction.event_id: interaction for interaction in interactions}
+        if not unique:
+            return 0
+        now = datetime.now(UTC)
+        async with in_transaction():
+            seen = set(
+                await InteractionRow.filter(event_id__in=list(unique))
+                .values_list("event_id", flat=True)
+            )
+            fresh = [i for event_id, i in unique.items() if event_id not in seen]
+            if not fresh:
+                return 0
+            await InteractionRow.bulk_create(
+                [
+                    InteractionRow(
+                        event_id=i.event_id, user_id=i.user_id, title_id=i.title_id,
+                        rating=i.rating, completed=i.completed, occurred_at=i.occurred_at,
+                    )
+                    for i in fresh
+                ],
+                ignore_conflicts=True,
+            )
+            rows = {
+                row.title_id: row
+                for row in await TitleSignalRow.filter(
+                    title_id__in=list({i.title_id for i in fresh})
+                )
+            }
+            created: dict[uuid.UUID, TitleSignalRow] = {}
+            for i in fresh:
+                row = rows.get(i.title_id) or created.get(i.title_id)
+                if row is None:
+                    # Viewed before the catalog's event arrived: counters now, facts later.
+                    row = created[i.title_id] = TitleSignalRow(
+                        title_id=i.title_id, genres=[], popularity=0.0, vote_count=0,
+                        rating_sum=0, rating_count=0, view_count=0,
+                    )
+                row.view_count += 1
+                if i.rating is not None:
+                    row.rating_sum += i.rating
+                    row.rating_count += 1
+            for row in [*rows.values(), *created.values()]:
+                _rescore(row, now)
+            if created:
+                await TitleSignalRow.bulk_create(list(created.values()))
+            if rows:
+                await TitleSignalRow.bulk_update(
+                    list(rows.values()), fields=[*_COUNTER_FIELDS, "score", "updated_at"]
+                )
+        return len(fresh)
+
+    async def remember_tastes(self, tastes: Sequence[UserTaste]) -> int:
+        latest = {taste.user_id: taste for taste in tastes}
+        if not latest:
+            return 0
+        now = datetime.now(UTC)
+        async with in_transaction():
+            await UserTasteRow.bulk_create(
+                [
+                    UserTasteRow(user_id=user_id, preferred_genres=list(t.preferred_genres),
+                                 updated_at=now)
+                    for user_id, t in latest.items()
+                ],
+                on_conflict=["user_id"],
+                update_fields=["preferred_genres", "updated_at"],
+            )
+        return len(latest)

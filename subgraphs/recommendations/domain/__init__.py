@@ -1,0 +1,1 @@
+"""Recommendations' domain: signals, interactions and the ranker; free of frameworks."""

@@ -1,0 +1,1 @@
+"""The users subgraph: accounts, sign-in, profiles, watchlists and viewing history."""

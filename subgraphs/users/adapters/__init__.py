@@ -1,0 +1,1 @@
+"""Users' adapters: database models, repository, signing keys and rate limits."""

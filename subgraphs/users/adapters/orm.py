@@ -1,0 +1,74 @@
+"""Tortoise models of the users database; the only place they are defined."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+__all__ = ["ProfileRow", "SigningKeyRow", "UserRow", "ViewingEventRow", "WatchlistItemRow"]
+
+
+class UserRow(Model):
+    id = fields.UUIDField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    password_hash = fields.CharField(max_length=200)
+    display_name = fields.CharField(max_length=100)
+    home_region = fields.CharField(max_length=2)
+    subscribed_platforms = fields.JSONField(default=list)
+    preferred_genres = fields.JSONField(default=list)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "user_account"
+
+
+class ProfileRow(Model):
+    id = fields.UUIDField(primary_key=True)
+    user = fields.ForeignKeyField("models.UserRow", related_name="profiles",
+                                  on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=100)
+    is_kid = fields.BooleanField(default=False)
+    max_age_rating = fields.CharField(max_length=20, null=True)
+    blocked_genres = fields.JSONField(default=list)
+
+    class Meta:
+        table = "profile"
+
+
+class WatchlistItemRow(Model):
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.UserRow", related_name="watchlist",
+                                  on_delete=fields.CASCADE)
+    # Titles live in the content subgraph: referenced by id, without a foreign key.
+    title_id = fields.UUIDField()
+    added_at = fields.DatetimeField()
+
+    class Meta:
+        table = "watchlist_item"
+        unique_together = (("user", "title_id"),)
+        indexes = (("user", "added_at"),)
+
+
+class ViewingEventRow(Model):
+    id = fields.UUIDField(primary_key=True)
+    user = fields.ForeignKeyField("models.UserRow", related_name="viewing_events",
+                                  on_delete=fields.CASCADE)
+    title_id = fields.UUIDField()
+    progress = fields.FloatField()
+    position_seconds = fields.IntField(null=True)
+    completed = fields.BooleanField(default=False)
+    rating = fields.SmallIntField(null=True)
+    occurred_at = fields.DatetimeField()
+
+    class Meta:
+        table = "viewing_event"
+        indexes = (("user", "occurred_at"), ("user", "title_id"))
+
+
+class SigningKeyRow(Model):
+    kid = fields.CharField(max_length=64, primary_key=True)
+    private_pem = fields.TextField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "signing_key"

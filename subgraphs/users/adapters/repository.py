@@ -1,0 +1,243 @@
+"""Accounts, watchlists and history: a Protocol the services use and its Tortoise implementation."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Protocol
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from subgraphs.users.adapters.orm import ProfileRow, UserRow, ViewingEventRow, WatchlistItemRow
+from subgraphs.users.domain.errors import EmailTaken
+from subgraphs.users.domain.model import (
+    Credentials,
+    Profile,
+    TitleViewing,
+    User,
+    ViewingEvent,
+    WatchlistItem,
+)
+
+__all__ = ["TitleKey", "TortoiseUsersRepository", "UsersRepository"]
+
+# (user id, title id): what the viewer-state loaders are keyed by.
+TitleKey = tuple[uuid.UUID, uuid.UUID]
+
+
+class UsersRepository(Protocol):
+    async def users_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]: ...
+
+    async def credentials_by_email(self, email: str) -> Credentials | None: ...
+
+    async def add_user(self, user: User, password_hash: str, profile: Profile) -> None: ...
+
+    async def update_user(self, user: User) -> None: ...
+
+    async def profiles_by_users(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Profile]]: ...
+
+    async def watchlist_page(
+        self, user_id: uuid.UUID, offset: int, limit: int
+    ) -> tuple[list[WatchlistItem], int]: ...
+
+    async def watchlist_state(self, keys: Sequence[TitleKey]) -> dict[TitleKey, WatchlistItem]: ...
+
+    async def add_to_watchlist(self, item: WatchlistItem) -> tuple[WatchlistItem, bool]: ...
+
+    async def remove_from_watchlist(self, user_id: uuid.UUID, title_id: uuid.UUID) -> bool: ...
+
+    async def add_viewing(self, event: ViewingEvent) -> None: ...
+
+    async def viewing_page(
+        self, user_id: uuid.UUID, offset: int, limit: int
+    ) -> tuple[list[ViewingEvent], int]: ...
+
+    async def latest_viewing(self, keys: Sequence[TitleKey]) -> dict[TitleKey, TitleViewing]: ...
+
+
+def user_from_row(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        email=row.email,
+        display_name=row.display_name,
+        home_region=row.home_region,
+        subscribed_platforms=tuple(row.subscribed_platforms),
+        preferred_genres=tuple(row.preferred_genres),
+        created_at=row.created_at,
+    )
+
+
+def user_to_row(user: User, password_hash: str) -> UserRow:
+    return UserRow(
+        id=user.id,
+        email=user.email,
+        password_hash=password_hash,
+        display_name=user.display_name,
+        home_region=user.home_region,
+        subscribed_platforms=list(user.subscribed_platforms),
+        preferred_genres=list(user.preferred_genres),
+        created_at=user.created_at,
+    )
+
+
+def profile_to_row(profile: Profile) -> ProfileRow:
+    return ProfileRow(
+        id=profile.id,
+        user_id=profile.user_id,
+        name=profile.name,
+        is_kid=profile.is_kid,
+        max_age_rating=profile.max_age_rating,
+        blocked_genres=list(profile.blocked_genres),
+    )
+
+
+def viewing_from_row(row: ViewingEventRow) -> ViewingEvent:
+    return ViewingEvent(
+        id=row.id,
+        user_id=row.user_id,  # type: ignore[attr-defined]
+        title_id=row.title_id,
+        progress=row.progress,
+        occurred_at=row.occurred_at,
+        completed=row.completed,
+        position_seconds=row.position_seconds,
+        rating=row.rating,
+    )
+
+
+def viewing_to_row(event: ViewingEvent) -> ViewingEventRow:
+    return ViewingEventRow(
+        id=event.id,
+        user_id=event.user_id,
+        title_id=event.title_id,
+        progress=event.progress,
+        position_seconds=event.position_seconds,
+        completed=event.completed,
+        rating=event.rating,
+        occurred_at=event.occurred_at,
+    )
+
+
+def _watchlist_from_row(row: WatchlistItemRow) -> WatchlistItem:
+    return WatchlistItem(
+        user_id=row.user_id,  # type: ignore[attr-defined]
+        title_id=row.title_id,
+        added_at=row.added_at,
+    )
+
+
+def _split(keys: Sequence[TitleKey]) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    return list({user for user, _ in keys}), list({title for _, title in keys})
+
+
+class TortoiseUsersRepository:
+    """Reads are one query (or one per table) however many keys; writes are one transaction."""
+
+    async def users_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]:
+        rows = await UserRow.filter(id__in=list(set(ids)))
+        return {row.id: user_from_row(row) for row in rows}
+
+    async def credentials_by_email(self, email: str) -> Credentials | None:
+        row = await UserRow.filter(email=email).only("id", "password_hash").first()
+        return None if row is None else Credentials(row.id, row.password_hash)
+
+    async def add_user(self, user: User, password_hash: str, profile: Profile) -> None:
+        try:
+            async with in_transaction():
+                await user_to_row(user, password_hash).save(force_create=True)
+                await profile_to_row(profile).save(force_create=True)
+        except IntegrityError:
+            # The unique email decides races between two sign-ups with the same address.
+            raise EmailTaken() from None
+
+    async def update_user(self, user: User) -> None:
+        async with in_transaction():
+            await UserRow.filter(id=user.id).update(
+                display_name=user.display_name,
+                home_region=user.home_region,
+                subscribed_platforms=list(user.subscribed_platforms),
+                preferred_genres=list(user.preferred_genres),
+            )
+
+    async def profiles_by_users(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Profile]]:
+        rows = await ProfileRow.filter(user_id__in=list(set(ids))).order_by("name", "id")
+        found: dict[uuid.UUID, list[Profile]] = defaultdict(list)
+        for row in rows:
+            found[row.user_id].append(  # type: ignore[attr-defined]
+                Profile(
+                    id=row.id,
+                    user_id=row.user_id,  # type: ignore[attr-defined]
+                    name=row.name,
+                    is_kid=row.is_kid,
+                    max_age_rating=row.max_age_rating,
+                    blocked_genres=tuple(row.blocked_genres),
+                )
+            )
+        return found
+
+    async def watchlist_page(
+        self, user_id: uuid.UUID, offset: int, limit: int
+    ) -> tuple[list[WatchlistItem], int]:
+        query = WatchlistItemRow.filter(user_id=user_id)
+        total = await query.count()
+        rows = await query.order_by("-added_at", "-id").offset(offset).limit(limit)
+        return [_watchlist_from_row(row) for row in rows], total
+
+    async def watchlist_state(self, keys: Sequence[TitleKey]) -> dict[TitleKey, WatchlistItem]:
+        users, titles = _split(keys)
+        rows = await WatchlistItemRow.filter(user_id__in=users, title_id__in=titles)
+        return {(row.user_id, row.title_id): _watchlist_from_row(row) for row in rows}  # type: ignore[attr-defined]
+
+    async def add_to_watchlist(self, item: WatchlistItem) -> tuple[WatchlistItem, bool]:
+        """The item as stored and whether this call added it."""
+        try:
+            async with in_transaction():
+                await WatchlistItemRow.create(
+                    user_id=item.user_id, title_id=item.title_id, added_at=item.added_at
+                )
+            return item, True
+        except IntegrityError:
+            row = await WatchlistItemRow.get(user_id=item.user_id, title_id=item.title_id)
+            return _watchlist_from_row(row), False
+
+    async def remove_from_watchlist(self, user_id: uuid.UUID, title_id: uuid.UUID) -> bool:
+        async with in_transaction():
+            deleted = await WatchlistItemRow.filter(user_id=user_id, title_id=title_id).delete()
+        return deleted > 0
+
+    async def add_viewing(self, event: ViewingEvent) -> None:
+        async with in_transaction():
+            await viewing_to_row(event).save(force_create=True)
+
+    async def viewing_page(
+        self, user_id: uuid.UUID, offset: int, limit: int
+    ) -> tuple[list[ViewingEvent], int]:
+        query = ViewingEventRow.filter(user_id=user_id)
+        total = await query.count()
+        rows = await query.order_by("-occurred_at", "-id").offset(offset).limit(limit)
+        return [viewing_from_row(row) for row in rows], total
+
+    async def latest_viewing(self, keys: Sequence[TitleKey]) -> dict[TitleKey, TitleViewing]:
+        """Per key, the newest event's progress and the newest rating given, in one query."""
+        users, titles = _split(keys)
+        rows = (
+            await ViewingEventRow.filter(user_id__in=users, title_id__in=titles)
+            .order_by("occurred_at", "id")
+            .values("user_id", "title_id", "progress", "rating", "occurred_at")
+        )
+        found: dict[TitleKey, TitleViewing] = {}
+        for row in rows:  # oldest first, so later rows overwrite
+            key = (row["user_id"], row["title_id"])
+            earlier = found.get(key)
+            rating = row["rating"] if row["rating"] is not None else (
+                earlier.rating if earlier else None
+            )
+            found[key] = TitleViewing(
+                progress=row["progress"], last_watched_at=row["occurred_at"], rating=rating
+            )
+        return found

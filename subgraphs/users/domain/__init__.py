@@ -1,0 +1,1 @@
+"""Users domain: plain dataclasses and rules, no GraphQL or database imports."""

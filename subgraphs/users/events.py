@@ -1,0 +1,70 @@
+"""The events this subgraph publishes, built from domain objects; ids travel as strings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from subgraphs.common.events import Event
+from subgraphs.users.domain.model import User, ViewingEvent
+
+__all__ = [
+    "USER_REGISTERED",
+    "VIEWING_RECORDED",
+    "WATCHLIST_CHANGED",
+    "user_registered",
+    "viewing_recorded",
+    "watchlist_changed",
+]
+
+VIEWING_RECORDED = "viewing.recorded"
+WATCHLIST_CHANGED = "watchlist.changed"
+USER_REGISTERED = "user.registered"
+
+
+def viewing_recorded(event: ViewingEvent) -> Event:
+    """Event id = viewing event id, so consumers can drop redeliveries and reseeds."""
+    return Event(
+        type=VIEWING_RECORDED,
+        id=str(event.id),
+        occurred_at=event.occurred_at.isoformat(),
+        payload={
+            "event_id": str(event.id),
+            "user_id": str(event.user_id),
+            "title_id": str(event.title_id),
+            "progress": event.progress,
+            "completed": event.completed,
+            "rating": event.rating,
+            "occurred_at": event.occurred_at.isoformat(),
+        },
+    )
+
+
+def watchlist_changed(
+    user_id: uuid.UUID, title_id: uuid.UUID, action: Literal["added", "removed"], at: datetime
+) -> Event:
+    return Event(
+        type=WATCHLIST_CHANGED,
+        occurred_at=at.isoformat(),
+        payload={
+            "user_id": str(user_id),
+            "title_id": str(title_id),
+            "action": action,
+            "at": at.isoformat(),
+        },
+    )
+
+
+def user_registered(user: User) -> Event:
+    return Event(
+        type=USER_REGISTERED,
+        id=str(user.id),
+        occurred_at=user.created_at.isoformat(),
+        payload={
+            "user_id": str(user.id),
+            "preferred_genres": list(user.preferred_genres),
+            "home_region": user.home_region,
+            "subscribed_platforms": list(user.subscribed_platforms),
+        },
+    )
