@@ -5,12 +5,14 @@
 //   node compose.mjs --check    -> composes, exits 1 if the result differs from
 //                                  the committed <schema dir>/supergraph.graphql
 //   node compose.mjs --stdout   -> prints the supergraph instead of writing it
+//   node compose.mjs --out FILE -> writes FILE instead of the committed supergraph
 //
 // Schema dir: $MG_SCHEMA_DIR, default ../schema (relative to this file).
 // Routing URLs baked into the supergraph: $CONTENT_URL, $USERS_URL,
 // $RECOMMENDATIONS_URL, $PLAYBACK_URL (defaults http://127.0.0.1:400{1..4}/graphql).
-// The committed supergraph must be composed with the defaults (unset env);
-// at runtime gateway.config.ts overrides the URLs from the same env vars.
+// The committed supergraph must be composed with the defaults (unset env), so
+// --check always composes with the default URLs and ignores the env vars; at
+// runtime gateway.config.ts overrides the URLs from the same env vars.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,7 +81,7 @@ function downgradeFederationLink(typeDefs, subgraphName) {
   });
 }
 
-async function compose() {
+async function compose({ useEnvUrls }) {
   const services = [];
   for (const sg of SUBGRAPHS) {
     const file = resolve(schemaDir, `${sg.name}.graphql`);
@@ -96,17 +98,21 @@ async function compose() {
       throw new Error(`cannot parse ${file}: ${err.message}`);
     }
     typeDefs = downgradeFederationLink(typeDefs, sg.name);
-    services.push({ name: sg.name, typeDefs, url: process.env[sg.env] || sg.url });
+    services.push({ name: sg.name, typeDefs, url: (useEnvUrls && process.env[sg.env]) || sg.url });
   }
   return composeServices(services);
 }
 
-const args = new Set(process.argv.slice(2));
-const outFile = resolve(schemaDir, 'supergraph.graphql');
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const committedFile = resolve(schemaDir, 'supergraph.graphql');
+const outIdx = argv.indexOf('--out');
+const outFile = outIdx >= 0 && argv[outIdx + 1] ? resolve(process.cwd(), argv[outIdx + 1]) : committedFile;
+const checking = args.has('--check');
 
 let result;
 try {
-  result = await compose();
+  result = await compose({ useEnvUrls: !checking });
 } catch (err) {
   console.error(`compose: ${err.message}`);
   process.exit(2);
@@ -128,20 +134,27 @@ if (args.has('--stdout')) {
 } else if (args.has('--check')) {
   let committed = null;
   try {
-    committed = await readFile(outFile, 'utf8');
+    committed = await readFile(committedFile, 'utf8');
   } catch {
     // fall through: missing file counts as drift
   }
   if (committed !== supergraph) {
     console.error(
       committed === null
-        ? `compose --check: ${outFile} does not exist; run "npm run compose" in router/`
-        : `compose --check: ${outFile} is out of date; run "npm run compose" in router/ (with CONTENT_URL/USERS_URL/RECOMMENDATIONS_URL/PLAYBACK_URL unset)`,
+        ? `compose --check: ${committedFile} does not exist; run "npm run compose" in router/`
+        : `compose --check: ${committedFile} is out of date; run "npm run compose" in router/ (with CONTENT_URL/USERS_URL/RECOMMENDATIONS_URL/PLAYBACK_URL unset)`,
     );
     process.exit(1);
   }
-  console.log(`compose --check: ${outFile} is up to date`);
+  console.log(`compose --check: ${committedFile} is up to date`);
 } else {
+  const overridden = SUBGRAPHS.filter((sg) => process.env[sg.env]).map((sg) => sg.env);
+  if (overridden.length && outFile === committedFile) {
+    console.warn(
+      `compose: warning: ${overridden.join(', ')} set; the committed supergraph should use the default URLs ` +
+        `(the gateway overrides URLs at runtime from the same env vars). "--check" will report drift.`,
+    );
+  }
   await writeFile(outFile, supergraph);
   console.log(`compose: wrote ${outFile}`);
 }

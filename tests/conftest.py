@@ -9,25 +9,41 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from mediagateway.redis_server import free_port, start_embedded_redis
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """REDIS_URL when CI gives one (a real Redis), else an embedded server for the session."""
+def redis_server() -> Iterator[str]:
+    """REDIS_URL's server when CI gives one (a real Redis), else an embedded one for the session.
+
+    Yields the URL without a database number: tests use database 0, end-to-end stacks 1.
+    """
     if url := os.environ.get("REDIS_URL"):
-        yield url
+        yield url.rsplit("/", 1)[0] if url.count("/") > 2 else url
         return
     directory = Path(tempfile.mkdtemp(prefix="mg-redis-"))
     port = free_port()
     process = start_embedded_redis(port, directory)
     try:
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """An empty Redis database for one test, so streams and keys never leak between tests."""
+    url = f"{redis_server}/0"
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+    return url
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-__all__ = ["fresh_database"]
+__all__ = ["drop_databases", "fresh_database"]
 
 
 async def _admin(url: str, statement: str) -> None:
@@ -38,3 +38,10 @@ def fresh_database(tmp_path: Path, label: str) -> Iterator[str]:
         yield urlunsplit(urlsplit(shared)._replace(path=f"/{name}"))
     finally:
         asyncio.run(_admin(shared, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def drop_databases(base_url: str, subgraphs: list[str]) -> None:
+    """Drop the per-subgraph databases a stack made from `base_url`."""
+    base = urlsplit(base_url).path.strip("/")
+    for name in subgraphs:
+        await _admin(base_url, f'DROP DATABASE IF EXISTS "{base}_{name}" WITH (FORCE)')

@@ -40,7 +40,7 @@ PLATFORMS = (
     "netflix", "prime_video", "disney_plus", "hulu", "apple_tv_plus", "max", "peacock",
     "paramount_plus", "youtube", "bbc_iplayer",
 )
-# A title counts as watched past this fraction (the product allows 90–95 %).
+# A title counts as watched past this fraction (the product allows 90 to 95 %).
 COMPLETED_AT = 0.95
 MAX_DISPLAY_NAME = 100
 MAX_GENRES = 30

@@ -1,0 +1,1 @@
+"""The playback subgraph: a user's devices, their presence and playback sessions."""

@@ -1,0 +1,1 @@
+"""Playback's adapters: database models, the repository and the update publisher."""

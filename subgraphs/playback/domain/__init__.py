@@ -1,0 +1,1 @@
+"""Playback's domain: devices, sessions and their rules; free of frameworks."""

@@ -1,0 +1,32 @@
+"""Playback's domain events, published after the change they describe is committed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from subgraphs.playback.domain.model import PlaybackSession
+
+__all__ = ["PlaybackUpdated"]
+
+
+@dataclass(frozen=True)
+class PlaybackUpdated:
+    """A session started or moved (`playback.updated`)."""
+
+    session: PlaybackSession
+
+    TYPE = "playback.updated"
+
+    def payload(self) -> dict[str, Any]:
+        s = self.session
+        return {
+            "session_id": str(s.id),
+            "user_id": str(s.user_id),
+            "device_id": str(s.device_id),
+            "title_id": str(s.title_id),
+            "position_seconds": s.position_seconds,
+            "duration_seconds": s.duration_seconds,
+            "state": s.state.value,
+            "at": s.updated_at.isoformat(),
+        }

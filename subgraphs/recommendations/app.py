@@ -1,0 +1,56 @@
+"""The recommendations subgraph's ASGI app; its lifespan runs the event consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+
+from subgraphs.common.app import build_app
+from subgraphs.common.auth import Viewer
+from subgraphs.common.db import close_database, open_database
+from subgraphs.common.events import RedisEventBus
+from subgraphs.recommendations.adapters.consumer import start_consumers
+from subgraphs.recommendations.adapters.repository import TortoiseRecommendationsRepository
+from subgraphs.recommendations.context import Context
+from subgraphs.recommendations.loaders import make_loaders
+from subgraphs.recommendations.schema import schema
+from subgraphs.recommendations.settings import MODELS, NAME, Settings
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env(NAME)
+    repo = TortoiseRecommendationsRepository()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await open_database(settings.database_url, MODELS)
+        app.state.redis = Redis.from_url(settings.redis_url)
+        consumers = start_consumers(RedisEventBus(app.state.redis), repo)
+        try:
+            yield
+        finally:
+            for task in consumers:
+                task.cancel()
+            await asyncio.gather(*consumers, return_exceptions=True)
+            await app.state.redis.aclose()
+            await close_database()
+
+    async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
+        return Context(
+            request=request, response=response, viewer=viewer, repo=repo,
+            loaders=make_loaders(repo),
+        )
+
+    return build_app(
+        name=NAME,
+        schema=schema,
+        context_factory=context,
+        router_secret=settings.router_secret,
+        lifespan=lifespan,
+    )

@@ -1,0 +1,16 @@
+"""The recommendations subgraph's federated schema: entity fields only, no root fields."""
+
+from __future__ import annotations
+
+import strawberry
+
+from subgraphs.common.extensions import ErrorCodes, default_limits
+from subgraphs.recommendations.types import Title, User
+
+__all__ = ["schema"]
+
+schema = strawberry.federation.Schema(
+    types=[User, Title],
+    extensions=[*default_limits(), ErrorCodes],
+    federation_version="2.11",
+)

@@ -1,0 +1,62 @@
+"""The users subgraph's ASGI app."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+
+from subgraphs.common.app import build_app
+from subgraphs.common.auth import Viewer
+from subgraphs.common.db import close_database, open_database
+from subgraphs.common.events import RedisEventBus
+from subgraphs.users.adapters.keys import ensure_signing_key
+from subgraphs.users.adapters.ratelimit import RedisRateLimiter
+from subgraphs.users.adapters.repository import TortoiseUsersRepository
+from subgraphs.users.context import Context
+from subgraphs.users.domain.passwords import Passwords
+from subgraphs.users.loaders import make_loaders
+from subgraphs.users.routes import routes
+from subgraphs.users.schema import schema
+from subgraphs.users.settings import MODELS, NAME, Settings
+from subgraphs.users.tokens import TokenIssuer
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env(NAME)
+    repo = TortoiseUsersRepository()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await open_database(settings.database_url, MODELS)
+        app.state.redis = Redis.from_url(settings.redis_url)
+        app.state.bus = RedisEventBus(app.state.redis)
+        app.state.limiter = RedisRateLimiter(app.state.redis)
+        app.state.tokens = TokenIssuer(await ensure_signing_key())
+        app.state.passwords = Passwords()
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            await close_database()
+
+    async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
+        state = request.app.state
+        return Context(
+            request=request, response=response, viewer=viewer, repo=repo,
+            loaders=make_loaders(repo), bus=state.bus, passwords=state.passwords,
+            tokens=state.tokens, limiter=state.limiter,
+        )
+
+    return build_app(
+        name=NAME,
+        schema=schema,
+        context_factory=context,
+        router_secret=settings.router_secret,
+        lifespan=lifespan,
+        routes=routes,
+    )

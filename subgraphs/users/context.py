@@ -1,0 +1,35 @@
+"""The users subgraph's per-request context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from subgraphs.common.context import BaseContext
+from subgraphs.users.adapters.ratelimit import RateLimiter
+from subgraphs.users.adapters.repository import UsersRepository
+from subgraphs.users.domain.passwords import Passwords
+from subgraphs.users.loaders import Loaders
+from subgraphs.users.services import Publisher
+from subgraphs.users.tokens import TokenIssuer
+
+__all__ = ["Context"]
+
+
+@dataclass
+class Context(BaseContext):
+    repo: UsersRepository
+    loaders: Loaders
+    bus: Publisher
+    passwords: Passwords
+    tokens: TokenIssuer
+    limiter: RateLimiter
+
+    @property
+    def client_ip(self) -> str:
+        """The caller's address: the first `x-forwarded-for` hop (the router's), else the peer."""
+        forwarded = self.request.headers.get("x-forwarded-for", "")
+        first = forwarded.split(",")[0].strip()
+        if first:
+            return first
+        client = self.request.client
+        return client.host if client else "unknown"

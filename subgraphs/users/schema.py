@@ -1,0 +1,19 @@
+"""The users subgraph's federated schema."""
+
+from __future__ import annotations
+
+import strawberry
+
+from subgraphs.common.extensions import ErrorCodes, default_limits
+from subgraphs.users.resolvers import Mutation, Query
+from subgraphs.users.types import Title, User
+
+__all__ = ["schema"]
+
+schema = strawberry.federation.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[User, Title],
+    extensions=[*default_limits(), ErrorCodes],
+    federation_version="2.11",
+)

@@ -1,0 +1,215 @@
+"""Users use cases: plain async functions over the repository, raising domain errors.
+
+Writes commit first and publish their events after, so consumers never see an event for a
+change that was rolled back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from subgraphs.common.events import Event
+from subgraphs.users import events
+from subgraphs.users.adapters.ratelimit import RateLimiter
+from subgraphs.users.adapters.repository import UsersRepository
+from subgraphs.users.domain.errors import EmailTaken, InvalidCredentials
+from subgraphs.users.domain.model import Profile, User, ViewingEvent, WatchlistItem
+from subgraphs.users.domain.passwords import Passwords, check_password
+from subgraphs.users.tokens import AccessToken, TokenIssuer
+
+__all__ = [
+    "LOGIN_LIMIT",
+    "REGISTER_LIMIT",
+    "Limit",
+    "PreferenceChanges",
+    "Publisher",
+    "Registration",
+    "ViewingInput",
+    "add_to_watchlist",
+    "login",
+    "record_viewing",
+    "register",
+    "remove_from_watchlist",
+    "update_preferences",
+    "viewing_history",
+    "watchlist",
+]
+
+
+class Publisher(Protocol):
+    async def publish(self, event: Event) -> None: ...
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `calls` of `action` per client in `window_seconds`."""
+
+    action: str
+    calls: int
+    window_seconds: int
+
+
+LOGIN_LIMIT = Limit("login", 10, 60)
+REGISTER_LIMIT = Limit("register", 5, 3600)
+
+
+@dataclass(frozen=True)
+class Registration:
+    email: str
+    password: str
+    display_name: str
+    home_region: str = "US"
+    subscribed_platforms: Sequence[str] = ()
+    preferred_genres: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class PreferenceChanges:
+    """None leaves a preference as it is."""
+
+    display_name: str | None = None
+    home_region: str | None = None
+    subscribed_platforms: Sequence[str] | None = None
+    preferred_genres: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class ViewingInput:
+    title_id: uuid.UUID
+    progress: float
+    position_seconds: int | None = None
+    rating: int | None = None
+    completed: bool | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _limit(limiter: RateLimiter, limit: Limit, client: str) -> None:
+    await limiter.hit(limit.action, client, limit.calls, limit.window_seconds)
+
+
+async def register(
+    *,
+    repo: UsersRepository,
+    passwords: Passwords,
+    tokens: TokenIssuer,
+    bus: Publisher,
+    limiter: RateLimiter,
+    client: str,
+    registration: Registration,
+) -> tuple[User, AccessToken]:
+    """A new account with its default profile, signed in at once."""
+    await _limit(limiter, REGISTER_LIMIT, client)
+    user = User.new(
+        email=registration.email,
+        display_name=registration.display_name,
+        home_region=registration.home_region,
+        subscribed_platforms=registration.subscribed_platforms,
+        preferred_genres=registration.preferred_genres,
+        now=_now(),
+    )
+    check_password(registration.password)
+    # Cheap check first, so a taken address costs no hashing; the unique index settles races.
+    if await repo.credentials_by_email(user.email) is not None:
+        raise EmailTaken()
+    password_hash = await asyncio.to_thread(passwords.hash, registration.password)
+    await repo.add_user(user, password_hash, Profile.default_for(user))
+    await bus.publish(events.user_registered(user))
+    return user, tokens.issue(user.id)
+
+
+async def login(
+    *,
+    repo: UsersRepository,
+    passwords: Passwords,
+    tokens: TokenIssuer,
+    limiter: RateLimiter,
+    client: str,
+    email: str,
+    password: str,
+) -> tuple[User, AccessToken]:
+    """An access token for the right email and password; the same error for any wrong pair."""
+    await _limit(limiter, LOGIN_LIMIT, client)
+    credentials = await repo.credentials_by_email(email.strip().lower())
+    if credentials is None:
+        await asyncio.to_thread(passwords.verify_unknown, password)
+        raise InvalidCredentials()
+    if not await asyncio.to_thread(passwords.verify, credentials.password_hash, password):
+        raise InvalidCredentials()
+    found = await repo.users_by_ids([credentials.user_id])
+    return found[credentials.user_id], tokens.issue(credentials.user_id)
+
+
+async def update_preferences(
+    repo: UsersRepository, user_id: uuid.UUID, changes: PreferenceChanges
+) -> User:
+    found = await repo.users_by_ids([user_id])
+    if user_id not in found:
+        # Signed in with a token for an account that no longer exists.
+        raise InvalidCredentials()
+    user = found[user_id].with_preferences(
+        display_name=changes.display_name,
+        home_region=changes.home_region,
+        subscribed_platforms=changes.subscribed_platforms,
+        preferred_genres=changes.preferred_genres,
+    )
+    await repo.update_user(user)
+    return user
+
+
+async def watchlist(
+    repo: UsersRepository, user_id: uuid.UUID, offset: int, limit: int
+) -> tuple[list[WatchlistItem], int]:
+    """Newest additions first."""
+    return await repo.watchlist_page(user_id, offset, limit)
+
+
+async def add_to_watchlist(
+    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, title_id: uuid.UUID
+) -> WatchlistItem:
+    """Idempotent: adding a title twice keeps the first addition and publishes once."""
+    item, added = await repo.add_to_watchlist(WatchlistItem(user_id, title_id, _now()))
+    if added:
+        await bus.publish(events.watchlist_changed(user_id, title_id, "added", item.added_at))
+    return item
+
+
+async def remove_from_watchlist(
+    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, title_id: uuid.UUID
+) -> bool:
+    """Idempotent: True when the title was on the watchlist, False when it already was not."""
+    removed = await repo.remove_from_watchlist(user_id, title_id)
+    if removed:
+        await bus.publish(events.watchlist_changed(user_id, title_id, "removed", _now()))
+    return removed
+
+
+async def record_viewing(
+    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, viewing: ViewingInput
+) -> ViewingEvent:
+    event = ViewingEvent.record(
+        user_id=user_id,
+        title_id=viewing.title_id,
+        progress=viewing.progress,
+        position_seconds=viewing.position_seconds,
+        rating=viewing.rating,
+        completed=viewing.completed,
+        occurred_at=_now(),
+    )
+    await repo.add_viewing(event)
+    await bus.publish(events.viewing_recorded(event))
+    return event
+
+
+async def viewing_history(
+    repo: UsersRepository, user_id: uuid.UUID, offset: int, limit: int
+) -> tuple[list[ViewingEvent], int]:
+    """Newest events first."""
+    return await repo.viewing_page(user_id, offset, limit)
