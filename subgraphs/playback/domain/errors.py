@@ -7,6 +7,7 @@ from subgraphs.common.errors import BadInput, Conflict, Forbidden, NotFound
 __all__ = [
     "DeviceLimitReached",
     "DeviceNotFound",
+    "InvalidCapabilities",
     "InvalidDeviceName",
     "InvalidDuration",
     "InvalidPosition",
@@ -60,4 +61,12 @@ class InvalidDuration(BadInput):
     def __init__(self, duration: int) -> None:
         super().__init__(
             f"`durationSeconds` must be positive, got {duration}.", field="durationSeconds"
+        )
+
+
+class InvalidCapabilities(BadInput):
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(
+            f"Capability lists take at most {limit} entries of 1 to {length} characters.",
+            field="capabilities",
         )

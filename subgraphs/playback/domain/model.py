@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from subgraphs.playback.domain.errors import (
+    InvalidCapabilities,
     InvalidDeviceName,
     InvalidDuration,
     InvalidPosition,
@@ -24,12 +25,15 @@ __all__ = [
     "PlaybackSession",
     "PlaybackState",
     "Resolution",
+    "check_capabilities",
     "check_device_name",
     "check_position",
 ]
 
 MAX_DEVICES = 10
 MAX_NAME_LENGTH = 80
+MAX_CAPABILITY_ENTRIES = 10
+MAX_CAPABILITY_LENGTH = 40
 ONLINE_WINDOW = timedelta(seconds=90)
 # Past this share of the duration a title counts as watched: no resume position any more.
 COMPLETED_FRACTION = 0.95
@@ -64,6 +68,15 @@ class Capabilities:
     audio_codecs: tuple[str, ...] = ()
     remote_controllable: bool = False
     can_cast: bool = False
+
+
+def check_capabilities(capabilities: Capabilities) -> Capabilities:
+    for values in (capabilities.hdr_formats, capabilities.audio_codecs):
+        if len(values) > MAX_CAPABILITY_ENTRIES or any(
+            not 1 <= len(value) <= MAX_CAPABILITY_LENGTH for value in values
+        ):
+            raise InvalidCapabilities(MAX_CAPABILITY_ENTRIES, MAX_CAPABILITY_LENGTH)
+    return capabilities
 
 
 def check_device_name(name: str) -> str:

@@ -1,0 +1,81 @@
+"""Playback updates out to Redis: a stream for other subgraphs, a channel per user for sockets."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from redis.asyncio import Redis
+
+from subgraphs.common.events import Event, EventBus
+from subgraphs.playback.domain.events import PlaybackUpdated
+from subgraphs.playback.domain.model import PlaybackSession, PlaybackState
+
+__all__ = [
+    "PlaybackFeed",
+    "PlaybackPublisher",
+    "RedisPlaybackFeed",
+    "RedisPlaybackPublisher",
+    "channel_for",
+    "session_from_payload",
+]
+
+
+def channel_for(user_id: uuid.UUID) -> str:
+    return f"playback:user:{user_id}"
+
+
+def session_from_payload(payload: Mapping[str, Any]) -> PlaybackSession:
+    return PlaybackSession(
+        id=uuid.UUID(payload["session_id"]),
+        user_id=uuid.UUID(payload["user_id"]),
+        device_id=uuid.UUID(payload["device_id"]),
+        title_id=uuid.UUID(payload["title_id"]),
+        position_seconds=int(payload["position_seconds"]),
+        duration_seconds=int(payload["duration_seconds"]),
+        state=PlaybackState(payload["state"]),
+        updated_at=datetime.fromisoformat(payload["at"]),
+    )
+
+
+class PlaybackPublisher(Protocol):
+    async def publish(self, event: PlaybackUpdated) -> None: ...
+
+
+class PlaybackFeed(Protocol):
+    def updates(self, user_id: uuid.UUID) -> AsyncIterator[PlaybackSession]: ...
+
+
+class RedisPlaybackPublisher:
+    """Appends `playback.updated` to its stream and tells the user's open sockets."""
+
+    def __init__(self, bus: EventBus, redis: Redis) -> None:
+        self.bus = bus
+        self.redis = redis
+
+    async def publish(self, event: PlaybackUpdated) -> None:
+        payload = event.payload()
+        await self.bus.publish(Event(type=PlaybackUpdated.TYPE, payload=payload))
+        await self.redis.publish(channel_for(event.session.user_id), json.dumps(payload))
+
+
+class RedisPlaybackFeed:
+    """A user's playback updates as they are published, for as long as the caller listens."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def updates(self, user_id: uuid.UUID) -> AsyncIterator[PlaybackSession]:
+        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(channel_for(user_id))
+        try:
+            async for message in pubsub.listen():
+                if message.get("type") == "message":
+                    yield session_from_payload(json.loads(message["data"]))
+        finally:
+            # Runs when the client goes away (the generator is closed or cancelled).
+            await pubsub.unsubscribe()
+            await pubsub.aclose()

@@ -1,0 +1,168 @@
+"""Playback use cases: plain async functions over the repository, raising domain errors.
+
+Writes publish their events only after the transaction commits, so no one hears of a change
+that was rolled back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from subgraphs.playback.adapters.publisher import PlaybackPublisher
+from subgraphs.playback.adapters.repository import PlaybackRepository
+from subgraphs.playback.domain.errors import (
+    DeviceLimitReached,
+    DeviceNotFound,
+    NotYourDevice,
+    NotYourSession,
+    SessionNotFound,
+)
+from subgraphs.playback.domain.events import PlaybackUpdated
+from subgraphs.playback.domain.model import (
+    MAX_DEVICES,
+    Capabilities,
+    Device,
+    DeviceKind,
+    PlaybackSession,
+    PlaybackState,
+    check_capabilities,
+    check_device_name,
+    check_position,
+)
+
+__all__ = [
+    "heartbeat",
+    "list_sessions",
+    "own_device",
+    "own_session",
+    "register_device",
+    "remove_device",
+    "rename_device",
+    "start_playback",
+    "update_playback",
+]
+
+
+async def own_device(
+    repo: PlaybackRepository, user_id: uuid.UUID, device_id: uuid.UUID
+) -> Device:
+    """The caller's device: NOT_FOUND when it does not exist, FORBIDDEN when it is not theirs."""
+    device = (await repo.devices_by_ids([device_id])).get(device_id)
+    if device is None:
+        raise DeviceNotFound(device_id)
+    if device.user_id != user_id:
+        raise NotYourDevice(device_id)
+    return device
+
+
+async def own_session(
+    repo: PlaybackRepository, user_id: uuid.UUID, session_id: uuid.UUID
+) -> PlaybackSession:
+    session = (await repo.sessions_by_ids([session_id])).get(session_id)
+    if session is None:
+        raise SessionNotFound(session_id)
+    if session.user_id != user_id:
+        raise NotYourSession(session_id)
+    return session
+
+
+async def register_device(
+    repo: PlaybackRepository,
+    user_id: uuid.UUID,
+    name: str,
+    kind: DeviceKind,
+    capabilities: Capabilities,
+    now: datetime,
+) -> Device:
+    device = Device(
+        id=uuid.uuid4(),
+        user_id=user_id,
+        name=check_device_name(name),
+        kind=kind,
+        capabilities=check_capabilities(capabilities),
+        last_seen_at=now,
+    )
+    async with repo.atomic():
+        if await repo.count_devices(user_id) >= MAX_DEVICES:
+            raise DeviceLimitReached(MAX_DEVICES)
+        await repo.add_device(device)
+    return device
+
+
+async def rename_device(
+    repo: PlaybackRepository, user_id: uuid.UUID, device_id: uuid.UUID, name: str
+) -> Device:
+    device = (await own_device(repo, user_id, device_id)).renamed(name)
+    await repo.save_device(device)
+    return device
+
+
+async def remove_device(
+    repo: PlaybackRepository, user_id: uuid.UUID, device_id: uuid.UUID
+) -> uuid.UUID:
+    await own_device(repo, user_id, device_id)
+    async with repo.atomic():
+        await repo.remove_device(device_id)
+    return device_id
+
+
+async def heartbeat(
+    repo: PlaybackRepository, user_id: uuid.UUID, device_id: uuid.UUID, now: datetime
+) -> Device:
+    device = (await own_device(repo, user_id, device_id)).seen(now)
+    await repo.save_device(device)
+    return device
+
+
+async def start_playback(
+    repo: PlaybackRepository,
+    publisher: PlaybackPublisher,
+    user_id: uuid.UUID,
+    device_id: uuid.UUID,
+    title_id: uuid.UUID,
+    duration_seconds: int,
+    position_seconds: int,
+    now: datetime,
+) -> PlaybackSession:
+    check_position(position_seconds, duration_seconds)
+    device = await own_device(repo, user_id, device_id)
+    session = PlaybackSession(
+        id=uuid.uuid4(),
+        user_id=user_id,
+        device_id=device.id,
+        title_id=title_id,
+        position_seconds=position_seconds,
+        duration_seconds=duration_seconds,
+        state=PlaybackState.PLAYING,
+        updated_at=now,
+    )
+    async with repo.atomic():
+        await repo.add_session(session)
+        # Starting to play on a device is a sign of life.
+        await repo.save_device(device.seen(now))
+    await publisher.publish(PlaybackUpdated(session))
+    return session
+
+
+async def update_playback(
+    repo: PlaybackRepository,
+    publisher: PlaybackPublisher,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    position_seconds: int,
+    state: PlaybackState,
+    now: datetime,
+) -> PlaybackSession:
+    session = await own_session(repo, user_id, session_id)
+    check_position(position_seconds, session.duration_seconds)
+    session = session.moved(position_seconds, state, now)
+    await repo.save_session(session)
+    await publisher.publish(PlaybackUpdated(session))
+    return session
+
+
+async def list_sessions(
+    repo: PlaybackRepository, user_id: uuid.UUID, offset: int, limit: int
+) -> tuple[list[PlaybackSession], int]:
+    return await repo.list_sessions(user_id, offset, limit)
