@@ -94,7 +94,16 @@ class Stack:
         for name in SUBGRAPHS:
             _wait_until_up(self.subgraph_url(name).replace("/graphql", "/health"), name)
         router_env = {**self.env, "ROUTER_PORT": str(self.router_port), **self.router_env}
-        self._spawn("router", ["npm", "start", "--silent"], ROUTER_DIR, router_env)
+        # The gateway CLI prefers HOST/PORT over its config file; ours is in ROUTER_*.
+        for name in ("HOST", "PORT"):
+            router_env.pop(name, None)
+        gateway = str(ROUTER_DIR / "node_modules" / ".bin" / "hive-gateway")
+        self._spawn(
+            "router",
+            [gateway, "supergraph", "--config-path", "gateway.config.ts"],
+            ROUTER_DIR,
+            router_env,
+        )
         _wait_until_up(f"http://127.0.0.1:{self.router_port}/healthcheck", "router", 60)
 
     def stop(self) -> None:

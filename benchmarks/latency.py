@@ -1,0 +1,97 @@
+"""Latency of a title lookup and of the four-subgraph query, direct and through the router.
+
+    .venv/bin/python benchmarks/latency.py [--requests 300]
+
+Starts its own stack (router request deduplication off, so every request does the work), then
+prints p50/p95 and requests/s at 1 and 16 concurrent clients. Record results in RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mediagateway.movielens import MovieLens
+from mediagateway.redis_server import free_port
+from mediagateway.registry import SUBGRAPHS
+from mediagateway.stack import Stack, running_stack
+
+TITLE = "query($id: ID!) { title(id: $id) { id title releaseYear averageRating } }"
+ACROSS_ALL = """{ me { id
+  watchlist(first: 5) { edges { node { title { title offers(region: "US") { type } } } } }
+  devices { name } recommendations(first: 5) { title { title } } } }"""
+
+
+async def _measure(
+    url: str, body: dict, headers: dict[str, str], requests: int, clients: int
+) -> tuple[float, float, float]:
+    latencies: list[float] = []
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for n in range(requests):
+        queue.put_nowait(n)
+
+    async def client(http: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            queue.get_nowait()
+            started = time.perf_counter()
+            response = await http.post(url, json=body, headers=headers)
+            latencies.append(time.perf_counter() - started)
+            assert response.status_code == 200 and "errors" not in response.json(), response.text
+
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=clients)) as http:
+        for _ in range(20):  # warm up connections and caches
+            await http.post(url, json=body, headers=headers)
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    cuts = statistics.quantiles(latencies, n=100)
+    return cuts[49] * 1000, cuts[94] * 1000, len(latencies) / elapsed
+
+
+def _login(router_url: str, email: str) -> str:
+    result = httpx.post(router_url, json={
+        "query": "mutation($e: String!) { login(email: $e, password: \"mediagateway-demo\") "
+                 "{ accessToken } }", "variables": {"e": email}}).json()
+    return result["data"]["login"]["accessToken"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    data = MovieLens()
+    title_id = str(data.items[0].id)
+    stack = Stack(
+        data_dir=Path(tempfile.mkdtemp(prefix="mg-bench-")),
+        router_port=free_port(),
+        subgraph_ports={name: free_port() for name in SUBGRAPHS},
+        router_env={"ROUTER_DEDUPE": "0"},
+    )
+    with running_stack(stack):
+        token = _login(stack.router_url, data.users[0].email)
+        auth = {"authorization": f"Bearer {token}"}
+        cases = [
+            ("title lookup, content direct", stack.subgraph_url("content"),
+             {"query": TITLE, "variables": {"id": title_id}}, {}),
+            ("title lookup, via router", stack.router_url,
+             {"query": TITLE, "variables": {"id": title_id}}, {}),
+            ("four-subgraph query, via router", stack.router_url, {"query": ACROSS_ALL}, auth),
+        ]
+        print(f"{'case':36} {'clients':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8}")
+        for name, url, body, headers in cases:
+            for clients in (1, 16):
+                p50, p95, rps = asyncio.run(_measure(url, body, headers, args.requests, clients))
+                print(f"{name:36} {clients:>7} {p50:>8.1f} {p95:>8.1f} {rps:>8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
