@@ -55,10 +55,13 @@ const MAX_ALIASES = intFromEnv('ROUTER_MAX_ALIASES', 30);
 // Names of the identity headers sent to the subgraphs.
 const CLAIMS_HEADER = 'x-mg-claims';
 const SECRET_HEADER = 'x-mg-router-secret';
+// The caller's address, so subgraphs rate-limit per client rather than per router.
+const CLIENT_IP_HEADER = 'x-mg-client-ip';
 // Context fields holding the per-request identity (never client controlled:
 // they are only ever written by useIdentityForwarding below).
 const CTX_CLAIMS = 'mgClaimsHeader';
 const CTX_SECRET = 'mgRouterSecretHeader';
+const CTX_CLIENT_IP = 'mgClientIpHeader';
 
 if (!ROUTER_SECRET) {
   // Not fatal (local dev), but subgraphs will reject forwarded identities.
@@ -166,11 +169,17 @@ function lookupFromHeader({ request }: any) {
 // mutation fetches and websocket subscriptions alike) and stores the header
 // values in the GraphQL context; transportEntries below interpolate them into
 // the HTTP headers, the ws upgrade headers and the ws connection_init payload.
-// Empty interpolations are dropped, so anonymous requests carry no x-mg-*.
+// Empty interpolations are dropped, so anonymous requests carry no x-mg-claims; the secret
+// and the client address go with every request.
 // ---------------------------------------------------------------------------
 /** base64url WITH '=' padding (Python's base64.urlsafe_b64decode requires it). */
 function base64url(input: string): string {
   return Buffer.from(input, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+function clientAddress(context: any): string {
+  const address = context.req?.socket?.remoteAddress ?? context.request?.socket?.remoteAddress;
+  return typeof address === 'string' ? address.replace(/^::ffff:/, '') : '';
 }
 
 function useIdentityForwarding(): GatewayPlugin {
@@ -179,14 +188,11 @@ function useIdentityForwarding(): GatewayPlugin {
       const context: any = executionRequest.context;
       if (!context) return;
       const payload = context.jwt?.payload;
-      if (payload && typeof payload === 'object') {
-        if (context[CTX_CLAIMS] === undefined) {
-          context[CTX_CLAIMS] = base64url(JSON.stringify(payload));
-          context[CTX_SECRET] = ROUTER_SECRET;
-        }
-      } else {
-        context[CTX_CLAIMS] = '';
-        context[CTX_SECRET] = '';
+      if (context[CTX_CLAIMS] === undefined) {
+        context[CTX_CLAIMS] =
+          payload && typeof payload === 'object' ? base64url(JSON.stringify(payload)) : '';
+        context[CTX_SECRET] = ROUTER_SECRET;
+        context[CTX_CLIENT_IP] = clientAddress(context);
       }
     },
     // Defence in depth: nothing but the interpolated values above may reach a
@@ -201,7 +207,8 @@ function useIdentityForwarding(): GatewayPlugin {
         if (!lower.startsWith('x-mg-')) continue;
         const allowed =
           (lower === CLAIMS_HEADER && ctx[CTX_CLAIMS] && headers[name] === ctx[CTX_CLAIMS]) ||
-          (lower === SECRET_HEADER && ctx[CTX_CLAIMS] && headers[name] === ctx[CTX_SECRET]);
+          (lower === SECRET_HEADER && ctx[CTX_SECRET] && headers[name] === ctx[CTX_SECRET]) ||
+          (lower === CLIENT_IP_HEADER && ctx[CTX_CLIENT_IP] && headers[name] === ctx[CTX_CLIENT_IP]);
         if (!allowed) delete headers[name];
       }
     },
@@ -304,6 +311,7 @@ function useErrorCodes(): GatewayPlugin {
 const identityHeaders: [string, string][] = [
   [CLAIMS_HEADER, `{context.${CTX_CLAIMS}}`],
   [SECRET_HEADER, `{context.${CTX_SECRET}}`],
+  [CLIENT_IP_HEADER, `{context.${CTX_CLIENT_IP}}`],
 ];
 
 const transportEntries: Record<string, any> = {

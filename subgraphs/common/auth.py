@@ -2,8 +2,8 @@
 
 The router checks the caller's JWT against the users subgraph's JWKS and forwards the verified
 claims as base64url JSON in `x-mg-claims`, together with the shared secret in
-`x-mg-router-secret`. Claims without the secret are ignored, so a caller that reaches a subgraph
-directly cannot claim to be anyone.
+`x-mg-router-secret`, and the client's address in `x-mg-client-ip`. Claims and addresses without
+the secret are ignored, so a caller that reaches a subgraph directly cannot claim to be anyone.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from subgraphs.common.errors import Forbidden, Unauthenticated
 
 __all__ = [
     "CLAIMS_HEADER",
+    "CLIENT_IP_HEADER",
     "SECRET_HEADER",
     "Viewer",
     "encode_claims",
@@ -27,6 +28,7 @@ __all__ = [
 
 CLAIMS_HEADER = "x-mg-claims"
 SECRET_HEADER = "x-mg-router-secret"
+CLIENT_IP_HEADER = "x-mg-client-ip"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Viewer:
 
     user_id: uuid.UUID | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    client_ip: str = "unknown"
 
     @property
     def is_authenticated(self) -> bool:
@@ -58,26 +61,33 @@ class Viewer:
         return user_id
 
 
-ANONYMOUS = Viewer()
-
-
 def encode_claims(claims: Mapping[str, object]) -> str:
     return base64.urlsafe_b64encode(json.dumps(dict(claims)).encode()).decode()
 
 
-def viewer_from_headers(headers: Mapping[str, str], router_secret: str) -> Viewer:
-    """Build the Viewer from forwarded claims, or an anonymous one when they are not trusted."""
-    encoded = headers.get(CLAIMS_HEADER)
+def viewer_from_headers(
+    headers: Mapping[str, str], router_secret: str, peer: str = "unknown"
+) -> Viewer:
+    """Build the Viewer from what the router forwarded, trusting nothing without the secret.
+
+    `peer` is the address of whoever opened the connection: the caller itself when the request
+    did not come through the router.
+    """
     secret = headers.get(SECRET_HEADER, "")
-    if not encoded or not router_secret or not hmac.compare_digest(secret, router_secret):
-        return ANONYMOUS
+    if not router_secret or not hmac.compare_digest(secret, router_secret):
+        return Viewer(client_ip=peer)
+    client_ip = headers.get(CLIENT_IP_HEADER) or peer
+    encoded = headers.get(CLAIMS_HEADER)
+    if not encoded:
+        return Viewer(client_ip=client_ip)
     try:
         claims = json.loads(base64.urlsafe_b64decode(encoded.encode()))
         user_id = uuid.UUID(str(claims["sub"]))
     except (ValueError, KeyError, TypeError):
-        return ANONYMOUS
+        return Viewer(client_ip=client_ip)
     scopes = claims.get("scope", "")
     return Viewer(
         user_id=user_id,
         scopes=frozenset(scopes.split()) if isinstance(scopes, str) else frozenset(),
+        client_ip=client_ip,
     )

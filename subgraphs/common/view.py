@@ -40,7 +40,8 @@ class GraphQLView(GraphQL):
         self.router_secret = router_secret
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Any:
-        viewer = viewer_from_headers(request.headers, self.router_secret)
+        peer = request.client.host if request.client else "unknown"
+        viewer = viewer_from_headers(request.headers, self.router_secret, peer)
         return await self.context_factory(request, response, viewer)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:

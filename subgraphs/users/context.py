@@ -26,10 +26,5 @@ class Context(BaseContext):
 
     @property
     def client_ip(self) -> str:
-        """The caller's address: the first `x-forwarded-for` hop (the router's), else the peer."""
-        forwarded = self.request.headers.get("x-forwarded-for", "")
-        first = forwarded.split(",")[0].strip()
-        if first:
-            return first
-        client = self.request.client
-        return client.host if client else "unknown"
+        """The caller's address, as the router saw it (rate limits count per address)."""
+        return self.viewer.client_ip

@@ -6,6 +6,7 @@ import pytest
 
 from subgraphs.common.auth import (
     CLAIMS_HEADER,
+    CLIENT_IP_HEADER,
     SECRET_HEADER,
     Viewer,
     encode_claims,
@@ -43,3 +44,10 @@ def test_require_self_refuses_other_users() -> None:
     with pytest.raises(Unauthenticated):
         Viewer().require_self(USER)
     assert Viewer(user_id=USER).require_self(USER) == USER
+
+
+def test_client_address_is_trusted_only_from_the_router() -> None:
+    spoofed = {CLIENT_IP_HEADER: "10.0.0.1"}
+    assert viewer_from_headers(spoofed, "s3cret", peer="192.0.2.7").client_ip == "192.0.2.7"
+    forwarded = {**spoofed, SECRET_HEADER: "s3cret"}
+    assert viewer_from_headers(forwarded, "s3cret", peer="127.0.0.1").client_ip == "10.0.0.1"

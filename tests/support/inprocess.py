@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from mediagateway.migrate import migrate
 from mediagateway.registry import SUBGRAPHS
-from subgraphs.common.auth import CLAIMS_HEADER, SECRET_HEADER, encode_claims
+from subgraphs.common.auth import CLAIMS_HEADER, CLIENT_IP_HEADER, SECRET_HEADER, encode_claims
 from subgraphs.common.settings import ServiceSettings
 
 __all__ = ["ALL_SCOPES", "SubgraphClient", "run_subgraph"]
@@ -28,11 +28,16 @@ ALL_SCOPES = "read:watchlist write:watchlist read:history write:history playback
 class SubgraphClient:
     http: TestClient
 
-    def headers_for(self, user_id: uuid.UUID | None, scope: str = ALL_SCOPES) -> dict[str, str]:
-        if user_id is None:
-            return {}
-        claims = {"sub": str(user_id), "scope": scope}
-        return {CLAIMS_HEADER: encode_claims(claims), SECRET_HEADER: SECRET}
+    def headers_for(
+        self, user_id: uuid.UUID | None, scope: str = ALL_SCOPES, ip: str | None = None
+    ) -> dict[str, str]:
+        """What the router forwards: its secret, the client's address and verified claims."""
+        headers = {SECRET_HEADER: SECRET}
+        if ip is not None:
+            headers[CLIENT_IP_HEADER] = ip
+        if user_id is not None:
+            headers[CLAIMS_HEADER] = encode_claims({"sub": str(user_id), "scope": scope})
+        return headers
 
     def execute(
         self,
