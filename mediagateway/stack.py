@@ -87,7 +87,7 @@ class Stack:
                 name,
                 [sys.executable, "-m", "uvicorn", "--factory", subgraph.app,
                  "--host", "127.0.0.1", "--port", str(self.subgraph_ports[name]),
-                 "--log-level", "warning", "--no-access-log", "--ws", "websockets"],
+                 "--log-level", "warning", "--no-access-log", "--ws", "websockets-sansio"],
                 ROOT,
                 self.env,
             )

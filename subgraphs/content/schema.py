@@ -14,5 +14,5 @@ schema = strawberry.federation.Schema(
     query=Query,
     types=[Title, Person, Platform],
     extensions=[*default_limits(), ErrorCodes],
-    federation_version="2.11",
+    federation_version="2.9",
 )

@@ -12,5 +12,5 @@ __all__ = ["schema"]
 schema = strawberry.federation.Schema(
     types=[User, Title],
     extensions=[*default_limits(), ErrorCodes],
-    federation_version="2.11",
+    federation_version="2.9",
 )

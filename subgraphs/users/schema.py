@@ -15,5 +15,5 @@ schema = strawberry.federation.Schema(
     mutation=Mutation,
     types=[User, Title],
     extensions=[*default_limits(), ErrorCodes],
-    federation_version="2.11",
+    federation_version="2.9",
 )

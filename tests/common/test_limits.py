@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+import strawberry
 from graphql import parse
 
 from subgraphs.common.errors import BadInput
+from subgraphs.common.extensions import ErrorCodes, MaxComplexity
 from subgraphs.common.extensions.complexity import operation_cost
 from subgraphs.common.pagination import PageRequest, encode_cursor
 
@@ -32,3 +34,29 @@ def test_cursor_continues_after_the_last_edge() -> None:
     assert PageRequest.from_args(5, encode_cursor(9)) == PageRequest(offset=10, limit=5)
     with pytest.raises(BadInput):
         PageRequest.from_args(5, "bm90LWEtY3Vyc29y")
+
+
+
+@strawberry.type
+class _Node:
+    @strawberry.field
+    def children(self, first: int = 10) -> list[_Node]:
+        return [_Node() for _ in range(first)]
+
+
+@strawberry.type
+class _Query:
+    @strawberry.field
+    def root(self) -> _Node:
+        return _Node()
+
+
+async def test_schema_refuses_an_operation_over_the_cost_limit() -> None:
+    schema = strawberry.Schema(query=_Query, extensions=[lambda: MaxComplexity(100), ErrorCodes])
+    cheap = await schema.execute("{ root { children(first: 5) { __typename } } }")
+    assert cheap.errors is None
+    costly = await schema.execute("{ root { children(first: 50) { children(first: 50) "
+                                  "{ __typename } } } }")
+    assert costly.data is None
+    assert costly.errors[0].extensions["code"] == "QUERY_TOO_COMPLEX"
+    assert costly.errors[0].extensions["limit"] == 100

@@ -71,20 +71,23 @@ def operation_cost(definitions: Iterator[object] | list[object]) -> int:
 
 
 class MaxComplexity(SchemaExtension):
-    """Called on validation: adds an error when the operation costs more than `max_cost`."""
+    """Called on validation: refuses the operation when it costs more than `max_cost`."""
 
     def __init__(self, max_cost: int) -> None:
         self.max_cost = max_cost
 
     def on_validate(self) -> Iterator[None]:
-        yield
+        # Decided before validation runs: Strawberry reads the errors as soon as it is done.
         document = self.execution_context.graphql_document
-        if document is None or self.execution_context.pre_execution_errors:
-            return
-        cost = operation_cost(document.definitions)
-        if cost > self.max_cost:
-            error = GraphQLError(
-                f"Query is too complex: cost {cost} exceeds the limit of {self.max_cost}.",
-                extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": self.max_cost},
-            )
-            self.execution_context.pre_execution_errors = [error]
+        if document is not None:
+            cost = operation_cost(document.definitions)
+            if cost > self.max_cost:
+                self.execution_context.pre_execution_errors = [
+                    GraphQLError(
+                        f"Query is too complex: cost {cost} exceeds the limit of {self.max_cost}.",
+                        extensions={
+                            "code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": self.max_cost,
+                        },
+                    )
+                ]
+        yield

@@ -22,7 +22,8 @@ def _with_code(error: GraphQLError) -> GraphQLError:
         details = {key: str(value) for key, value in original.details.items()}
     elif original is None:
         # No original error: the document failed to parse or validate.
-        code, message, details = error.extensions.get("code"), error.message, {}
+        details = {k: v for k, v in (error.extensions or {}).items() if k != "code"}
+        code, message = (error.extensions or {}).get("code"), error.message
         code = code or (
             "GRAPHQL_PARSE_FAILED" if "Syntax Error" in error.message
             else "GRAPHQL_VALIDATION_FAILED"

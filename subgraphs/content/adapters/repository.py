@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Protocol
 
+from tortoise.expressions import Subquery
+
 from subgraphs.content.adapters.orm import (
     CreditRow,
     GenreRow,
@@ -124,17 +126,15 @@ class TortoiseContentRepository:
         if title_filter.year_to is not None:
             query = query.filter(release_year__lte=title_filter.year_to)
         if title_filter.genres:
-            query = query.filter(
-                id__in=TitleGenreRow.filter(genre_id__in=list(title_filter.genres))
-                .values_list("title_id", flat=True)
-            )
+            genres = TitleGenreRow.filter(genre_id__in=list(title_filter.genres))
+            query = query.filter(id__in=Subquery(genres.values("title_id")))
         if title_filter.platforms or title_filter.region:
             offers = OfferRow.all()
             if title_filter.platforms:
                 offers = offers.filter(platform_id__in=list(title_filter.platforms))
             if title_filter.region:
                 offers = offers.filter(region=title_filter.region)
-            query = query.filter(id__in=offers.values_list("title_id", flat=True))
+            query = query.filter(id__in=Subquery(offers.values("title_id")))
         total = await query.count()
         rows = await query.order_by("-popularity", "id").offset(offset).limit(limit)
         return [title_from_row(row) for row in rows], total

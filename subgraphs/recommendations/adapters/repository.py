@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from subgraphs.recommendations.adapters.orm import (
@@ -29,6 +30,7 @@ __all__ = ["RecommendationsRepository", "TortoiseRecommendationsRepository"]
 
 _CATALOG_FIELDS = ("genres", "release_year", "popularity", "average_rating", "vote_count")
 _COUNTER_FIELDS = ("rating_sum", "rating_count", "view_count")
+_BATCH = 500
 
 
 class RecommendationsRepository(Protocol):
@@ -71,6 +73,20 @@ def _rescore(row: TitleSignalRow, now: datetime) -> None:
     row.updated_at = now
 
 
+async def _upsert_signals(rows: list[TitleSignalRow], fields: list[str]) -> None:
+    """Insert new rows and update `fields` of existing ones in one statement per batch.
+
+    INSERT ... ON CONFLICT DO UPDATE: far cheaper than Tortoise's bulk_update (CASE per row).
+    """
+    created, changed = [r for r in rows if not r._saved_in_db], [r for r in rows if r._saved_in_db]
+    if changed:
+        await TitleSignalRow.bulk_create(
+            changed, batch_size=_BATCH, on_conflict=["title_id"], update_fields=fields
+        )
+    if created:
+        await TitleSignalRow.bulk_create(created, batch_size=_BATCH)
+
+
 class TortoiseRecommendationsRepository:
     """Reads are one query per batch of keys; writes are a few statements per batch of events."""
 
@@ -85,8 +101,9 @@ class TortoiseRecommendationsRepository:
         query = TitleSignalRow.all()
         if genres is not None:
             query = query.filter(
-                title_id__in=SignalGenreRow.filter(genre__in=list(genres))
-                .values_list("title_id", flat=True)
+                title_id__in=Subquery(
+                    SignalGenreRow.filter(genre__in=list(genres)).values_list("title_id", flat=True)
+                )
             )
         if exclude:
             query = query.exclude(title_id__in=list(exclude))
@@ -140,12 +157,7 @@ class TortoiseRecommendationsRepository:
                 row.average_rating = facts.average_rating
                 row.vote_count = facts.vote_count
                 _rescore(row, now)
-            if created:
-                await TitleSignalRow.bulk_create(created)
-            if changed:
-                await TitleSignalRow.bulk_update(
-                    changed, fields=[*_CATALOG_FIELDS, "score", "updated_at"]
-                )
+            await _upsert_signals([*created, *changed], [*_CATALOG_FIELDS, "score", "updated_at"])
             await SignalGenreRow.filter(title_id__in=list(latest)).delete()
             await SignalGenreRow.bulk_create(
                 [
@@ -199,14 +211,10 @@ class TortoiseRecommendationsRepository:
                 if i.rating is not None:
                     row.rating_sum += i.rating
                     row.rating_count += 1
-            for row in [*rows.values(), *created.values()]:
+            touched = [*rows.values(), *created.values()]
+            for row in touched:
                 _rescore(row, now)
-            if created:
-                await TitleSignalRow.bulk_create(list(created.values()))
-            if rows:
-                await TitleSignalRow.bulk_update(
-                    list(rows.values()), fields=[*_COUNTER_FIELDS, "score", "updated_at"]
-                )
+            await _upsert_signals(touched, [*_COUNTER_FIELDS, "score", "updated_at"])
         return len(fresh)
 
     async def remember_tastes(self, tastes: Sequence[UserTaste]) -> int:

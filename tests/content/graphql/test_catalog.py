@@ -1,0 +1,88 @@
+"""Listing and filtering the seeded MovieLens catalog through the content schema."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+import redis
+from redis.asyncio import Redis
+
+from mediagateway.migrate import migrate
+from mediagateway.movielens import MovieLens
+from subgraphs.common.db import close_database, open_database
+from subgraphs.common.events import RedisEventBus
+from subgraphs.content import seed
+from tests.support.databases import fresh_database
+from tests.support.inprocess import SubgraphClient, run_subgraph
+
+TITLES = """
+query($filter: TitleFilter, $first: Int, $after: String) {
+  titles(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id title releaseYear genres { slug } offers(region: "DE") { platform { slug } }
+    } }
+  }
+}
+"""
+
+
+async def _seed(database_url: str, redis_url: str) -> None:
+    await migrate("content", database_url)
+    await open_database(database_url, "subgraphs.content.adapters.orm")
+    redis = Redis.from_url(redis_url)
+    try:
+        assert await seed.seed(MovieLens(), RedisEventBus(redis))
+        assert not await seed.seed(MovieLens(), RedisEventBus(redis)), "a second run is a no-op"
+        assert await redis.xlen("title.upserted") == len(MovieLens().items)
+    finally:
+        await redis.aclose()
+        await close_database()
+
+
+@pytest.fixture(scope="module")
+def catalog(
+    tmp_path_factory: pytest.TempPathFactory, redis_server: str
+) -> Iterator[SubgraphClient]:
+    redis_url = f"{redis_server}/2"
+    redis.Redis.from_url(redis_url).flushdb()
+    with fresh_database(tmp_path_factory.mktemp("catalog"), "catalog") as url:
+        asyncio.run(_seed(url, redis_url))
+        with run_subgraph("content", url, redis_url) as client:
+            yield client
+
+
+def test_everything_is_listed_most_popular_first(catalog: SubgraphClient) -> None:
+    page = catalog.execute(TITLES, {"first": 3})["data"]["titles"]
+    assert page["totalCount"] == 1682
+    assert page["edges"][0]["node"]["title"] == "Star Wars"  # the most rated film of the set
+
+
+def test_filters_combine(catalog: SubgraphClient) -> None:
+    variables = {"first": 100, "filter": {"genres": ["science-fiction"], "yearFrom": 1990,
+                                          "yearTo": 1999, "platforms": ["netflix"],
+                                          "region": "de"}}
+    result = catalog.execute(TITLES, variables)
+    assert "errors" not in result, result
+    nodes = [edge["node"] for edge in result["data"]["titles"]["edges"]]
+    assert nodes
+    for node in nodes:
+        assert "science-fiction" in {g["slug"] for g in node["genres"]}
+        assert 1990 <= node["releaseYear"] <= 1999
+        assert "netflix" in {o["platform"]["slug"] for o in node["offers"]}
+
+
+def test_pages_follow_each_other(catalog: SubgraphClient) -> None:
+    first = catalog.execute(TITLES, {"first": 5})["data"]["titles"]
+    second = catalog.execute(TITLES, {"first": 5, "after": first["pageInfo"]["endCursor"]})
+    ids = [e["node"]["id"] for e in first["edges"]]
+    more = [e["node"]["id"] for e in second["data"]["titles"]["edges"]]
+    assert len(more) == 5 and not set(ids) & set(more)
+
+
+def test_bad_region_is_bad_input(catalog: SubgraphClient) -> None:
+    result = catalog.execute(TITLES, {"filter": {"region": "Germany"}})
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
