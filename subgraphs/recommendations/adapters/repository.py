@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from subgraphs.recommendations.adapters.orm import (
@@ -76,19 +78,31 @@ def _rescore(row: TitleSignalRow, now: datetime) -> None:
 async def _upsert_signals(rows: list[TitleSignalRow], fields: list[str]) -> None:
     """Insert new rows and update `fields` of existing ones in one statement per batch.
 
-    INSERT ... ON CONFLICT DO UPDATE: far cheaper than Tortoise's bulk_update (CASE per row).
+    INSERT ... ON CONFLICT DO UPDATE: far cheaper than Tortoise's bulk_update (CASE per row),
+    and a row another writer inserted meanwhile is updated instead of failing the batch.
     """
-    created, changed = [r for r in rows if not r._saved_in_db], [r for r in rows if r._saved_in_db]
-    if changed:
+    if rows:
         await TitleSignalRow.bulk_create(
-            changed, batch_size=_BATCH, on_conflict=["title_id"], update_fields=fields
+            rows, batch_size=_BATCH, on_conflict=["title_id"], update_fields=fields
         )
-    if created:
-        await TitleSignalRow.bulk_create(created, batch_size=_BATCH)
+
+
+def _locked(query: QuerySet[TitleSignalRow]) -> QuerySet[TitleSignalRow]:
+    """Rows this transaction will rewrite, locked where the database can (PostgreSQL)."""
+    supported = TitleSignalRow._meta.db.capabilities.support_for_update
+    return query.select_for_update() if supported else query
 
 
 class TortoiseRecommendationsRepository:
-    """Reads are one query per batch of keys; writes are a few statements per batch of events."""
+    """Reads are one query per batch of keys; writes are a few statements per batch of events.
+
+    Writers of `title_signal` (catalog facts and viewing counters arrive on two streams) take
+    turns within a process and lock the rows they rewrite on PostgreSQL, so counters are never
+    lost to a concurrent read-modify-write.
+    """
+
+    def __init__(self) -> None:
+        self._signal_writes = asyncio.Lock()
 
     async def signals_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TitleSignal]:
         rows = await TitleSignalRow.filter(title_id__in=list(set(ids)))
@@ -138,10 +152,10 @@ class TortoiseRecommendationsRepository:
         if not latest:
             return 0
         now = datetime.now(UTC)
-        async with in_transaction():
+        async with self._signal_writes, in_transaction():
             rows = {
                 row.title_id: row
-                for row in await TitleSignalRow.filter(title_id__in=list(latest))
+                for row in await _locked(TitleSignalRow.filter(title_id__in=list(latest)))
             }
             created, changed = [], []
             for title_id, facts in latest.items():
@@ -174,7 +188,7 @@ class TortoiseRecommendationsRepository:
         if not unique:
             return 0
         now = datetime.now(UTC)
-        async with in_transaction():
+        async with self._signal_writes, in_transaction():
             seen = set(
                 await InteractionRow.filter(event_id__in=list(unique))
                 .values_list("event_id", flat=True)
@@ -194,8 +208,8 @@ class TortoiseRecommendationsRepository:
             )
             rows = {
                 row.title_id: row
-                for row in await TitleSignalRow.filter(
-                    title_id__in=list({i.title_id for i in fresh})
+                for row in await _locked(
+                    TitleSignalRow.filter(title_id__in=list({i.title_id for i in fresh}))
                 )
             }
             created: dict[uuid.UUID, TitleSignalRow] = {}
