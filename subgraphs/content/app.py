@@ -5,12 +5,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 
 from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
-from subgraphs.common.db import close_database, open_database
+from subgraphs.common.resources import service_resources
 from subgraphs.content.adapters.repository import TortoiseContentRepository
 from subgraphs.content.context import Context
 from subgraphs.content.loaders import make_loaders
@@ -26,13 +25,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await open_database(settings.database_url, MODELS)
-        app.state.redis = Redis.from_url(settings.redis_url)
-        try:
+        async with service_resources(settings, MODELS) as redis:
+            app.state.redis = redis
             yield
-        finally:
-            await app.state.redis.aclose()
-            await close_database()
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         return Context(

@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 
 from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
-from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import RedisEventBus
+from subgraphs.common.resources import service_resources
 from subgraphs.playback.adapters.publisher import RedisPlaybackFeed, RedisPlaybackPublisher
 from subgraphs.playback.adapters.repository import TortoisePlaybackRepository
 from subgraphs.playback.context import Context
@@ -28,15 +27,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await open_database(settings.database_url, MODELS)
-        redis = app.state.redis = Redis.from_url(settings.redis_url)
-        app.state.publisher = RedisPlaybackPublisher(RedisEventBus(redis), redis)
-        app.state.feed = RedisPlaybackFeed(redis)
-        try:
+        async with service_resources(settings, MODELS) as redis:
+            app.state.redis = redis
+            app.state.publisher = RedisPlaybackPublisher(RedisEventBus(redis), redis)
+            app.state.feed = RedisPlaybackFeed(redis)
             yield
-        finally:
-            await redis.aclose()
-            await close_database()
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         state = request.app.state

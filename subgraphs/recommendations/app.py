@@ -6,13 +6,12 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 
 from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
-from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import RedisEventBus
+from subgraphs.common.resources import service_resources
 from subgraphs.recommendations.adapters.consumer import start_consumers
 from subgraphs.recommendations.adapters.repository import TortoiseRecommendationsRepository
 from subgraphs.recommendations.context import Context
@@ -29,17 +28,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await open_database(settings.database_url, MODELS)
-        app.state.redis = Redis.from_url(settings.redis_url)
-        consumers = start_consumers(RedisEventBus(app.state.redis), repo)
-        try:
-            yield
-        finally:
-            for task in consumers:
-                task.cancel()
-            await asyncio.gather(*consumers, return_exceptions=True)
-            await app.state.redis.aclose()
-            await close_database()
+        async with service_resources(settings, MODELS) as redis:
+            app.state.redis = redis
+            consumers = start_consumers(RedisEventBus(redis), repo)
+            try:
+                yield
+            finally:
+                for task in consumers:
+                    task.cancel()
+                await asyncio.gather(*consumers, return_exceptions=True)
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         return Context(

@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 
 from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
-from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import RedisEventBus
+from subgraphs.common.resources import service_resources
 from subgraphs.users.adapters.keys import ensure_signing_key
 from subgraphs.users.adapters.ratelimit import RedisRateLimiter
 from subgraphs.users.adapters.repository import TortoiseUsersRepository
@@ -32,17 +31,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await open_database(settings.database_url, MODELS)
-        app.state.redis = Redis.from_url(settings.redis_url)
-        app.state.bus = RedisEventBus(app.state.redis)
-        app.state.limiter = RedisRateLimiter(app.state.redis)
-        app.state.tokens = TokenIssuer(await ensure_signing_key())
-        app.state.passwords = Passwords()
-        try:
+        async with service_resources(settings, MODELS) as redis:
+            app.state.redis = redis
+            app.state.bus = RedisEventBus(redis)
+            app.state.limiter = RedisRateLimiter(redis)
+            app.state.tokens = TokenIssuer(await ensure_signing_key())
+            app.state.passwords = Passwords()
             yield
-        finally:
-            await app.state.redis.aclose()
-            await close_database()
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         state = request.app.state
