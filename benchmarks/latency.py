@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import httpx
+import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -64,6 +65,21 @@ def _login(router_url: str, email: str) -> str:
     return result["data"]["login"]["accessToken"]
 
 
+def _wait_for_consumers(redis_url: str, timeout: float = 300) -> None:
+    """Measure a settled system: wait until every consumer group has caught up with its stream."""
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        behind = 0
+        for stream in client.scan_iter(_type="stream"):
+            for group in client.xinfo_groups(stream):
+                behind += (group.get("lag") or 0) + group["pending"]
+        if behind == 0:
+            return
+        time.sleep(1)
+    raise RuntimeError("consumers did not catch up")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
@@ -77,6 +93,7 @@ def main() -> None:
         router_env={"ROUTER_DEDUPE": "0"},
     )
     with running_stack(stack):
+        _wait_for_consumers(stack.env["REDIS_URL"])
         token = _login(stack.router_url, data.users[0].email)
         auth = {"authorization": f"Bearer {token}"}
         cases = [

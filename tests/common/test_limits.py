@@ -60,3 +60,13 @@ async def test_schema_refuses_an_operation_over_the_cost_limit() -> None:
     assert costly.data is None
     assert costly.errors[0].extensions["code"] == "QUERY_TOO_COMPLEX"
     assert costly.errors[0].extensions["limit"] == 100
+
+
+async def test_subgraph_refuses_deep_queries_even_when_cached() -> None:
+    from subgraphs.content.schema import schema as content_schema
+
+    deep = "{ title(id: \"x\") { " + "parent { " * 12 + "id" + " }" * 12 + " } }"
+    for _ in range(2):  # the second answer comes from the validation cache
+        result = await content_schema.execute(deep)
+        assert result.data is None
+        assert result.errors and "exceeds maximum operation depth" in result.errors[0].message

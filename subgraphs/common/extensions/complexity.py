@@ -83,11 +83,12 @@ class MaxComplexity(SchemaExtension):
             cost = operation_cost(document.definitions)
             if cost > self.max_cost:
                 self.execution_context.pre_execution_errors = [
+                    *(self.execution_context.pre_execution_errors or ()),
                     GraphQLError(
                         f"Query is too complex: cost {cost} exceeds the limit of {self.max_cost}.",
                         extensions={
                             "code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": self.max_cost,
                         },
-                    )
+                    ),
                 ]
         yield
