@@ -59,11 +59,17 @@ EventHandler = Callable[[list[Event]], Awaitable[None]]
 class EventBus(Protocol):
     async def publish(self, event: Event) -> None: ...
 
-    async def consume(self, stream: str, group: str, handler: EventHandler) -> None: ...
+    async def consume(
+        self, stream: str, group: str, handler: EventHandler, stop: asyncio.Event | None = None
+    ) -> None: ...
 
 
 class RedisEventBus:
-    """Streams in Redis; `consume` runs until cancelled, handling batches of events."""
+    """Streams in Redis; `consume` handles batches of events until `stop` is set.
+
+    Stopping between batches, rather than cancelling, never interrupts a handler halfway
+    through its database transaction.
+    """
 
     def __init__(self, redis: Redis, batch_size: int = 500, block_ms: int = 1_000) -> None:
         self.redis = redis
@@ -86,12 +92,15 @@ class RedisEventBus:
             if "BUSYGROUP" not in str(error):
                 raise
 
-    async def consume(self, stream: str, group: str, handler: EventHandler) -> None:
+    async def consume(
+        self, stream: str, group: str, handler: EventHandler, stop: asyncio.Event | None = None
+    ) -> None:
+        stop = stop or asyncio.Event()
         await self._ensure_group(stream, group)
         consumer = f"{group}-{uuid.uuid4().hex[:8]}"
         # First what this group was handed before and never acknowledged, then new events.
         start = "0"
-        while True:
+        while not stop.is_set():
             try:
                 batches = await self.redis.xreadgroup(
                     group, consumer, {stream: start}, count=self.batch_size,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -21,6 +22,9 @@ from subgraphs.recommendations.settings import MODELS, NAME, Settings
 
 __all__ = ["create_app"]
 
+logger = logging.getLogger("mediagateway.recommendations")
+_SHUTDOWN_GRACE = 5.0
+
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env(NAME)
@@ -30,13 +34,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with service_resources(settings, MODELS) as redis:
             app.state.redis = redis
-            consumers = start_consumers(RedisEventBus(redis), repo)
+            stop = asyncio.Event()
+            consumers = start_consumers(RedisEventBus(redis), repo, stop)
             try:
                 yield
             finally:
-                for task in consumers:
+                stop.set()
+                # Consumers finish their batch and leave; one stuck longer is cancelled.
+                _, stuck = await asyncio.wait(consumers, timeout=_SHUTDOWN_GRACE)
+                for task in stuck:
                     task.cancel()
-                await asyncio.gather(*consumers, return_exceptions=True)
+                if stuck:
+                    logger.warning("%d event consumers did not stop in time", len(stuck))
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         return Context(

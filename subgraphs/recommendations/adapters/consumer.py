@@ -97,9 +97,11 @@ def handlers(repo: RecommendationsRepository) -> dict[str, EventHandler]:
     }
 
 
-def start_consumers(bus: EventBus, repo: RecommendationsRepository) -> list[asyncio.Task[None]]:
-    """Background tasks reading every stream this subgraph projects; cancel them to stop."""
+def start_consumers(
+    bus: EventBus, repo: RecommendationsRepository, stop: asyncio.Event
+) -> list[asyncio.Task[None]]:
+    """Background tasks reading every stream this subgraph projects; set `stop` to end them."""
     return [
-        asyncio.create_task(bus.consume(stream, GROUP, handler), name=f"consume:{stream}")
+        asyncio.create_task(bus.consume(stream, GROUP, handler, stop), name=f"consume:{stream}")
         for stream, handler in handlers(repo).items()
     ]
