@@ -1,0 +1,479 @@
+"""A user's sync state as one pycrdt document: watchlist, progress per title, preferences.
+
+Layout (root maps of the document; every value is a small JSON object):
+
+- `watchlist_adds`: `"<title>#<tag>" -> {"hlc", "device"}`, one entry per add, each with a fresh
+  tag; `watchlist_removes`: `"<tag>" -> {"title", "hlc", "device"}`, one tombstone per tag a
+  remove saw. A title is on the watchlist while one of its add tags has no tombstone: an
+  observed-remove set, so an add concurrent with a remove survives it (adds win).
+- `progress`: `"<title>|<device>" -> {"position", "duration", "hlc"}`. Each device writes only its
+  own entry; the title's progress is the entry with the greatest (HLC, device), so the order is
+  the clocks' and not the arrival's (last writer wins by hybrid logical clock).
+- `preferences`: `"<name>|<device>" -> {"value", "hlc"}`, the same last-writer-wins register.
+
+Keys are flat rather than nested maps: two devices creating the same nested map concurrently
+would each create their own and one would hide the other's entries.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from pycrdt import Doc, Map, MapEvent, Subscription
+
+from subgraphs.playback.domain.hlc import Hlc, InvalidHlc
+
+__all__ = [
+    "COMPLETED_AT",
+    "Change",
+    "InvalidUpdate",
+    "PreferenceChanged",
+    "Progress",
+    "ProgressChanged",
+    "SyncChange",
+    "SyncDoc",
+    "SyncView",
+    "Touched",
+    "WatchlistAdded",
+    "WatchlistRemoved",
+    "decode_state_vector",
+    "is_covered",
+]
+
+COMPLETED_AT = 0.95
+ADDS, REMOVES, PROGRESS, PREFERENCES = (
+    "watchlist_adds", "watchlist_removes", "progress", "preferences",
+)
+_ROOTS = (ADDS, REMOVES, PROGRESS, PREFERENCES)
+_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_MAX_VALUE = 1_024
+
+
+class InvalidUpdate(ValueError):
+    """Bytes that are not an update of a sync document, or that break its layout."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    title_id: str
+    position_seconds: int
+    duration_seconds: int
+    hlc: Hlc
+
+    @property
+    def device_id(self) -> str:
+        return self.hlc.node
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.position_seconds / self.duration_seconds)
+
+    @property
+    def completed(self) -> bool:
+        return self.fraction >= COMPLETED_AT
+
+
+@dataclass(frozen=True)
+class Preference:
+    name: str
+    value: str
+    hlc: Hlc
+
+
+@dataclass(frozen=True)
+class WatchlistAdded:
+    title_id: str
+
+
+@dataclass(frozen=True)
+class WatchlistRemoved:
+    title_id: str
+
+
+@dataclass(frozen=True)
+class ProgressChanged:
+    progress: Progress
+
+
+@dataclass(frozen=True)
+class PreferenceChanged:
+    preference: Preference
+
+
+SyncChange = WatchlistAdded | WatchlistRemoved | ProgressChanged | PreferenceChanged
+
+
+@dataclass(frozen=True)
+class SyncView:
+    """What the document says once merged: the values devices show."""
+
+    watchlist: frozenset[str] = frozenset()
+    progress: Mapping[str, Progress] = field(default_factory=dict)
+    preferences: Mapping[str, Preference] = field(default_factory=dict)
+
+
+@dataclass
+class Touched:
+    """The watchlist titles, progress titles and preference names an update wrote to."""
+
+    watchlist: set[str] = field(default_factory=set)
+    progress: set[str] = field(default_factory=set)
+    preferences: set[str] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.watchlist or self.progress or self.preferences)
+
+    def merge(self, other: Touched) -> None:
+        self.watchlist |= other.watchlist
+        self.progress |= other.progress
+        self.preferences |= other.preferences
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {
+            "watchlist": sorted(self.watchlist),
+            "progress": sorted(self.progress),
+            "preferences": sorted(self.preferences),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Touched:
+        return cls(
+            set(data.get("watchlist", ())), set(data.get("progress", ())),
+            set(data.get("preferences", ())),
+        )
+
+    def changes(self, before: SyncView | None, after: SyncView) -> list[SyncChange]:
+        """What differs for these keys; with no `before`, their current values."""
+        out: list[SyncChange] = []
+        for title in sorted(self.watchlist):
+            present = title in after.watchlist
+            if before is not None and present == (title in before.watchlist):
+                continue
+            out.append(WatchlistAdded(title) if present else WatchlistRemoved(title))
+        for title in sorted(self.progress):
+            now = after.progress.get(title)
+            if now is not None and (before is None or before.progress.get(title) != now):
+                out.append(ProgressChanged(now))
+        for name in sorted(self.preferences):
+            pref = after.preferences.get(name)
+            if pref is not None and (before is None or before.preferences.get(name) != pref):
+                out.append(PreferenceChanged(pref))
+        return out
+
+
+def _uuid(text: str, what: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise InvalidUpdate(f"{what} is not a UUID: {text!r}") from None
+
+
+def _split(key: str, sep: str, what: str) -> tuple[str, str]:
+    head, found, tail = key.partition(sep)
+    if not found or not tail:
+        raise InvalidUpdate(f"malformed {what} key {key!r}")
+    return head, tail
+
+
+def _node(text: str) -> str:
+    if not _NAME.match(text):
+        raise InvalidUpdate(f"malformed device id {text!r}")
+    return text
+
+
+def _hlc(value: Mapping[str, Any], node: str | None = None) -> Hlc:
+    try:
+        stamp = Hlc.decode(value.get("hlc"))
+    except InvalidHlc as error:
+        raise InvalidUpdate(str(error)) from None
+    if node is not None and stamp.node != node:
+        raise InvalidUpdate(f"a clock stamp of device {stamp.node!r} under device {node!r}")
+    return stamp
+
+
+def _dict(value: object, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise InvalidUpdate(f"{what} entries are objects, got {value!r}")
+    return value
+
+
+def _int(value: object, what: str) -> int:
+    if not isinstance(value, int | float) or isinstance(value, bool) or value != int(value):
+        raise InvalidUpdate(f"{what} must be a whole number, got {value!r}")
+    return int(value)
+
+
+def _parse_progress(key: str, value: object) -> Progress:
+    title, device = _split(key, "|", "progress")
+    entry = _dict(value, "progress")
+    position = _int(entry.get("position"), "position")
+    duration = _int(entry.get("duration"), "duration")
+    if duration <= 0 or not 0 <= position <= duration:
+        raise InvalidUpdate(f"progress {position}/{duration} is out of range")
+    return Progress(_uuid(title, "title id"), position, duration, _hlc(entry, _node(device)))
+
+
+def _parse_preference(key: str, value: object) -> Preference:
+    name, device = _split(key, "|", "preference")
+    if not _NAME.match(name):
+        raise InvalidUpdate(f"malformed preference name {name!r}")
+    entry = _dict(value, "preference")
+    text = entry.get("value")
+    if not isinstance(text, str) or len(text) > _MAX_VALUE:
+        raise InvalidUpdate(f"a preference value is a string of at most {_MAX_VALUE} characters")
+    return Preference(name, text, _hlc(entry, _node(device)))
+
+
+def _add_title(key: str, value: object) -> str:
+    title, tag = _split(key, "#", "watchlist")
+    _hlc(_dict(value, "watchlist"))
+    if not _NAME.match(tag):
+        raise InvalidUpdate(f"malformed tag {tag!r}")
+    return _uuid(title, "title id")
+
+
+def _removed_title(key: str, value: object) -> str:
+    entry = _dict(value, "tombstone")
+    _hlc(entry)
+    if not _NAME.match(key):
+        raise InvalidUpdate(f"malformed tag {key!r}")
+    return _uuid(str(entry.get("title")), "title id")
+
+
+def decode_state_vector(vector: bytes) -> dict[int, int]:
+    """`{client id: next clock}` from lib0's encoding (a count, then pairs of var-uints)."""
+    position = 0
+
+    def varuint() -> int:
+        nonlocal position
+        result, shift = 0, 0
+        while True:
+            if position >= len(vector):
+                raise InvalidUpdate("truncated state vector")
+            byte = vector[position]
+            position += 1
+            result |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return result
+            shift += 7
+            if shift > 63:
+                raise InvalidUpdate("malformed state vector")
+
+    count = varuint()
+    out = {}
+    for _ in range(count):
+        client, clock = varuint(), varuint()
+        if clock:  # yrs lists a client whose updates wait for their causal past with clock 0
+            out[client] = clock
+    if position != len(vector):
+        raise InvalidUpdate("trailing bytes after the state vector")
+    return out
+
+
+def is_covered(have: Mapping[int, int], need: Mapping[int, int]) -> bool:
+    """True when a peer at state `have` already holds everything up to state `need`."""
+    return all(have.get(client, 0) >= clock for client, clock in need.items())
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a typed operation did: the update to send to peers and the keys it wrote."""
+
+    update: bytes
+    touched: Touched
+
+
+class SyncDoc:
+    """One user's document, with typed operations that each return the update they made."""
+
+    def __init__(self, client_id: int | None = None) -> None:
+        self.doc: Doc = Doc(client_id=client_id)
+        self.maps: dict[str, Map] = {name: self.doc.get(name, type=Map) for name in _ROOTS}
+
+    @classmethod
+    def from_update(cls, update: bytes, client_id: int | None = None) -> SyncDoc:
+        sync = cls(client_id)
+        if update:
+            sync.apply(update)
+        return sync
+
+    # -- state exchange --------------------------------------------------------------------
+
+    def state_vector(self) -> bytes:
+        return self.doc.get_state()
+
+    def diff(self, state_vector: bytes | None = None) -> bytes:
+        """Everything a peer at `state_vector` lacks (the whole document without one)."""
+        if state_vector is None:
+            return self.doc.get_update()
+        return self.doc.get_update(state_vector)
+
+    def clock(self) -> dict[int, int]:
+        return decode_state_vector(self.state_vector())
+
+    @contextmanager
+    def _observed(self) -> Iterator[Touched]:
+        touched = Touched()
+        problems: list[InvalidUpdate] = []
+
+        def watcher(root: str) -> Any:
+            def on_change(event: MapEvent) -> None:
+                for key, change in event.keys.items():
+                    if change.get("action") == "delete":
+                        continue
+                    try:
+                        self._touch(touched, root, key, change.get("newValue"))
+                    except InvalidUpdate as problem:
+                        problems.append(problem)
+            return on_change
+
+        subscriptions: list[tuple[Map, Subscription]] = [
+            (self.maps[root], self.maps[root].observe(watcher(root))) for root in _ROOTS
+        ]
+        try:
+            yield touched
+        finally:
+            for map_, subscription in subscriptions:
+                map_.unobserve(subscription)
+        if problems:
+            raise problems[0]
+
+    @staticmethod
+    def _touch(touched: Touched, root: str, key: str, value: object) -> None:
+        if root == ADDS:
+            touched.watchlist.add(_add_title(key, value))
+        elif root == REMOVES:
+            touched.watchlist.add(_removed_title(key, value))
+        elif root == PROGRESS:
+            touched.progress.add(_parse_progress(key, value).title_id)
+        else:
+            touched.preferences.add(_parse_preference(key, value).name)
+
+    def apply(self, update: bytes) -> Touched:
+        """Merge an update; raises InvalidUpdate when it breaks the layout (it is then applied).
+
+        Callers that must not keep a bad update check it on a copy first (`check`).
+        """
+        with self._observed() as touched:
+            try:
+                self.doc.apply_update(update)
+            except ValueError as error:
+                raise InvalidUpdate(f"not a CRDT update: {error}") from None
+        return touched
+
+    def check(self, update: bytes) -> Touched:
+        """What `update` would write, without changing this document; raises InvalidUpdate."""
+        if not update or update[0] == 0:
+            # No struct blocks: the layout never deletes without writing, so this is junk.
+            raise InvalidUpdate("the update carries no changes")
+        scratch = SyncDoc.from_update(self.diff())
+        before, size = scratch.clock(), len(scratch.diff())
+        touched = scratch.apply(update)
+        if scratch.clock() != before:
+            return touched
+        if len(scratch.diff()) != size:
+            # Yjs keeps an update whose causal past it lacks aside, invisible, for later.
+            raise InvalidUpdate("the update depends on changes this document does not have")
+        return Touched()  # already known: a device sending again what it sent before
+
+    # -- typed operations ------------------------------------------------------------------
+
+    @contextmanager
+    def _change(self) -> Iterator[list[Change]]:
+        out: list[Change] = []
+        before = self.state_vector()
+        with self._observed() as touched, self.doc.transaction():
+            yield out
+        out.append(Change(self.doc.get_update(before), touched))
+
+    def add_to_watchlist(self, title_id: str, stamp: Hlc, *, tag: str | None = None) -> Change:
+        """A fresh add tag, even when the title is already there, so a concurrent remove
+        elsewhere cannot take this add back."""
+        title = _uuid(title_id, "title id")
+        tag = tag or uuid.uuid4().hex
+        with self._change() as out:
+            self.maps[ADDS][f"{title}#{tag}"] = {"hlc": stamp.encode(), "device": stamp.node}
+        return out[0]
+
+    def remove_from_watchlist(self, title_id: str, stamp: Hlc) -> Change:
+        """Tombstones the add tags this document has seen for the title."""
+        title = _uuid(title_id, "title id")
+        removed = self.maps[REMOVES]
+        with self._change() as out:
+            for tag in self._live_tags(title):
+                removed[tag] = {"title": title, "hlc": stamp.encode(), "device": stamp.node}
+        return out[0]
+
+    def report_progress(self, title_id: str, position: int, duration: int, stamp: Hlc) -> Change:
+        progress = Progress(_uuid(title_id, "title id"), position, duration, stamp)
+        if duration <= 0 or not 0 <= position <= duration:
+            raise InvalidUpdate(f"progress {position}/{duration} is out of range")
+        _node(stamp.node)
+        with self._change() as out:
+            self.maps[PROGRESS][f"{progress.title_id}|{stamp.node}"] = {
+                "position": position, "duration": duration, "hlc": stamp.encode(),
+            }
+        return out[0]
+
+    def set_preference(self, name: str, value: str, stamp: Hlc) -> Change:
+        _parse_preference(f"{name}|{_node(stamp.node)}", {"value": value, "hlc": stamp.encode()})
+        with self._change() as out:
+            self.maps[PREFERENCES][f"{name}|{stamp.node}"] = {
+                "value": value, "hlc": stamp.encode(),
+            }
+        return out[0]
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _live_tags(self, title: str) -> list[str]:
+        removed = self.maps[REMOVES]
+        prefix = f"{title}#"
+        return [
+            key.removeprefix(prefix) for key in self.maps[ADDS]
+            if key.startswith(prefix) and key.removeprefix(prefix) not in removed
+        ]
+
+    def view(self) -> SyncView:
+        """The merged values; entries that do not parse (from a buggy peer) are skipped."""
+        removed = set(self.maps[REMOVES].keys())
+        watchlist = set()
+        for key in self.maps[ADDS]:
+            title, _, tag = key.partition("#")
+            if tag not in removed:
+                watchlist.add(title)
+        progress: dict[str, Progress] = {}
+        for key, value in self.maps[PROGRESS].items():
+            try:
+                entry = _parse_progress(key, value)
+            except InvalidUpdate:
+                continue
+            best = progress.get(entry.title_id)
+            if best is None or entry.hlc > best.hlc:
+                progress[entry.title_id] = entry
+        preferences: dict[str, Preference] = {}
+        for key, value in self.maps[PREFERENCES].items():
+            try:
+                pref = _parse_preference(key, value)
+            except InvalidUpdate:
+                continue
+            best_pref = preferences.get(pref.name)
+            if best_pref is None or pref.hlc > best_pref.hlc:
+                preferences[pref.name] = pref
+        return SyncView(frozenset(watchlist), progress, preferences)
+
+    def latest_hlc(self) -> Hlc | None:
+        """The greatest clock stamp in the document, for a server clock to move past."""
+        stamps = []
+        for root in _ROOTS:
+            for value in self.maps[root].values():
+                if isinstance(value, Mapping):
+                    try:
+                        stamps.append(Hlc.decode(value.get("hlc")))
+                    except InvalidHlc:
+                        continue
+        return max(stamps, default=None)
