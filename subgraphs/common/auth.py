@@ -38,6 +38,8 @@ class Viewer:
     user_id: uuid.UUID | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
     client_ip: str = "unknown"
+    # When the caller's token expires (Unix seconds): long-lived sockets end then.
+    expires_at: float | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -86,8 +88,10 @@ def viewer_from_headers(
     except (ValueError, KeyError, TypeError):
         return Viewer(client_ip=client_ip)
     scopes = claims.get("scope", "")
+    expires = claims.get("exp")
     return Viewer(
         user_id=user_id,
         scopes=frozenset(scopes.split()) if isinstance(scopes, str) else frozenset(),
         client_ip=client_ip,
+        expires_at=float(expires) if isinstance(expires, int | float) else None,
     )
