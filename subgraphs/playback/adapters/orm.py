@@ -5,6 +5,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+# The sync tables live in their own module; importing them here is how Tortoise finds them.
+from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow  # noqa: F401
 from subgraphs.playback.domain.commands import CommandKind
 from subgraphs.playback.domain.model import DeviceKind, PlaybackState, Resolution
 from subgraphs.playback.domain.offers import OfferType, VideoQuality
