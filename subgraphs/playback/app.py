@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -11,19 +13,29 @@ from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
 from subgraphs.common.events import RedisEventBus
 from subgraphs.common.resources import service_resources
+from subgraphs.playback.adapters.consumer import start_consumers
+from subgraphs.playback.adapters.control import TortoiseControlRepository
+from subgraphs.playback.adapters.device_channel import RedisDeviceChannel
+from subgraphs.playback.adapters.facts import TortoiseFactsRepository
 from subgraphs.playback.adapters.publisher import RedisPlaybackFeed, RedisPlaybackPublisher
 from subgraphs.playback.adapters.repository import TortoisePlaybackRepository
 from subgraphs.playback.context import Context
 from subgraphs.playback.loaders import make_loaders
+from subgraphs.playback.presence import run_sweeper
 from subgraphs.playback.schema import schema
 from subgraphs.playback.settings import MODELS, NAME, Settings
 
 __all__ = ["create_app"]
 
+logger = logging.getLogger("mediagateway.playback")
+_SHUTDOWN_GRACE = 5.0
+
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env(NAME)
     repo = TortoisePlaybackRepository()
+    control = TortoiseControlRepository()
+    facts = TortoiseFactsRepository()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -31,13 +43,30 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.redis = redis
             app.state.publisher = RedisPlaybackPublisher(RedisEventBus(redis), redis)
             app.state.feed = RedisPlaybackFeed(redis)
-            yield
+            app.state.devices = RedisDeviceChannel(redis)
+            # Background work: projections of other subgraphs' events, and the presence sweep.
+            stop = asyncio.Event()
+            tasks = [
+                *start_consumers(RedisEventBus(redis), facts, app.state.devices, stop),
+                asyncio.create_task(run_sweeper(control, app.state.devices, stop),
+                                    name="presence-sweeper"),
+            ]
+            try:
+                yield
+            finally:
+                stop.set()
+                _, stuck = await asyncio.wait(tasks, timeout=_SHUTDOWN_GRACE)
+                for task in stuck:
+                    task.cancel()
+                if stuck:
+                    logger.warning("%d background tasks did not stop in time", len(stuck))
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         state = request.app.state
         return Context(
             request=request, response=response, viewer=viewer, repo=repo,
             loaders=make_loaders(repo), publisher=state.publisher, feed=state.feed,
+            control=control, facts=facts, devices=state.devices,
         )
 
     return build_app(

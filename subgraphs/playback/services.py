@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from subgraphs.playback.adapters.control import ControlRepository
+from subgraphs.playback.adapters.facts import FactsRepository
 from subgraphs.playback.adapters.publisher import PlaybackPublisher
 from subgraphs.playback.adapters.repository import PlaybackRepository
 from subgraphs.playback.domain.errors import (
@@ -20,6 +22,7 @@ from subgraphs.playback.domain.errors import (
 )
 from subgraphs.playback.domain.events import PlaybackUpdated
 from subgraphs.playback.domain.model import (
+    COMPLETED_FRACTION,
     MAX_DEVICES,
     Capabilities,
     Device,
@@ -30,15 +33,17 @@ from subgraphs.playback.domain.model import (
     check_device_name,
     check_position,
 )
+from subgraphs.playback.domain.offers import ViewerFacts, choose_offer
 
 __all__ = [
-    "heartbeat",
+    "continue_watching",
     "list_sessions",
     "own_device",
     "own_session",
     "register_device",
     "remove_device",
     "rename_device",
+    "resume_position",
     "start_playback",
     "update_playback",
 ]
@@ -84,6 +89,7 @@ async def register_device(
         last_seen_at=now,
     )
     async with repo.atomic():
+        await repo.lock_user(user_id)
         if await repo.count_devices(user_id) >= MAX_DEVICES:
             raise DeviceLimitReached(MAX_DEVICES)
         await repo.add_device(device)
@@ -107,14 +113,6 @@ async def remove_device(
     return device_id
 
 
-async def heartbeat(
-    repo: PlaybackRepository, user_id: uuid.UUID, device_id: uuid.UUID, now: datetime
-) -> Device:
-    device = (await own_device(repo, user_id, device_id)).seen(now)
-    await repo.save_device(device)
-    return device
-
-
 async def start_playback(
     repo: PlaybackRepository,
     publisher: PlaybackPublisher,
@@ -122,11 +120,24 @@ async def start_playback(
     device_id: uuid.UUID,
     title_id: uuid.UUID,
     duration_seconds: int,
-    position_seconds: int,
+    position_seconds: int | None,
     now: datetime,
+    *,
+    facts: FactsRepository,
+    control: ControlRepository,
 ) -> PlaybackSession:
-    check_position(position_seconds, duration_seconds)
+    """Start on a device with the best offer it can play; no position resumes where one left off.
+
+    Offers and the user's region and platforms are playback's projection of content's and users'
+    events (never their tables). A title the projection knows no offer for still starts, without
+    an offer: the catalog may simply not have reached playback yet, and progress must not be lost.
+    """
     device = await own_device(repo, user_id, device_id)
+    if position_seconds is None:
+        position_seconds = await resume_position(control, user_id, title_id) or 0
+    check_position(position_seconds, duration_seconds)
+    viewer = (await facts.viewers_by_ids([user_id])).get(user_id) or ViewerFacts(user_id)
+    offer = choose_offer(await facts.offers_for_title(title_id), viewer, device.capabilities)
     session = PlaybackSession(
         id=uuid.uuid4(),
         user_id=user_id,
@@ -136,9 +147,11 @@ async def start_playback(
         duration_seconds=duration_seconds,
         state=PlaybackState.PLAYING,
         updated_at=now,
+        offer=offer,
     )
     async with repo.atomic():
         await repo.add_session(session)
+        await control.save_resume_point(session)
         # Starting to play on a device is a sign of life.
         await repo.save_device(device.seen(now))
     await publisher.publish(PlaybackUpdated(session))
@@ -153,13 +166,41 @@ async def update_playback(
     position_seconds: int,
     state: PlaybackState,
     now: datetime,
+    *,
+    control: ControlRepository,
 ) -> PlaybackSession:
     session = await own_session(repo, user_id, session_id)
     check_position(position_seconds, session.duration_seconds)
     session = session.moved(position_seconds, state, now)
-    await repo.save_session(session)
+    async with repo.atomic():
+        await repo.save_session(session)
+        await control.save_resume_point(session)
     await publisher.publish(PlaybackUpdated(session))
     return session
+
+
+async def resume_position(
+    control: ControlRepository, user_id: uuid.UUID, title_id: uuid.UUID
+) -> int | None:
+    """Where the user left the title on any device; None when never begun or 95 % watched."""
+    found = (await control.resume_points(user_id, [title_id])).get(title_id)
+    if found is None:
+        return None
+    position, duration = found
+    return None if position >= COMPLETED_FRACTION * duration else position
+
+
+async def continue_watching(
+    repo: PlaybackRepository,
+    control: ControlRepository,
+    user_id: uuid.UUID,
+    offset: int,
+    limit: int,
+) -> tuple[list[PlaybackSession], int]:
+    """The latest session of each title begun and not finished, most recent first."""
+    ids, total = await control.continue_watching(user_id, offset, limit)
+    found = await repo.sessions_by_ids(ids)
+    return [found[i] for i in ids if i in found], total
 
 
 async def list_sessions(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.federation.schema_directives import Key
@@ -11,9 +12,13 @@ from strawberry.types import Info
 
 from subgraphs.common.ids import parse_id
 from subgraphs.common.pagination import Connection, PageRequest
-from subgraphs.playback import services
+from subgraphs.playback import remote, services
 from subgraphs.playback.context import Context
 from subgraphs.playback.domain import model
+from subgraphs.playback.offer_types import PlaybackOffer
+
+if TYPE_CHECKING:
+    from subgraphs.playback.remote_types import RemoteCommand
 
 __all__ = [
     "Device",
@@ -95,6 +100,11 @@ class PlaybackSession:
     updated_at: datetime
     device_id: strawberry.Private[uuid.UUID]
     title_id: strawberry.Private[uuid.UUID]
+    offer: PlaybackOffer | None = strawberry.field(
+        default=None,
+        description="The offer chosen at start (subscriptions first, then free, then cheapest); "
+        "null when the catalog lists none in the user's region.",
+    )
 
     @classmethod
     def from_domain(cls, session: model.PlaybackSession) -> PlaybackSession:
@@ -107,6 +117,7 @@ class PlaybackSession:
             updated_at=session.updated_at,
             device_id=session.device_id,
             title_id=session.title_id,
+            offer=PlaybackOffer.from_domain(session.offer) if session.offer else None,
         )
 
     @classmethod
@@ -156,3 +167,41 @@ class User:
             info.context.repo, user_id, page.offset, page.limit
         )
         return Connection[PlaybackSession].build(items, page, total, PlaybackSession.from_domain)
+
+    @strawberry.field(
+        description="Titles begun and not finished (under 95 %), most recent first: the latest "
+        "session of each."
+    )
+    async def continue_watching(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[PlaybackSession]:
+        user_id = info.context.viewer.require_self(parse_id(self.id, "user id"))
+        page = PageRequest.from_args(first, after)
+        items, total = await services.continue_watching(
+            info.context.repo, info.context.control, user_id, page.offset, page.limit
+        )
+        return Connection[PlaybackSession].build(items, page, total, PlaybackSession.from_domain)
+
+    @strawberry.field(
+        description="Where to resume a title on any device; null when never begun or 95 % watched."
+    )
+    async def resume_position(
+        self, info: Info[Context, None], title_id: strawberry.ID
+    ) -> int | None:
+        user_id = info.context.viewer.require_self(parse_id(self.id, "user id"))
+        return await services.resume_position(
+            info.context.control, user_id, parse_id(title_id, "title id")
+        )
+
+    @strawberry.field(description="A remote command the user sent, to see whether it was acked.")
+    async def remote_command(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> Annotated[RemoteCommand, strawberry.lazy("subgraphs.playback.remote_types")] | None:
+        # Imported here: remote_types builds on this module's types.
+        from subgraphs.playback.remote_types import RemoteCommand
+
+        user_id = info.context.viewer.require_self(parse_id(self.id, "user id"))
+        command = await remote.find_command(
+            info.context.control, user_id, parse_id(id, "command id")
+        )
+        return RemoteCommand.from_domain(command) if command else None

@@ -47,10 +47,11 @@ CREATE TABLE IF NOT EXISTS "resume_point" (
     "session_id" CHAR(36) NOT NULL,
     "position_seconds" INT NOT NULL,
     "duration_seconds" INT NOT NULL,
+    "unfinished" INT NOT NULL,
     "updated_at" TIMESTAMP NOT NULL,
     CONSTRAINT "uid_resume_poin_user_id_7cd2b8" UNIQUE ("user_id", "title_id")
 );
-CREATE INDEX IF NOT EXISTS "idx_resume_poin_user_id_a0dbb5" ON "resume_point" ("user_id", "updated_at");
+CREATE INDEX IF NOT EXISTS "idx_resume_poin_user_id_unfin" ON "resume_point" ("user_id", "unfinished", "updated_at");
 CREATE TABLE IF NOT EXISTS "viewer_fact" (
     "user_id" CHAR(36) NOT NULL PRIMARY KEY,
     "home_region" VARCHAR(2) NOT NULL,
@@ -106,10 +107,11 @@ CREATE TABLE IF NOT EXISTS "resume_point" (
     "session_id" UUID NOT NULL,
     "position_seconds" INT NOT NULL,
     "duration_seconds" INT NOT NULL,
+    "unfinished" BOOL NOT NULL,
     "updated_at" TIMESTAMPTZ NOT NULL,
     CONSTRAINT "uid_resume_poin_user_id_7cd2b8" UNIQUE ("user_id", "title_id")
 );
-CREATE INDEX IF NOT EXISTS "idx_resume_poin_user_id_a0dbb5" ON "resume_point" ("user_id", "updated_at");
+CREATE INDEX IF NOT EXISTS "idx_resume_poin_user_id_unfin" ON "resume_point" ("user_id", "unfinished", "updated_at");
 CREATE TABLE IF NOT EXISTS "viewer_fact" (
     "user_id" UUID NOT NULL PRIMARY KEY,
     "home_region" VARCHAR(2) NOT NULL,

@@ -76,12 +76,14 @@ class ResumePointRow(Model):
     session_id = fields.UUIDField()
     position_seconds = fields.IntField()
     duration_seconds = fields.IntField()
+    # Begun and under 95 %: what "continue watching" lists.
+    unfinished = fields.BooleanField()
     updated_at = fields.DatetimeField()
 
     class Meta:
         table = "resume_point"
         unique_together = (("user_id", "title_id"),)
-        indexes = (("user_id", "updated_at"),)
+        indexes = (("user_id", "unfinished", "updated_at"),)
 
 
 class RemoteCommandRow(Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
@@ -11,6 +10,7 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 
 from subgraphs.common.events import Event, EventBus
+from subgraphs.playback.adapters.fanout import listen, publish_json
 from subgraphs.playback.domain.events import PlaybackUpdated
 from subgraphs.playback.domain.model import PlaybackSession, PlaybackState
 
@@ -59,7 +59,7 @@ class RedisPlaybackPublisher:
     async def publish(self, event: PlaybackUpdated) -> None:
         payload = event.payload()
         await self.bus.publish(Event(type=PlaybackUpdated.TYPE, payload=payload))
-        await self.redis.publish(channel_for(event.session.user_id), json.dumps(payload))
+        await publish_json(self.redis, channel_for(event.session.user_id), payload)
 
 
 class RedisPlaybackFeed:
@@ -69,13 +69,5 @@ class RedisPlaybackFeed:
         self.redis = redis
 
     async def updates(self, user_id: uuid.UUID) -> AsyncIterator[PlaybackSession]:
-        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(channel_for(user_id))
-        try:
-            async for message in pubsub.listen():
-                if message.get("type") == "message":
-                    yield session_from_payload(json.loads(message["data"]))
-        finally:
-            # Runs when the client goes away (the generator is closed or cancelled).
-            await pubsub.unsubscribe()
-            await pubsub.aclose()
+        async for payload in listen(self.redis, channel_for(user_id)):
+            yield session_from_payload(payload)

@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from subgraphs.playback.adapters.orm import DeviceRow, PlaybackSessionRow
 from subgraphs.playback.domain.model import Capabilities, Device, PlaybackSession
+from subgraphs.playback.domain.offers import ChosenOffer, OfferFact, OfferType
 
 __all__ = ["PlaybackRepository", "TortoisePlaybackRepository", "device_row"]
 
@@ -28,6 +30,10 @@ class PlaybackRepository(Protocol):
     ) -> dict[uuid.UUID, list[Device]]: ...
 
     async def count_devices(self, user_id: uuid.UUID) -> int: ...
+
+    async def lock_user(self, user_id: uuid.UUID) -> None:
+        """Inside `atomic()`: serialise with other transactions for the same user."""
+        ...
 
     async def add_device(self, device: Device) -> None: ...
 
@@ -46,6 +52,11 @@ class PlaybackRepository(Protocol):
     async def add_session(self, session: PlaybackSession) -> None: ...
 
     async def save_session(self, session: PlaybackSession) -> None: ...
+
+
+def _lock_key(user_id: uuid.UUID) -> int:
+    # pg_advisory_xact_lock takes a signed 64-bit key.
+    return int.from_bytes(user_id.bytes[:8], "big", signed=True)
 
 
 def device_from_row(row: DeviceRow) -> Device:
@@ -81,6 +92,20 @@ def device_row(device: Device) -> DeviceRow:
     )
 
 
+def _offer_from_row(row: PlaybackSessionRow) -> ChosenOffer | None:
+    if row.platform is None or row.offer_type is None or row.quality is None:
+        return None
+    return ChosenOffer(
+        offer=OfferFact(
+            title_id=row.title_id, platform=row.platform, region="", type=row.offer_type,
+            price=row.price, currency=row.currency, deep_link=row.deep_link,
+            web_url=row.web_url,
+        ),
+        quality=row.quality,
+        included=row.offer_type is OfferType.SUBSCRIPTION,
+    )
+
+
 def session_from_row(row: PlaybackSessionRow) -> PlaybackSession:
     return PlaybackSession(
         id=row.id,
@@ -91,6 +116,7 @@ def session_from_row(row: PlaybackSessionRow) -> PlaybackSession:
         duration_seconds=row.duration_seconds,
         state=row.state,
         updated_at=row.updated_at,
+        offer=_offer_from_row(row),
     )
 
 
@@ -115,6 +141,13 @@ class TortoisePlaybackRepository:
 
     async def count_devices(self, user_id: uuid.UUID) -> int:
         return await DeviceRow.filter(user_id=user_id).count()
+
+    async def lock_user(self, user_id: uuid.UUID) -> None:
+        connection = connections.get("default")  # the transaction's, inside `atomic()`
+        if connection.capabilities.dialect == "postgres":
+            # Held until commit: two registrations for one user cannot both count 9.
+            await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [_lock_key(user_id)])
+        # SQLite allows one writing transaction at a time: the transaction is the lock.
 
     async def add_device(self, device: Device) -> None:
         await device_row(device).save(force_create=True)
@@ -150,7 +183,16 @@ class TortoisePlaybackRepository:
         return [session_from_row(row) for row in rows], total
 
     async def add_session(self, session: PlaybackSession) -> None:
+        chosen = session.offer
+        offer = chosen.offer if chosen else None
         await PlaybackSessionRow.create(
+            platform=offer.platform if offer else None,
+            offer_type=offer.type if offer else None,
+            quality=chosen.quality if chosen else None,
+            price=offer.price if offer else None,
+            currency=offer.currency if offer else None,
+            deep_link=offer.deep_link if offer else None,
+            web_url=offer.web_url if offer else None,
             id=session.id,
             user_id=session.user_id,
             device_id=session.device_id,

@@ -6,6 +6,7 @@ not stream events other subgraphs consume.
 
 from __future__ import annotations
 
+import enum
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,9 +17,17 @@ __all__ = [
     "CommandAcknowledged",
     "CommandIssued",
     "DeviceEvent",
+    "DeviceEventKind",
     "PresenceChanged",
     "TitleBecameAvailable",
 ]
+
+
+class DeviceEventKind(enum.StrEnum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+    COMMAND = "command"
+    ACKNOWLEDGED = "acknowledged"
 
 
 @dataclass(frozen=True)

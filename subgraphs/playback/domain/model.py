@@ -6,6 +6,7 @@ import enum
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from subgraphs.playback.domain.errors import (
     InvalidCapabilities,
@@ -13,6 +14,9 @@ from subgraphs.playback.domain.errors import (
     InvalidDuration,
     InvalidPosition,
 )
+
+if TYPE_CHECKING:
+    from subgraphs.playback.domain.offers import ChosenOffer
 
 __all__ = [
     "COMPLETED_FRACTION",
@@ -123,6 +127,8 @@ class PlaybackSession:
     duration_seconds: int
     state: PlaybackState
     updated_at: datetime
+    # Which offer plays, chosen at start; None when the catalog listed none for the region.
+    offer: ChosenOffer | None = None
 
     def __post_init__(self) -> None:
         check_position(self.position_seconds, self.duration_seconds)

@@ -8,9 +8,10 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.common.ids import parse_id
-from subgraphs.playback import services
+from subgraphs.playback import presence, services
 from subgraphs.playback.context import Context
 from subgraphs.playback.domain import model
+from subgraphs.playback.resolvers.remote import RemoteMutation
 from subgraphs.playback.types import Device, DeviceKind, PlaybackSession, PlaybackState, Resolution
 
 __all__ = [
@@ -55,7 +56,9 @@ class StartPlaybackInput:
     device_id: strawberry.ID
     title_id: strawberry.ID
     duration_seconds: int
-    position_seconds: int = 0
+    position_seconds: int | None = strawberry.field(
+        default=None, description="Where to start; omitted: resume where the user left off."
+    )
 
 
 @strawberry.input
@@ -70,7 +73,7 @@ def _now() -> datetime:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(RemoteMutation):
     @strawberry.mutation(description="Add a device; a user has at most 10.")
     async def register_device(
         self, info: Info[Context, None], input: RegisterDeviceInput
@@ -103,8 +106,9 @@ class Mutation:
     @strawberry.mutation(description="The device is alive; it counts as online for 90 seconds.")
     async def heartbeat(self, info: Info[Context, None], device_id: strawberry.ID) -> Device:
         user_id = info.context.viewer.require_scope(CONTROL_SCOPE)
-        device = await services.heartbeat(
-            info.context.repo, user_id, parse_id(device_id, "device id"), _now()
+        ctx = info.context
+        device = await presence.heartbeat(
+            ctx.repo, ctx.control, ctx.devices, user_id, parse_id(device_id, "device id"), _now()
         )
         return Device.from_domain(device)
 
@@ -122,6 +126,8 @@ class Mutation:
             input.duration_seconds,
             input.position_seconds,
             _now(),
+            facts=info.context.facts,
+            control=info.context.control,
         )
         return PlaybackSession.from_domain(session)
 
@@ -138,5 +144,6 @@ class Mutation:
             input.position_seconds,
             input.state,
             _now(),
+            control=info.context.control,
         )
         return PlaybackSession.from_domain(session)

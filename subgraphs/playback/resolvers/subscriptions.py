@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from subgraphs.common.errors import DomainError
 from subgraphs.playback.context import Context
+from subgraphs.playback.resolvers.remote import RemoteSubscription
 from subgraphs.playback.types import PlaybackSession
 
 __all__ = ["Subscription"]
@@ -23,7 +24,7 @@ def _coded(error: DomainError) -> GraphQLError:
 
 
 @strawberry.type
-class Subscription:
+class Subscription(RemoteSubscription):
     @strawberry.subscription(description="The signed-in user's playback, as it changes.")
     async def playback_updates(
         self, info: Info[Context, None]

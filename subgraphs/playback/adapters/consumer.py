@@ -1,0 +1,151 @@
+"""Turns other subgraphs' events into playback's projections (offers, viewers, watchlists).
+
+Reads through its own consumer group, `playback.facts`, so other consumers inside playback (the
+sync bridge reads `watchlist.changed` too) each still get every event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from subgraphs.common.events import Event, EventBus, EventHandler
+from subgraphs.playback import projections
+from subgraphs.playback.adapters.device_channel import DeviceChannel
+from subgraphs.playback.adapters.facts import FactsRepository, WatchlistChange
+from subgraphs.playback.domain.offers import (
+    DEFAULT_REGION,
+    OfferFact,
+    OfferType,
+    VideoQuality,
+    ViewerFacts,
+)
+
+__all__ = [
+    "GROUP",
+    "availability_from_payload",
+    "handlers",
+    "offers_from_payload",
+    "start_consumers",
+    "viewer_from_payload",
+    "watchlist_from_payload",
+]
+
+logger = logging.getLogger("mediagateway.playback")
+
+GROUP = "playback.facts"
+T = TypeVar("T")
+
+
+def _offer(title_id: uuid.UUID, raw: Mapping[str, Any], type_key: str) -> OfferFact:
+    price = raw.get("price")
+    quality = raw.get("quality")
+    return OfferFact(
+        title_id=title_id,
+        platform=str(raw["platform"]),
+        region=str(raw["region"]).upper(),
+        type=OfferType(str(raw[type_key]).lower()),
+        quality=VideoQuality(str(quality).lower()) if quality else None,
+        price=Decimal(str(price)) if price is not None else None,
+        currency=raw.get("currency"),
+        deep_link=raw.get("deep_link"),
+        web_url=raw.get("web_url"),
+        available=bool(raw.get("available", True)),
+    )
+
+
+def offers_from_payload(payload: Mapping[str, Any]) -> tuple[uuid.UUID, list[OfferFact]] | None:
+    """A title's offers from `title.upserted`; None when the event lists none (say nothing)."""
+    if "offers" not in payload:
+        return None
+    title_id = uuid.UUID(str(payload["title_id"]))
+    return title_id, [_offer(title_id, raw, "type") for raw in payload["offers"] or ()]
+
+
+def availability_from_payload(
+    payload: Mapping[str, Any], event: Event
+) -> projections.AvailabilityChange:
+    title_id = uuid.UUID(str(payload["title_id"]))
+    at = datetime.fromisoformat(event.occurred_at)
+    return projections.AvailabilityChange(
+        _offer(title_id, payload, "offer_type"), at if at.tzinfo else at.replace(tzinfo=UTC)
+    )
+
+
+def viewer_from_payload(payload: Mapping[str, Any]) -> ViewerFacts:
+    return ViewerFacts(
+        user_id=uuid.UUID(str(payload["user_id"])),
+        home_region=str(payload.get("home_region") or DEFAULT_REGION).upper(),
+        subscribed_platforms=frozenset(str(p) for p in payload.get("subscribed_platforms") or ()),
+    )
+
+
+def watchlist_from_payload(payload: Mapping[str, Any]) -> WatchlistChange:
+    at = datetime.fromisoformat(str(payload["at"]))
+    return WatchlistChange(
+        user_id=uuid.UUID(str(payload["user_id"])),
+        title_id=uuid.UUID(str(payload["title_id"])),
+        present=payload["action"] == "added",
+        at=at if at.tzinfo else at.replace(tzinfo=UTC),
+    )
+
+
+def _decode(events: Sequence[Event], parse: Callable[[Event], T | None]) -> list[T]:
+    """Parse each event; a malformed one is logged and skipped, so it cannot block its stream."""
+    parsed = []
+    for event in events:
+        try:
+            value = parse(event)
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            logger.warning("skipping malformed %s event %s", event.type, event.id)
+            continue
+        if value is not None:
+            parsed.append(value)
+    return parsed
+
+
+def handlers(facts: FactsRepository, channel: DeviceChannel) -> dict[str, EventHandler]:
+    """One batch handler per stream; each is idempotent, as at-least-once delivery needs."""
+
+    async def on_titles(events: list[Event]) -> None:
+        await projections.absorb_title_offers(
+            facts, _decode(events, lambda e: offers_from_payload(e.payload))
+        )
+
+    async def on_availability(events: list[Event]) -> None:
+        await projections.absorb_availability(
+            facts, channel, _decode(events, lambda e: availability_from_payload(e.payload, e))
+        )
+
+    async def on_viewers(events: list[Event]) -> None:
+        await projections.absorb_viewers(
+            facts, _decode(events, lambda e: viewer_from_payload(e.payload))
+        )
+
+    async def on_watchlist(events: list[Event]) -> None:
+        await projections.absorb_watchlist(
+            facts, _decode(events, lambda e: watchlist_from_payload(e.payload))
+        )
+
+    return {
+        "title.upserted": on_titles,
+        "availability.changed": on_availability,
+        "user.registered": on_viewers,
+        "user.updated": on_viewers,
+        "watchlist.changed": on_watchlist,
+    }
+
+
+def start_consumers(
+    bus: EventBus, facts: FactsRepository, channel: DeviceChannel, stop: asyncio.Event
+) -> list[asyncio.Task[None]]:
+    """Background tasks reading every stream playback projects; set `stop` to end them."""
+    return [
+        asyncio.create_task(bus.consume(stream, GROUP, handler, stop), name=f"consume:{stream}")
+        for stream, handler in handlers(facts, channel).items()
+    ]

@@ -1,0 +1,70 @@
+"""Presence use cases: heartbeats, and the sweep that notices devices gone silent.
+
+Online is derived from the last heartbeat (90 s), so reads are always right; the sweep only
+turns the moment a device went silent into a `PresenceChanged` event for the user's devices.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from subgraphs.playback.adapters.control import ControlRepository
+from subgraphs.playback.adapters.device_channel import DeviceChannel
+from subgraphs.playback.adapters.repository import PlaybackRepository
+from subgraphs.playback.domain.device_events import PresenceChanged
+from subgraphs.playback.domain.model import ONLINE_WINDOW, Device
+from subgraphs.playback.services import own_device
+
+__all__ = ["SWEEP_INTERVAL_SECONDS", "heartbeat", "run_sweeper", "sweep_once"]
+
+logger = logging.getLogger("mediagateway.playback")
+
+# A silent device is announced offline at most this long after its 90 s are up.
+SWEEP_INTERVAL_SECONDS = 5.0
+
+
+async def heartbeat(
+    repo: PlaybackRepository,
+    control: ControlRepository,
+    channel: DeviceChannel,
+    user_id: uuid.UUID,
+    device_id: uuid.UUID,
+    now: datetime,
+) -> Device:
+    """The device is alive for 90 more seconds; its first heartbeat after a silence says so."""
+    device = (await own_device(repo, user_id, device_id)).seen(now)
+    if await control.mark_online(device_id, now):
+        await channel.publish(PresenceChanged(user_id, device_id, True, now))
+    return device
+
+
+async def sweep_once(
+    control: ControlRepository, channel: DeviceChannel, now: datetime
+) -> list[Device]:
+    """Announce every device whose heartbeats stopped; safe to run on every replica at once."""
+    gone = await control.sweep_offline(now - ONLINE_WINDOW)
+    for device in gone:
+        await channel.publish(PresenceChanged(device.user_id, device.id, False, now))
+    return gone
+
+
+async def run_sweeper(
+    control: ControlRepository,
+    channel: DeviceChannel,
+    stop: asyncio.Event,
+    interval: float = SWEEP_INTERVAL_SECONDS,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> None:
+    """Sweep every `interval` seconds until `stop` is set."""
+    while not stop.is_set():
+        try:
+            await sweep_once(control, channel, clock())
+        except Exception:
+            logger.exception("presence sweep failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)

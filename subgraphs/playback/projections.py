@@ -1,0 +1,80 @@
+"""Use cases that keep playback's copy of other subgraphs' facts, fed by their events.
+
+Why events rather than federation `@requires`: starting playback is a mutation that must decide
+on the server, at once, from offers (content) and the user's region and platforms (users) together;
+`@requires` only feeds entity fields of one type, read after the fact, and would put a router hop
+in front of every start. The cost is a copy that can lag by the consumer's delay.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from subgraphs.playback.adapters.device_channel import DeviceChannel
+from subgraphs.playback.adapters.facts import FactsRepository, WatchlistChange
+from subgraphs.playback.domain.device_events import TitleBecameAvailable
+from subgraphs.playback.domain.offers import OfferFact, ViewerFacts
+
+__all__ = [
+    "AvailabilityChange",
+    "absorb_availability",
+    "absorb_title_offers",
+    "absorb_viewers",
+    "absorb_watchlist",
+]
+
+
+@dataclass(frozen=True)
+class AvailabilityChange:
+    offer: OfferFact
+    at: datetime
+
+
+async def absorb_title_offers(
+    facts: FactsRepository, titles: Sequence[tuple[uuid.UUID, list[OfferFact]]]
+) -> None:
+    """Each title's full offer list, as `title.upserted` announces it."""
+    for title_id, offers in titles:
+        await facts.replace_offers(title_id, offers)
+
+
+async def absorb_availability(
+    facts: FactsRepository, channel: DeviceChannel, changes: Sequence[AvailabilityChange]
+) -> list[TitleBecameAvailable]:
+    """Apply each change; tell users who want the title and can watch it where it appeared.
+
+    Every `available: true` event notifies (the event is the change), even when a
+    `title.upserted` on another stream got here first; a redelivery may notify twice.
+    """
+    told: list[TitleBecameAvailable] = []
+    for change in changes:
+        offer = change.offer
+        await facts.set_availability(offer)
+        if not offer.available:
+            continue
+        watchers = await facts.watchers(offer.title_id)
+        if not watchers:
+            continue
+        viewers = await facts.viewers_by_ids(watchers)
+        for user_id in watchers:
+            viewer = viewers.get(user_id) or ViewerFacts(user_id)
+            if viewer.home_region != offer.region:
+                continue
+            if offer.platform not in viewer.subscribed_platforms:
+                continue
+            event = TitleBecameAvailable(user_id, offer.title_id, offer.platform, offer.region,
+                                         offer.type.value, change.at)
+            await channel.publish(event)
+            told.append(event)
+    return told
+
+
+async def absorb_viewers(facts: FactsRepository, viewers: Sequence[ViewerFacts]) -> None:
+    await facts.save_viewers(viewers)
+
+
+async def absorb_watchlist(facts: FactsRepository, changes: Sequence[WatchlistChange]) -> None:
+    await facts.apply_watchlist(changes)

@@ -1,0 +1,132 @@
+"""Remote control and hand-off use cases: commands to a user's devices and their acks.
+
+A command is stored before it is announced, so whichever replica the target's ack reaches can
+check it; it lives 5 seconds. Announcements go on the user's pub/sub channel, so the target
+hears it on whichever replica holds its socket.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+
+from subgraphs.playback.adapters.control import ControlRepository
+from subgraphs.playback.adapters.device_channel import DeviceChannel
+from subgraphs.playback.adapters.facts import FactsRepository
+from subgraphs.playback.adapters.publisher import PlaybackPublisher
+from subgraphs.playback.adapters.repository import PlaybackRepository
+from subgraphs.playback.domain.commands import (
+    CommandArgs,
+    CommandKind,
+    RemoteCommand,
+    check_target,
+    issue_command,
+)
+from subgraphs.playback.domain.control_errors import CommandNotFound, NotYourCommand
+from subgraphs.playback.domain.device_events import CommandAcknowledged, CommandIssued
+from subgraphs.playback.domain.events import PlaybackUpdated
+from subgraphs.playback.domain.model import PlaybackSession, PlaybackState
+from subgraphs.playback.domain.offers import ViewerFacts, choose_offer
+from subgraphs.playback.services import own_device, own_session
+
+__all__ = ["acknowledge_command", "find_command", "hand_off", "own_command", "send_command"]
+
+
+async def own_command(
+    control: ControlRepository, user_id: uuid.UUID, command_id: uuid.UUID
+) -> RemoteCommand:
+    command = (await control.commands_by_ids([command_id])).get(command_id)
+    if command is None:
+        raise CommandNotFound(command_id)
+    if command.user_id != user_id:
+        raise NotYourCommand(command_id)
+    return command
+
+
+async def find_command(
+    control: ControlRepository, user_id: uuid.UUID, command_id: uuid.UUID
+) -> RemoteCommand | None:
+    """The user's command, or None (another user's command is as good as none)."""
+    command = (await control.commands_by_ids([command_id])).get(command_id)
+    return command if command and command.user_id == user_id else None
+
+
+async def send_command(
+    repo: PlaybackRepository,
+    control: ControlRepository,
+    channel: DeviceChannel,
+    user_id: uuid.UUID,
+    *,
+    target_id: uuid.UUID,
+    kind: CommandKind,
+    args: CommandArgs,
+    now: datetime,
+    sender_id: uuid.UUID | None = None,
+) -> RemoteCommand:
+    """Send `kind` to one of the user's devices: refused when it is offline or not controllable."""
+    target = await own_device(repo, user_id, target_id)
+    sender = await own_device(repo, user_id, sender_id) if sender_id else None
+    cast_target = None
+    if kind is CommandKind.CAST_TO and args.cast_target_id is not None:
+        cast_target = await own_device(repo, user_id, args.cast_target_id)
+    command = issue_command(user_id=user_id, sender=sender, target=target, kind=kind, args=args,
+                            now=now, cast_target=cast_target)
+    await control.add_command(command)
+    await channel.publish(CommandIssued(command))
+    return command
+
+
+async def acknowledge_command(
+    control: ControlRepository,
+    channel: DeviceChannel,
+    user_id: uuid.UUID,
+    command_id: uuid.UUID,
+    now: datetime,
+) -> RemoteCommand:
+    """The target confirms a command; refused once expired. Acking twice is harmless."""
+    command = await own_command(control, user_id, command_id)
+    acked = command.acknowledged(now)
+    if acked is not command and await control.save_acknowledgement(acked):
+        await channel.publish(CommandAcknowledged(acked))
+    return acked
+
+
+async def hand_off(
+    repo: PlaybackRepository,
+    control: ControlRepository,
+    facts: FactsRepository,
+    channel: DeviceChannel,
+    publisher: PlaybackPublisher,
+    user_id: uuid.UUID,
+    *,
+    session_id: uuid.UUID,
+    target_id: uuid.UUID,
+    now: datetime,
+) -> tuple[PlaybackSession, RemoteCommand]:
+    """"Send to TV": the session moves to the target, which is told to load it where it was.
+
+    The target must be online and remote-controllable; the offer is chosen again for it (a TV
+    may play in a quality the phone could not).
+    """
+    session = await own_session(repo, user_id, session_id)
+    target = check_target(await own_device(repo, user_id, target_id), now)
+    viewer = (await facts.viewers_by_ids([user_id])).get(user_id) or ViewerFacts(user_id)
+    offer = choose_offer(await facts.offers_for_title(session.title_id), viewer,
+                         target.capabilities) or session.offer
+    moved = replace(session, device_id=target.id, state=PlaybackState.PLAYING, updated_at=now,
+                    offer=offer)
+    command = issue_command(
+        user_id=user_id, sender=None, target=target, kind=CommandKind.LOAD, now=now,
+        args=CommandArgs(position_seconds=session.position_seconds, title_id=session.title_id,
+                         session_id=session.id),
+    )
+    if session.device_id != target.id:
+        command = replace(command, sender_id=session.device_id)
+    async with repo.atomic():
+        await control.move_session(moved)
+        await control.save_resume_point(moved)
+        await control.add_command(command)
+    await publisher.publish(PlaybackUpdated(moved))
+    await channel.publish(CommandIssued(command))
+    return moved, command
