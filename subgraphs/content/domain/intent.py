@@ -89,7 +89,7 @@ _GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "adventure": ("adventures",),
     "animation": ("animated", "animations", "cartoon", "cartoons", "anime"),
     "comedy": ("comedies", "comedic", "sitcom", "sitcoms", "standup", "stand-up"),
-    "crime": ("gangster", "gangsters", "mafia", "mob", "heist", "heists", "crime drama"),
+    "crime": ("gangster", "gangsters", "mafia", "mob", "heist", "heists"),
     "documentary": ("documentaries", "doc", "docs", "docuseries", "true story"),
     "drama": ("dramas", "dramatic"),
     "family": ("kids", "kid", "children", "children's", "childrens", "family-friendly",
@@ -102,7 +102,7 @@ _GENRE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "romance": ("romances", "romantic", "love story", "love stories"),
     "science-fiction": ("sci-fi", "scifi", "sci fi", "science fiction", "sf", "space opera"),
     "thriller": ("thrillers", "suspense"),
-    "war": ("war movie", "war movies", "war film", "war films", "wwii", "ww2"),
+    "war": ("wwii", "ww2", "world war"),
     "western": ("westerns", "cowboy", "cowboys"),
 }
 # Phrases naming more than one genre.
@@ -246,10 +246,13 @@ _FILLER = re.compile(
     r"|i(?:'m| am) (?:looking for|in the mood for)|looking for|in the mood for"
     r"|i(?: want| wanna| would like|'d like| need) (?:to (?:watch|see) )?"
     r"|what(?:'s| is| are) (?:some )?"
-    r"|where (?:can i|to) (?:watch|stream)|(?:something|anything) (?:to watch)?"
+    r"|where (?:can i|to) (?:watch|stream)|what (?:can|should) (?:i|we) (?:watch|see)"
+    r"|(?:something|anything) (?:to watch)?"
     r"|to watch|to stream|tonight|please)\b",
     re.IGNORECASE,
 )
+
+_LEADING_FILLER = re.compile(rf"^(?:\s*(?:{_FILLER.pattern}))+\s*", re.IGNORECASE)
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -341,7 +344,7 @@ class Vocabulary:
             mood=re.compile(rf"{_B}(?:{_alternation(mood_words)}){_E}", re.IGNORECASE),
             # A reference title ends at punctuation, "but", or where a strong slot begins.
             reference_end=re.compile(
-                rf"\s*(?:[,;!?()]|\.(?:\s|$)|\s(?:but|that|which|who|where|set in|about"
+                rf"\s*(?:[,;!?()]|\.(?:\s|$)|\s(?:but|that|which|who|where|what|set in|about"
                 rf"|starring|featuring|directed by|with|without|except|not|no|from|in|on|for"
                 rf"|under|over|before|after|since|between|less than|more than|shorter than"
                 rf"|longer than|at least|at most|to rent|to buy|streaming|available)\b)"
@@ -407,7 +410,8 @@ _YEAR_BETWEEN = re.compile(
 _YEAR_AFTER = re.compile(
     rf"(?<![\w])(?P<op>after|since|post|newer than|later than|from|starting|>=?)[\s-]*"
     rf"(?:(?P<year>{_YEAR})|{_DECADE.format(p='d_')})"
-    rf"(?P<on>\s+(?:on(?:wards?)?|and (?:later|after|newer|up)|or (?:later|newer|after)))?"
+    rf"(?P<on>\s+(?:onwards?|on(?=\s*(?:$|[,.;!?]))|and (?:later|after|newer|up)"
+    rf"|or (?:later|newer|after)))?"
     rf"(?![\w])",
     re.IGNORECASE,
 )
@@ -472,6 +476,8 @@ class _Text:
 
     def __init__(self, query: str) -> None:
         self.value = query
+        # Words a rule consumed but search should still see ("gory" in "not gory").
+        self.kept: list[str] = []
 
     def take(self, start: int, end: int) -> None:
         self.value = self.value[:start] + self.GAP * (end - start) + self.value[end:]
@@ -481,17 +487,21 @@ class _Text:
 
     def left(self) -> str:
         fragments = []
-        for fragment in self.value.split(self.GAP):
+        for index, fragment in enumerate(self.value.split(self.GAP)):
             words = _FILLER.sub(" ", fragment).split()
-            # Leading articles stay: "the godfather" is a title, "a" before a gap is not.
-            while words and words[0].lower().strip(".,;:!?'\"") in _EDGE_WORDS - _ARTICLES:
+            # A leading article stays at the very start ("the godfather" is a title); after a
+            # consumed slot ("for a rainy day") it is noise.
+            untouched = index == 0 and fragment.strip() == fragment.strip(self.GAP).strip() and (
+                not fragment[:1].isspace())
+            edge = _EDGE_WORDS - _ARTICLES if untouched else _EDGE_WORDS
+            while words and words[0].lower().strip(".,;:!?'\"") in edge:
                 words.pop(0)
             while words and words[-1].lower().strip(".,;:!?'\"") in _EDGE_WORDS:
                 words.pop()
             text = " ".join(words).strip(" .,;:!?-\"'")
             if text:
                 fragments.append(text)
-        return " ".join(fragments)
+        return " ".join([*fragments, *self.kept])
 
 
 _REFERENCE = re.compile(
@@ -750,6 +760,10 @@ class _Builder:
             if not titles:
                 continue
             self.add("references", titles)
+            lead = match.group("lead").strip().lower()
+            for kind, phrases in _KINDS.items():
+                if lead in phrases:
+                    self.add("kinds", [kind])
             self.text.take(match.start("lead") if match.group("lead") else match.start("trigger"),
                            rest_start + end)
             value = self.text.value
@@ -772,7 +786,9 @@ class _Builder:
                 genres = tuple(g for m in mood for g in MOODS[m][1] if g in self.vocabulary.genres)
             if genres:
                 self.add("excluded_genres", genres)
-                self.take(match)
+            else:
+                self.text.kept.append(phrase)  # "not gory": no genre to exclude, a hint to keep
+            self.take(match)
         for match in self.text.finditer(self.vocabulary.pattern("mood")):
             moods = self.vocabulary.lookup("mood", match.group(0))
             self.add("moods", moods)
@@ -814,7 +830,10 @@ class _Builder:
 
 def parse_intent(query: str, vocabulary: Vocabulary) -> Intent:
     """Slots of `query` by rules; what no rule claims stays in `text`."""
-    builder = _Builder(" ".join(query.split()), vocabulary)
+    query = " ".join(query.split())
+    # A request phrase in front ("show me") is cut off, so what follows counts as the start.
+    lead = _LEADING_FILLER.match(query)
+    builder = _Builder(query[lead.end():] if lead else query, vocabulary)
     builder.filler()
     builder.runtime()
     builder.years()
