@@ -19,6 +19,7 @@ from subgraphs.playback.adapters.device_channel import RedisDeviceChannel
 from subgraphs.playback.adapters.facts import TortoiseFactsRepository
 from subgraphs.playback.adapters.publisher import RedisPlaybackFeed, RedisPlaybackPublisher
 from subgraphs.playback.adapters.repository import TortoisePlaybackRepository
+from subgraphs.playback.adapters.sync_bridge import running_sync
 from subgraphs.playback.context import Context
 from subgraphs.playback.loaders import make_loaders
 from subgraphs.playback.presence import run_sweeper
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with service_resources(settings, MODELS) as redis:
+        async with service_resources(settings, MODELS) as redis, running_sync(app, redis):
             app.state.redis = redis
             app.state.publisher = RedisPlaybackPublisher(RedisEventBus(redis), redis)
             app.state.feed = RedisPlaybackFeed(redis)

@@ -366,6 +366,17 @@ class SyncDoc:
                 raise InvalidUpdate(f"not a CRDT update: {error}") from None
         return touched
 
+    def merge(self, update: bytes) -> None:
+        """Apply an update already checked (stored or relayed): no observers, no checks."""
+        self.doc.apply_update(update)
+
+    def all_keys(self) -> Touched:
+        """Every key with a value: what a device that has nothing must be told."""
+        view = self.view()
+        removed = {str(value.get("title")) for value in self.maps[REMOVES].values()
+                   if isinstance(value, Mapping)}
+        return Touched(set(view.watchlist) | removed, set(view.progress), set(view.preferences))
+
     def check(self, update: bytes) -> Touched:
         """What `update` would write, without changing this document; raises InvalidUpdate."""
         if not update or update[0] == 0:

@@ -12,6 +12,7 @@ from subgraphs.playback import presence, services
 from subgraphs.playback.context import Context
 from subgraphs.playback.domain import model
 from subgraphs.playback.resolvers.remote import RemoteMutation
+from subgraphs.playback.resolvers.sync import SyncMutation
 from subgraphs.playback.types import Device, DeviceKind, PlaybackSession, PlaybackState, Resolution
 
 __all__ = [
@@ -73,7 +74,7 @@ def _now() -> datetime:
 
 
 @strawberry.type
-class Mutation(RemoteMutation):
+class Mutation(RemoteMutation, SyncMutation):
     @strawberry.mutation(description="Add a device; a user has at most 10.")
     async def register_device(
         self, info: Info[Context, None], input: RegisterDeviceInput

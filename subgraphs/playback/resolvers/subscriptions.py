@@ -11,6 +11,7 @@ from strawberry.types import Info
 from subgraphs.common.errors import DomainError
 from subgraphs.playback.context import Context
 from subgraphs.playback.resolvers.remote import RemoteSubscription
+from subgraphs.playback.resolvers.sync import SyncSubscription
 from subgraphs.playback.types import PlaybackSession
 
 __all__ = ["Subscription"]
@@ -24,7 +25,7 @@ def _coded(error: DomainError) -> GraphQLError:
 
 
 @strawberry.type
-class Subscription(RemoteSubscription):
+class Subscription(RemoteSubscription, SyncSubscription):
     @strawberry.subscription(description="The signed-in user's playback, as it changes.")
     async def playback_updates(
         self, info: Info[Context, None]

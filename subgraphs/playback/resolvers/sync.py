@@ -1,0 +1,144 @@
+"""Sync root fields: typed operations and raw updates in, `syncUpdates` out.
+
+Named `sync…` so they sit beside the users subgraph's own `addToWatchlist` in the supergraph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from subgraphs.common.errors import BadInput, DomainError, Forbidden, Unauthenticated
+from subgraphs.common.ids import parse_id
+from subgraphs.playback.context import Context
+from subgraphs.playback.sync_services import SyncMessage, SyncService, decode_b64
+from subgraphs.playback.types_sync import SyncPayload
+
+__all__ = ["SyncMutation", "SyncSubscription"]
+
+_DEVICE_ID_LIMIT = 64
+
+
+def _service(info: Info[Context, None]) -> SyncService:
+    return info.context.request.app.state.sync
+
+
+def _device(device_id: str) -> str:
+    text = str(device_id)
+    if not 0 < len(text) <= _DEVICE_ID_LIMIT or not all(c.isalnum() or c in "_.:-" for c in text):
+        raise BadInput(
+            f"A device id has 1 to {_DEVICE_ID_LIMIT} letters, digits or `_.:-`.",
+            field="deviceId",
+        )
+    return text
+
+
+def _coded(error: DomainError) -> GraphQLError:
+    details = {key: str(value) for key, value in error.details.items()}
+    return GraphQLError(error.message, extensions={**details, "code": error.code})
+
+
+@strawberry.type
+class SyncMutation:
+    @strawberry.mutation(description="Apply a device's pycrdt update (base64, at most 64 KiB) to "
+                         "the user's sync document; refused whole if it is not a valid one.")
+    async def sync_apply_update(
+        self, info: Info[Context, None], user_id: strawberry.ID, device_id: strawberry.ID,
+        update: str,
+    ) -> SyncPayload:
+        viewer = info.context.viewer.require_user()
+        if parse_id(user_id, "user id") != viewer:
+            raise Forbidden("You can only change your own sync document.", reason="OTHER_USER")
+        message = await _service(info).apply_update(
+            viewer, _device(device_id), decode_b64(update, "update")
+        )
+        return SyncPayload.from_message(message)
+
+    @strawberry.mutation(description="Add a title to the synced watchlist (wins over removes "
+                         "made concurrently elsewhere).")
+    async def sync_add_to_watchlist(
+        self, info: Info[Context, None], device_id: strawberry.ID, title_id: strawberry.ID
+    ) -> SyncPayload:
+        user = info.context.viewer.require_user()
+        message = await _service(info).add_to_watchlist(
+            user, _device(device_id), parse_id(title_id, "title id")
+        )
+        return SyncPayload.from_message(message)
+
+    @strawberry.mutation(description="Remove a title from the synced watchlist.")
+    async def sync_remove_from_watchlist(
+        self, info: Info[Context, None], device_id: strawberry.ID, title_id: strawberry.ID
+    ) -> SyncPayload:
+        user = info.context.viewer.require_user()
+        message = await _service(info).remove_from_watchlist(
+            user, _device(device_id), parse_id(title_id, "title id")
+        )
+        return SyncPayload.from_message(message)
+
+    @strawberry.mutation(description="Where this device is in a title; completed past 95 %.")
+    async def sync_report_progress(
+        self, info: Info[Context, None], device_id: strawberry.ID, title_id: strawberry.ID,
+        position_seconds: int, duration_seconds: int,
+    ) -> SyncPayload:
+        user = info.context.viewer.require_user()
+        message = await _service(info).report_progress(
+            user, _device(device_id), parse_id(title_id, "title id"), position_seconds,
+            duration_seconds,
+        )
+        return SyncPayload.from_message(message)
+
+    @strawberry.mutation(description="Set a synced preference (last writer wins by clock).")
+    async def sync_set_preference(
+        self, info: Info[Context, None], device_id: strawberry.ID, name: str, value: str
+    ) -> SyncPayload:
+        user = info.context.viewer.require_user()
+        message = await _service(info).set_preference(user, _device(device_id), name, value)
+        return SyncPayload.from_message(message)
+
+
+@strawberry.type
+class SyncSubscription:
+    @strawberry.subscription(description="First what a device at `stateVector` (base64; none: "
+                             "a new device) has not seen, then every change as it happens. "
+                             "Ends when the token expires.")
+    async def sync_updates(
+        self, info: Info[Context, None], state_vector: str | None = None
+    ) -> AsyncGenerator[SyncPayload, None]:
+        viewer = info.context.viewer
+        try:
+            user = viewer.require_user()
+            vector = decode_b64(state_vector, "state vector") if state_vector else None
+        except DomainError as error:
+            raise _coded(error) from None
+        service = _service(info)
+        async with service.hub.listen(user) as queue:  # type: ignore[attr-defined]
+            try:
+                first = await service.catch_up(user, vector)
+            except DomainError as error:
+                raise _coded(error) from None
+            yield SyncPayload.from_message(first)
+            seen = first.id
+            while True:
+                message = await _next(queue, viewer.expires_at)
+                if message.id <= seen:
+                    continue  # already in the catch-up
+                seen = message.id
+                yield SyncPayload.from_message(message)
+
+
+async def _next(queue: asyncio.Queue, expires_at: float | None) -> SyncMessage:
+    """The next message, or UNAUTHENTICATED once the token expires (sockets outlive tokens)."""
+    timeout = None if expires_at is None else expires_at - time.time()
+    if timeout is not None and timeout <= 0:
+        raise _coded(Unauthenticated("The token expired: subscribe again with a fresh one."))
+    try:
+        async with asyncio.timeout(timeout):
+            return SyncMessage.from_json(await queue.get())
+    except TimeoutError:
+        raise _coded(Unauthenticated("The token expired: subscribe again with a fresh one.")
+                     ) from None
