@@ -30,7 +30,7 @@ from subgraphs.content.adapters.orm import (
 )
 from subgraphs.content.domain.model import OfferType, TitleKind, VideoQuality
 
-__all__ = ["PLATFORMS", "REGIONS", "seed"]
+__all__ = ["PLATFORMS", "REGIONS", "offer_payload", "seed"]
 
 PLATFORMS = {
     "netflix": ("Netflix", "nflx://www.netflix.com/title/{key}",
@@ -118,6 +118,22 @@ def _offers_for(item_id: int, title_id: uuid.UUID, year: int | None) -> list[Off
     return offers
 
 
+def offer_payload(offer: OfferRow) -> dict[str, object]:
+    """An offer as `title.upserted` lists it, so playback can pick one without our tables."""
+    return {
+        "platform": offer.platform_id,  # type: ignore[attr-defined]
+        "region": offer.region,
+        "type": offer.type.value,
+        "quality": offer.quality.value,
+        "price": str(offer.price) if offer.price is not None else None,
+        "currency": offer.currency,
+        "deep_link": offer.deep_link,
+        "web_url": offer.web_url,
+        "available_from": offer.available_from.isoformat() if offer.available_from else None,
+        "available_until": offer.available_until.isoformat() if offer.available_until else None,
+    }
+
+
 async def _bulk(rows: list[Model], label: str) -> None:
     if not rows:
         return
@@ -138,6 +154,7 @@ async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
     most = max(votes.values(), default=1)
 
     titles, links, offers = [], [], []
+    offers_of: defaultdict[uuid.UUID, list[dict[str, object]]] = defaultdict(list)
     for item in data.items:
         count = votes[item.item_id]
         titles.append(
@@ -154,7 +171,9 @@ async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
             )
         )
         links += [TitleGenreRow(title_id=item.id, genre_id=slug) for slug in item.genres]
-        offers += _offers_for(item.item_id, item.id, item.year)
+        title_offers = _offers_for(item.item_id, item.id, item.year)
+        offers += title_offers
+        offers_of[item.id] = [offer_payload(offer) for offer in title_offers]
 
     people = {credit.person_key for credit in data.credits}
     item_ids = {item.item_id: item.id for item in data.items}
@@ -189,7 +208,7 @@ async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
                     "title_id": str(item.id), "title": item.title, "kind": "movie",
                     "release_year": item.year, "genres": list(item.genres),
                     "popularity": row.popularity, "average_rating": row.average_rating,
-                    "vote_count": row.vote_count,
+                    "vote_count": row.vote_count, "offers": offers_of[item.id],
                 },
             )
             for item, row in zip(data.items, titles, strict=True)

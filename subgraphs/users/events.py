@@ -11,9 +11,11 @@ from subgraphs.users.domain.model import User, ViewingEvent
 
 __all__ = [
     "USER_REGISTERED",
+    "USER_UPDATED",
     "VIEWING_RECORDED",
     "WATCHLIST_CHANGED",
     "user_registered",
+    "user_updated",
     "viewing_recorded",
     "watchlist_changed",
 ]
@@ -21,6 +23,7 @@ __all__ = [
 VIEWING_RECORDED = "viewing.recorded"
 WATCHLIST_CHANGED = "watchlist.changed"
 USER_REGISTERED = "user.registered"
+USER_UPDATED = "user.updated"
 
 
 def viewing_recorded(event: ViewingEvent) -> Event:
@@ -61,6 +64,20 @@ def user_registered(user: User) -> Event:
         type=USER_REGISTERED,
         id=str(user.id),
         occurred_at=user.created_at.isoformat(),
+        payload={
+            "user_id": str(user.id),
+            "preferred_genres": list(user.preferred_genres),
+            "home_region": user.home_region,
+            "subscribed_platforms": list(user.subscribed_platforms),
+        },
+    )
+
+
+def user_updated(user: User, at: datetime) -> Event:
+    """Preferences changed: playback picks offers by home region and subscribed platforms."""
+    return Event(
+        type=USER_UPDATED,
+        occurred_at=at.isoformat(),
         payload={
             "user_id": str(user.id),
             "preferred_genres": list(user.preferred_genres),

@@ -148,7 +148,7 @@ async def login(
 
 
 async def update_preferences(
-    repo: UsersRepository, user_id: uuid.UUID, changes: PreferenceChanges
+    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, changes: PreferenceChanges
 ) -> User:
     found = await repo.users_by_ids([user_id])
     if user_id not in found:
@@ -161,6 +161,7 @@ async def update_preferences(
         preferred_genres=changes.preferred_genres,
     )
     await repo.update_user(user)
+    await bus.publish(events.user_updated(user, _now()))
     return user
 
 

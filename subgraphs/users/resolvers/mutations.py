@@ -133,5 +133,7 @@ class Mutation:
         self, info: Info[Context, None], input: UpdatePreferencesInput
     ) -> User:
         user_id = info.context.viewer.require_user()
-        user = await services.update_preferences(info.context.repo, user_id, input.to_domain())
+        user = await services.update_preferences(
+            info.context.repo, info.context.bus, user_id, input.to_domain()
+        )
         return User.from_domain(user)

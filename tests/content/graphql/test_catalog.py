@@ -86,3 +86,26 @@ def test_pages_follow_each_other(catalog: SubgraphClient) -> None:
 def test_bad_region_is_bad_input(catalog: SubgraphClient) -> None:
     result = catalog.execute(TITLES, {"filter": {"region": "Germany"}})
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_title_upserted_lists_the_offers_playback_picks_from(
+    catalog: SubgraphClient, redis_server: str
+) -> None:
+    """Playback chooses offers from this payload, never from content's tables."""
+    from subgraphs.common.events import Event
+
+    client = redis.Redis.from_url(f"{redis_server}/2")
+    try:
+        _, fields = client.xrange("title.upserted", count=1)[0]
+    finally:
+        client.close()
+    payload = Event.decode(fields).payload
+    query = """query($id: ID!) { title(id: $id) { offers(region: "US") {
+      type quality deepLink webUrl platform { slug } price { amount currency } } } }"""
+    offers = catalog.execute(query, {"id": payload["title_id"]})["data"]["title"]["offers"]
+    announced = [o for o in payload["offers"] if o["region"] == "US"]
+    assert offers and len(announced) == len(offers)
+    assert {(o["platform"], o["type"].upper(), o["quality"].upper(), o["deep_link"], o["web_url"])
+            for o in announced} == {
+        (o["platform"]["slug"], o["type"], o["quality"], o["deepLink"], o["webUrl"])
+        for o in offers}
