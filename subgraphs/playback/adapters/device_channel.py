@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 
 from subgraphs.playback.adapters.control import command_from_json, command_json
-from subgraphs.playback.adapters.fanout import listen, publish_json
+from subgraphs.playback.adapters.sync_feed import SyncHub
 from subgraphs.playback.domain.device_events import (
     CommandAcknowledged,
     CommandIssued,
@@ -74,12 +74,18 @@ def event_from_json(raw: Mapping[str, Any]) -> DeviceEvent:
 
 
 class RedisDeviceChannel:
+    """One Redis subscription per process and user, shared by all local sockets (SyncHub)."""
+
     def __init__(self, redis: Redis) -> None:
-        self.redis = redis
+        self.hub = SyncHub(redis, channel=device_channel_for)
 
     async def publish(self, event: DeviceEvent) -> None:
-        await publish_json(self.redis, device_channel_for(_user_of(event)), event_json(event))
+        await self.hub.publish(_user_of(event), event_json(event))
 
     async def events(self, user_id: uuid.UUID) -> AsyncIterator[DeviceEvent]:
-        async for raw in listen(self.redis, device_channel_for(user_id)):
-            yield event_from_json(raw)
+        async with self.hub.listen(user_id) as queue:
+            while True:
+                yield event_from_json(await queue.get())
+
+    async def close(self) -> None:
+        await self.hub.close()

@@ -12,7 +12,7 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from redis.asyncio import Redis
@@ -29,21 +29,25 @@ def sync_channel(user_id: uuid.UUID) -> str:
 class SyncHub:
     """Publishes to and listens on users' sync channels; `close()` when the app stops."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(
+        self, redis: Redis, channel: Callable[[uuid.UUID], str] = sync_channel
+    ) -> None:
         self.redis = redis
+        # Device events reuse the hub on their own channels (`device_channel_for`).
+        self._channel = channel
         self._pubsub = redis.pubsub(ignore_subscribe_messages=True)
         self._queues: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
         self._lock = asyncio.Lock()
         self._reader: asyncio.Task[None] | None = None
 
     async def publish(self, user_id: uuid.UUID, message: Mapping[str, Any]) -> None:
-        await self.redis.publish(sync_channel(user_id), json.dumps(message))
+        await self.redis.publish(self._channel(user_id), json.dumps(message))
 
     @contextlib.asynccontextmanager
     async def listen(self, user_id: uuid.UUID) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
         """A queue of the user's messages, subscribed before this returns: nothing published
         after entering is missed."""
-        channel = sync_channel(user_id)
+        channel = self._channel(user_id)
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         async with self._lock:
             listeners = self._queues.setdefault(channel, set())
