@@ -1,0 +1,158 @@
+"""Device sync through the real router: gql and graphql-ws over websockets, and SSE."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from gql import Client, gql
+from gql.transport.exceptions import TransportQueryError
+from gql.transport.websockets import WebsocketsTransport
+
+from mediagateway.stack import ROUTER_DIR, Stack
+from subgraphs.playback.domain.sync import SyncDoc
+from tests.e2e.conftest import Router
+
+ADD = """mutation($d: ID!, $t: ID!) { syncAddToWatchlist(deviceId: $d, titleId: $t) {
+  events { kind titleId } } }"""
+SUBSCRIBE = """subscription($sv: String) { syncUpdates(stateVector: $sv) {
+  update stateVector catchUp originDeviceId events { kind titleId } } }"""
+WATCHLIST = {"WATCHLIST_ADDED", "WATCHLIST_REMOVED"}
+
+
+def _ws_url(stack: Stack) -> str:
+    return stack.router_url.replace("http://", "ws://")
+
+
+def _watchlist_titles(message: dict[str, Any]) -> list[str]:
+    return [e["titleId"] for e in message["events"] if e["kind"] in WATCHLIST]
+
+
+def _add(router: Router, token: str, title: str) -> None:
+    result = router.execute(ADD, {"d": "phone", "t": title}, token=token)
+    assert "errors" not in result, result
+
+
+def _transport(stack: Stack, token: str) -> WebsocketsTransport:
+    return WebsocketsTransport(
+        url=_ws_url(stack),
+        init_payload={"Authorization": f"Bearer {token}"},
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+    )
+
+
+async def _until(stream: Any, title: str) -> tuple[dict[str, Any], list[bytes]]:
+    """Messages until one names `title`; returns it and every update seen on the way."""
+    updates = []
+    async for result in stream:
+        message = result["syncUpdates"]
+        updates.append(base64.b64decode(message["update"]))
+        if title in _watchlist_titles(message):
+            return message, updates
+    raise AssertionError("the subscription ended early")
+
+
+def test_phone_change_reaches_tv_and_reconnect_resumes_from_state_vector(
+    stack: Stack, router: Router
+) -> None:
+    token = router.login("user21@demo.mediagateway.dev")
+    first, second, third = (str(uuid.uuid4()) for _ in range(3))
+    tv = SyncDoc()
+
+    async def live() -> None:
+        async with Client(transport=_transport(stack, token)) as session:
+            stream = session.subscribe(gql(SUBSCRIBE))
+            hello = (await anext(stream))["syncUpdates"]
+            assert hello["catchUp"]
+            tv.apply(base64.b64decode(hello["update"]))
+            await asyncio.to_thread(_add, router, token, first)
+            message, updates = await _until(stream, first)
+            assert message["originDeviceId"] == "phone" and not message["catchUp"]
+            for update in updates:
+                tv.apply(update)
+
+    asyncio.run(live())
+    assert first in tv.view().watchlist
+    # Away: the phone adds two more titles.
+    _add(router, token, second)
+    _add(router, token, third)
+
+    async def resume() -> dict[str, Any]:
+        async with Client(transport=_transport(stack, token)) as session:
+            state_vector = base64.b64encode(tv.state_vector()).decode()
+            request = gql(SUBSCRIBE)
+            request.variable_values = {"sv": state_vector}
+            stream = session.subscribe(request)
+            return (await anext(stream))["syncUpdates"]
+
+    caught_up = asyncio.run(resume())
+    assert caught_up["catchUp"]
+    # Exactly what was missed: the two new titles, not the one already seen.
+    assert sorted(_watchlist_titles(caught_up)) == sorted([second, third])
+    tv.apply(base64.b64decode(caught_up["update"]))
+    assert {first, second, third} <= tv.view().watchlist
+
+
+def test_graphql_ws_client_sees_the_phone_change(stack: Stack, router: Router) -> None:
+    token = router.login("user22@demo.mediagateway.dev")
+    title = str(uuid.uuid4())
+    script = Path(__file__).with_name("sync_client.mjs")
+    process = subprocess.Popen(
+        ["node", str(script), _ws_url(stack), token], stdout=subprocess.PIPE, text=True,
+        env={"ROUTER_DIR": str(ROUTER_DIR), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+    )
+    try:
+        assert process.stdout is not None
+        hello = json.loads(process.stdout.readline())
+        assert hello["data"]["syncUpdates"]["catchUp"], hello
+        _add(router, token, title)
+        for line in process.stdout:
+            message = json.loads(line)
+            assert "error" not in message, message
+            if title in _watchlist_titles(message["data"]["syncUpdates"]):
+                assert message["data"]["syncUpdates"]["originDeviceId"] == "phone"
+                break
+        else:
+            raise AssertionError("graphql-ws client never saw the change")
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_sync_updates_over_sse_through_the_router(stack: Stack, router: Router) -> None:
+    token = router.login("user23@demo.mediagateway.dev")
+    title = str(uuid.uuid4())
+    headers = {"authorization": f"Bearer {token}", "accept": "text/event-stream"}
+    with httpx.Client(timeout=30) as http, http.stream(
+        "POST", stack.router_url, json={"query": SUBSCRIBE}, headers=headers
+    ) as response:
+        assert response.status_code == 200
+        lines = response.iter_lines()
+        messages = (json.loads(line[5:]) for line in lines if line.startswith("data:"))
+        hello = next(messages)
+        assert hello["data"]["syncUpdates"]["catchUp"], hello
+        _add(router, token, title)
+        for message in messages:
+            if title in _watchlist_titles(message["data"]["syncUpdates"]):
+                break
+
+
+def test_anonymous_socket_gets_nothing(stack: Stack) -> None:
+    async def attempt() -> None:
+        transport = WebsocketsTransport(
+            url=_ws_url(stack), subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL]
+        )
+        async with Client(transport=transport) as session:
+            async for _ in session.subscribe(gql(SUBSCRIBE)):
+                raise AssertionError("an anonymous socket received sync data")
+
+    with pytest.raises(TransportQueryError) as refused:
+        asyncio.run(attempt())
+    assert refused.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
