@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from tortoise.expressions import Subquery
@@ -29,7 +30,17 @@ from subgraphs.content.domain.model import (
     TitleFilter,
 )
 
-__all__ = ["ContentRepository", "TortoiseContentRepository"]
+__all__ = ["ContentRepository", "TitleName", "TortoiseContentRepository"]
+
+
+@dataclass(frozen=True)
+class TitleName:
+    """What a title lookup by name needs, for the whole catalog at once."""
+
+    id: uuid.UUID
+    title: str
+    year: int | None
+    popularity: float
 
 
 class ContentRepository(Protocol):
@@ -52,6 +63,12 @@ class ContentRepository(Protocol):
     async def offers_by_titles(
         self, keys: Sequence[tuple[uuid.UUID, str]]
     ) -> dict[tuple[uuid.UUID, str], list[Offer]]: ...
+
+    async def offers_for_titles(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Offer]]: ...
+
+    async def title_names(self) -> list[TitleName]: ...
 
     async def platforms_by_slugs(self, slugs: Sequence[str]) -> dict[str, Platform]: ...
 
@@ -179,6 +196,22 @@ class TortoiseContentRepository:
         for row in rows:
             found[(row.title_id, row.region)].append(offer_from_row(row))  # type: ignore[attr-defined]
         return found
+
+    async def offers_for_titles(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Offer]]:
+        """Every region's offers of each title (the search index stores them all)."""
+        rows = await OfferRow.filter(title_id__in=list(set(ids)))
+        found: dict[uuid.UUID, list[Offer]] = defaultdict(list)
+        for row in rows:
+            found[row.title_id].append(offer_from_row(row))  # type: ignore[attr-defined]
+        return found
+
+    async def title_names(self) -> list[TitleName]:
+        rows = await TitleRow.all().order_by("id").values_list(
+            "id", "title", "release_year", "popularity"
+        )
+        return [TitleName(id=i, title=t, year=y, popularity=p) for i, t, y, p in rows]
 
     async def platforms_by_slugs(self, slugs: Sequence[str]) -> dict[str, Platform]:
         rows = await PlatformRow.filter(slug__in=list(set(slugs)))

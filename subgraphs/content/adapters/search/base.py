@@ -62,6 +62,12 @@ class SearchIndex(Protocol):
     ) -> list[RawHit]:
         """Cosine similarity (1 = same direction), best first."""
 
+    async def fetch(self, ids: Sequence[uuid.UUID], filters: SearchFilters) -> list[RawHit]:
+        """Those of `ids` that pass `filters` (score 0), to check candidates found elsewhere."""
+
+    async def browse(self, filters: SearchFilters, limit: int) -> list[RawHit]:
+        """Titles passing `filters`, most popular first (score = popularity)."""
+
     async def hybrid(
         self,
         query: str,

@@ -1,0 +1,75 @@
+"""The default provider: all-MiniLM-L6-v2 on ONNX Runtime, fully offline."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from subgraphs.content.adapters.embeddings.base import BATCH_SIZE, batches
+from subgraphs.content.adapters.embeddings.minilm_onnx import MODEL_NAME, ensure_model, model_dir
+
+__all__ = ["LocalEmbeddingProvider"]
+
+_MAX_TOKENS = 256  # the model's max_seq_length in sentence_bert_config.json
+
+
+class LocalEmbeddingProvider:
+    """384-dimensional unit vectors; one ONNX session, run off the event loop."""
+
+    name = MODEL_NAME
+    dimensions = 384
+
+    def __init__(self, cache_dir: Path, threads: int = 2) -> None:
+        self._cache_dir = cache_dir
+        self._threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
+        # One inference at a time: ORT already uses every core we give it.
+        self._lock = asyncio.Lock()
+
+    def _load(self) -> None:
+        """Open the model on first use (building the ONNX file once), not at app start."""
+        if self._session is not None:
+            return
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        weights = model_dir()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self._threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3  # shape-merge warnings of the hand-built graph are noise
+        tokenizer = Tokenizer.from_file(str(weights / "tokenizer.json"))
+        # The packaged tokenizer pads every text to 128 tokens; pad to the batch's longest.
+        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        tokenizer.enable_truncation(_MAX_TOKENS)
+        self._tokenizer = tokenizer
+        self._session = ort.InferenceSession(
+            str(ensure_model(self._cache_dir, weights)), options,
+            providers=["CPUExecutionProvider"],
+        )
+
+    def embed_sync(self, texts: Sequence[str]) -> np.ndarray:
+        self._load()
+        out = []
+        for batch in batches(texts, BATCH_SIZE):
+            encoded = self._tokenizer.encode_batch(list(batch))
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            (vectors,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+            out.append(vectors)
+        if not out:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return np.concatenate(out)
+
+    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        async with self._lock:
+            vectors = await asyncio.to_thread(self.embed_sync, list(texts))
+        return vectors.tolist()

@@ -1,0 +1,298 @@
+"""The search use case: intent, engine sides in parallel, fusion, facets, partial failure.
+
+Knows nothing of GraphQL. Every part runs in its own task; a part that fails or times out
+(say the embedding provider) is reported in `missing_parts` and the others still answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from subgraphs.common.errors import BadInput
+from subgraphs.content.adapters.embeddings.base import EmbeddingProvider
+from subgraphs.content.adapters.personal import NoPersonalScores, PersonalScores
+from subgraphs.content.adapters.repository import ContentRepository
+from subgraphs.content.adapters.search.base import RawHit, SearchIndex
+from subgraphs.content.adapters.search.documents import natural_title
+from subgraphs.content.domain.fusion import DEFAULT_ALPHA, RELATIVE, Weights, blend, min_max
+from subgraphs.content.domain.intent import Intent, IntentParser, RulesIntentParser, Vocabulary
+from subgraphs.content.domain.search import Facets, SearchFilters, SearchHit, SearchPage
+from subgraphs.content.domain.title_lookup import TitleLookup
+
+__all__ = ["MAX_QUERY_LENGTH", "GraphNeighbours", "SearchService", "merge_intent"]
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 500
+CANDIDATES = 200  # per side; facets and totals count the fused candidates
+_LOOKUP_TTL = 60.0  # seconds before the in-memory title list is read again
+# A query that names a title should find it: fuzzy similarity 0.8 -> 0, 1.0 -> 1.
+_FUZZY_FLOOR = 0.8
+
+GraphNeighbours = Callable[[Sequence[uuid.UUID]], Awaitable[dict[uuid.UUID, float]]]
+
+
+async def _no_graph(ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, float]:
+    return {}
+
+
+def merge_intent(filters: SearchFilters, intent: Intent) -> SearchFilters:
+    """Slots the query states become filters, unless the caller's filters already say."""
+    def pick(explicit: tuple[str, ...], parsed: tuple[str, ...]) -> tuple[str, ...]:
+        return explicit or tuple(parsed)
+
+    return replace(
+        filters,
+        genres=pick(filters.genres, intent.genres),
+        blocked_genres=tuple(dict.fromkeys((*filters.blocked_genres, *intent.excluded_genres))),
+        platforms=pick(filters.platforms, intent.platforms),
+        regions=pick(filters.regions, intent.regions),
+        offer_types=pick(filters.offer_types, intent.offer_types),
+        kinds=pick(filters.kinds, intent.kinds),
+        year_from=filters.year_from if filters.year_from is not None else intent.year_from,
+        year_to=filters.year_to if filters.year_to is not None else intent.year_to,
+        runtime_min=filters.runtime_min if filters.runtime_min is not None
+        else intent.runtime_min,
+        runtime_max=filters.runtime_max if filters.runtime_max is not None
+        else intent.runtime_max,
+    )
+
+
+def _vector_text(intent: Intent, reference_names: Sequence[str]) -> str:
+    """What the vector side embeds: the free text plus the words the rules turned into slots."""
+    words = [intent.text, *intent.moods, *(g.replace("-", " ") for g in intent.genres),
+             *reference_names, *intent.people]
+    return " ".join(word for word in words if word).strip()
+
+
+@dataclass
+class _Side:
+    name: str
+    scores: dict[uuid.UUID, float] | None  # None = failed
+    hits: list[RawHit]
+
+
+class SearchService:
+    """One per app; holds the engine, the provider and an in-memory title lookup."""
+
+    def __init__(
+        self,
+        repo: ContentRepository,
+        provider: EmbeddingProvider,
+        index: SearchIndex,
+        *,
+        parser: IntentParser | None = None,
+        graph: GraphNeighbours = _no_graph,
+        personal: PersonalScores | None = None,
+        alpha: float = DEFAULT_ALPHA,
+        fusion: str = RELATIVE,
+        embed_timeout: float = 2.0,
+    ) -> None:
+        self.repo = repo
+        self.provider = provider
+        self.index = index
+        self.graph = graph
+        self.personal = personal or NoPersonalScores()
+        self.alpha = alpha
+        self.fusion = fusion
+        self.embed_timeout = embed_timeout
+        self._parser = parser
+        self._lookup: TitleLookup | None = None
+        self._lookup_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def _ensure_ready(self) -> tuple[IntentParser, TitleLookup]:
+        async with self._lock:
+            if self._lookup is None or time.monotonic() - self._lookup_at > _LOOKUP_TTL:
+                names = await self.repo.title_names()
+                self._lookup = await asyncio.to_thread(
+                    TitleLookup,
+                    [(n.id, natural_title(n.title), n.year, n.popularity) for n in names],
+                )
+                self._lookup_at = time.monotonic()
+            if self._parser is None:
+                genres = {g.slug: g.name for g in await self.repo.all_genres()}
+                platforms = {p.slug: p.name for p in await self.repo.all_platforms()}
+                self._parser = RulesIntentParser(Vocabulary.of(genres, platforms))
+            return self._parser, self._lookup
+
+    async def _part(self, name: str, work: Awaitable[list[RawHit]]) -> _Side:
+        try:
+            hits = await work
+        except Exception:  # one part failing must not fail the search
+            log.warning("search part %s failed", name, exc_info=True)
+            return _Side(name, None, [])
+        return _Side(name, {hit.id: hit.score for hit in hits}, hits)
+
+    async def _vector_hits(self, text: str, filters: SearchFilters) -> list[RawHit]:
+        (vector,) = await asyncio.wait_for(self.provider.embed([text]), self.embed_timeout)
+        return await self.index.vector(vector, filters, CANDIDATES)
+
+    async def search(
+        self,
+        query: str,
+        filters: SearchFilters,
+        offset: int,
+        limit: int,
+        viewer_id: uuid.UUID | None = None,
+    ) -> SearchPage:
+        started = time.perf_counter()
+        if len(query) > MAX_QUERY_LENGTH:
+            raise BadInput(f"`query` may have at most {MAX_QUERY_LENGTH} characters.",
+                           field="query")
+        parser, lookup = await self._ensure_ready()
+        try:
+            intent = await parser.parse(query)
+        except Exception:
+            log.warning("intent parser failed; searching the raw text", exc_info=True)
+            intent = Intent(text=query.strip(), parser="none")
+        filters = merge_intent(filters, intent)
+        references = [m for m in (lookup.best(ref) for ref in intent.references) if m]
+        if references:
+            filters = replace(filters, exclude_ids=(*filters.exclude_ids,
+                                                    *(m.id for m in references)))
+        missing: list[str] = []
+
+        vector_text = _vector_text(intent, [m.title for m in references])
+        keyword_text = " ".join(filter(None, [intent.text, *intent.people]))
+        tasks: dict[str, Awaitable[_Side]] = {}
+        if vector_text:
+            tasks["vector"] = self._part("vector", self._vector_hits(vector_text, filters))
+        if keyword_text:
+            tasks["keyword"] = self._part(
+                "keyword", self.index.keyword(keyword_text, filters, CANDIDATES))
+        if references:
+            tasks["graph"] = self._part("graph", self._graph_hits(references, filters))
+        if not vector_text and not keyword_text and not references:
+            tasks["popularity"] = self._part("popularity", self.index.browse(filters, CANDIDATES))
+        sides = dict(zip(tasks, await asyncio.gather(*tasks.values()), strict=True))
+        missing = [name for name, side in sides.items() if side.scores is None]
+
+        fuzzy = {m.id: (m.similarity - _FUZZY_FLOOR) / (1 - _FUZZY_FLOOR)
+                 for m in lookup.match(intent.text)} if intent.text else {}
+        keyword = sides.get("keyword")
+        keyword_scores = None
+        if (keyword is not None and keyword.scores is not None) or fuzzy:
+            keyword_scores = min_max(keyword.scores or {}) if keyword else {}
+            fuzzy_ok = {h.id: h for h in await self.index.fetch(list(fuzzy), filters)}
+            for title_id in fuzzy_ok:
+                keyword_scores[title_id] = max(keyword_scores.get(title_id, 0.0),
+                                               fuzzy[title_id])
+            sides.setdefault("keyword", _Side("keyword", keyword_scores, []))
+            sides["keyword"].hits.extend(fuzzy_ok.values())
+
+        hits_by_id: dict[uuid.UUID, RawHit] = {}
+        for side in sides.values():
+            for hit in side.hits:
+                hits_by_id.setdefault(hit.id, hit)
+        popularity = {title_id: min(max(hit.popularity, 0.0), 1.0)
+                      for title_id, hit in hits_by_id.items()}
+        personal = await self._personal(viewer_id, list(hits_by_id))
+        browsing = "popularity" in sides
+        weights = (Weights(vector=0.0, keyword=0.0, popularity=1.0) if browsing
+                   else Weights.for_query(self.alpha, bool(references), bool(personal)))
+        if not references and intent.text == "" and not browsing:
+            # Only slots ("90s comedies"): meaning alone ranks poorly, popularity helps.
+            weights = replace(weights, vector=weights.vector * 0.7, keyword=weights.keyword * 0.7,
+                              popularity=0.3)
+        vector_side = sides.get("vector")
+        graph_side = sides.get("graph")
+        parts = blend(
+            weights,
+            vector=vector_side.scores if vector_side else None,
+            keyword=keyword_scores,
+            graph=graph_side.scores if graph_side else None,
+            popularity=popularity if weights.popularity else None,
+            personal=personal or None,
+            fusion=self.fusion,
+        )
+        ranked = sorted(parts.items(), key=lambda item: (-item[1].total, str(item[0])))
+        page_ids = [title_id for title_id, _ in ranked[offset : offset + limit]]
+        titles = await self.repo.titles_by_ids(page_ids)
+        reasons_for = _Reasons(intent, filters, fuzzy, references, sides)
+        hits = [
+            SearchHit(title=titles[title_id], score=parts[title_id].total,
+                      parts=parts[title_id], reasons=reasons_for(title_id, parts[title_id]))
+            for title_id in page_ids if title_id in titles
+        ]
+        return SearchPage(
+            hits=hits,
+            total=len(ranked),
+            facets=_facets([hits_by_id[i] for i, _ in ranked if i in hits_by_id], filters),
+            missing_parts=tuple(missing),
+            search_time_ms=(time.perf_counter() - started) * 1000,
+            intent=intent,
+        )
+
+    async def _graph_hits(self, references: Sequence[Any], filters: SearchFilters
+                          ) -> list[RawHit]:
+        scores = await self.graph([m.id for m in references])
+        allowed = await self.index.fetch(list(scores), filters)
+        return [replace(hit, score=scores[hit.id]) for hit in allowed]
+
+    async def _personal(self, viewer_id: uuid.UUID | None, ids: list[uuid.UUID]
+                        ) -> dict[uuid.UUID, float]:
+        if viewer_id is None or not ids:
+            return {}
+        try:
+            return await self.personal.scores(viewer_id, ids)
+        except Exception:
+            log.warning("personal scores failed", exc_info=True)
+            return {}
+
+
+class _Reasons:
+    """Why a title matched, in words a client can show."""
+
+    def __init__(self, intent: Intent, filters: SearchFilters, fuzzy: dict[uuid.UUID, float],
+                 references: Sequence[Any], sides: dict[str, _Side]) -> None:
+        self.intent = intent
+        self.filters = filters
+        self.fuzzy = fuzzy
+        self.references = ", ".join(m.title for m in references)
+        self.sides = sides
+
+    def __call__(self, title_id: uuid.UUID, parts: Any) -> tuple[str, ...]:
+        out = []
+        if self.fuzzy.get(title_id, 0) > 0:
+            out.append(f"title matches “{self.intent.text}”")
+        elif parts.keyword:
+            out.append("words of the query in the title or description")
+        if parts.vector and parts.vector >= 0.5 * (parts.total or 1):
+            out.append("similar in meaning")
+        if parts.graph:
+            out.append(f"related to {self.references}")
+        if self.filters.genres:
+            out.append("genre: " + ", ".join(self.filters.genres))
+        if self.filters.year_from or self.filters.year_to:
+            out.append(f"year {self.filters.year_from or ''}-{self.filters.year_to or ''}")
+        if self.filters.platforms:
+            out.append("on " + ", ".join(self.filters.platforms))
+        if self.intent.moods:
+            out.append("mood: " + ", ".join(self.intent.moods))
+        if parts.popularity and parts.popularity >= 0.5 * (parts.total or 1):
+            out.append("popular")
+        return tuple(out)
+
+
+def _facets(hits: Sequence[RawHit], filters: SearchFilters) -> Facets:
+    region = filters.regions[0] if len(filters.regions) == 1 else "*"
+    genres: Counter[str] = Counter()
+    platforms: Counter[str] = Counter()
+    decades: Counter[int] = Counter()
+    for hit in hits:
+        genres.update(hit.genres)
+        platforms.update({token.split(":")[1] for token in hit.availability
+                          if token.startswith(f"{region}:") and token.endswith(":*")
+                          and token.split(":")[1] != "*"})
+        if hit.year:
+            decades[hit.year // 10 * 10] += 1
+    return Facets(genres=dict(genres.most_common()), platforms=dict(platforms.most_common()),
+                  decades=dict(sorted(decades.items())))
