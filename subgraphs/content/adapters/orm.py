@@ -7,8 +7,8 @@ from tortoise.models import Model
 
 from subgraphs.content.domain.model import CreditRole, OfferType, TitleKind, VideoQuality
 
-__all__ = ["CreditRow", "GenreRow", "OfferRow", "PersonRow", "PlatformRow", "TitleGenreRow",
-           "TitleRow"]
+__all__ = ["CreditRow", "GenreRow", "OfferRow", "PersonRow", "PlatformRow", "TitleEdgeRow",
+           "TitleGenreRow", "TitleRow", "TitleViewerRow"]
 
 
 class GenreRow(Model):
@@ -34,8 +34,12 @@ class TitleRow(Model):
     average_rating = fields.FloatField(null=True)
     vote_count = fields.IntField(default=0)
     imdb_id = fields.CharField(max_length=20, null=True, db_index=True)
-    tmdb_id = fields.CharField(max_length=20, null=True)
-    eidr_id = fields.CharField(max_length=40, null=True)
+    tmdb_id = fields.CharField(max_length=20, null=True, db_index=True)
+    eidr_id = fields.CharField(max_length=40, null=True, db_index=True)
+    # A feed's collection ("Star Wars Collection"): franchise edges of the title graph.
+    collection = fields.CharField(max_length=200, null=True)
+    # Hash of everything ingestion writes for the title; a rerun with the same hash writes nothing.
+    content_hash = fields.CharField(max_length=64, null=True)
     parent = fields.ForeignKeyField(
         "models.TitleRow", related_name="children", null=True, on_delete=fields.CASCADE
     )
@@ -115,3 +119,35 @@ class OfferRow(Model):
         table = "offer"
         unique_together = (("title", "platform", "region", "type"),)
         indexes = (("title", "region"),)
+
+
+class TitleEdgeRow(Model):
+    """One reason two titles are related (title graph); `src` keeps its strongest neighbours."""
+
+    id = fields.IntField(primary_key=True)
+    src = fields.ForeignKeyField("models.TitleRow", related_name="edges_out",
+                                 on_delete=fields.CASCADE)
+    dst = fields.ForeignKeyField("models.TitleRow", related_name="edges_in",
+                                 on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=10)
+    weight = fields.FloatField()
+
+    class Meta:
+        table = "title_edge"
+        unique_together = (("src", "dst", "kind"),)
+
+
+class TitleViewerRow(Model):
+    """Who watched a title, from `viewing.recorded`, for co-watching edges.
+
+    The viewer is a hash of the user id: content needs to tell audiences apart, not know them.
+    """
+
+    id = fields.IntField(primary_key=True)
+    title = fields.ForeignKeyField("models.TitleRow", related_name="viewers",
+                                   on_delete=fields.CASCADE)
+    viewer_key = fields.CharField(max_length=32)
+
+    class Meta:
+        table = "title_viewer"
+        unique_together = (("title", "viewer_key"),)
