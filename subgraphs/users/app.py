@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -14,6 +15,7 @@ from subgraphs.common.resources import service_resources
 from subgraphs.users.adapters.keys import ensure_signing_key
 from subgraphs.users.adapters.ratelimit import RedisRateLimiter
 from subgraphs.users.adapters.repository import TortoiseUsersRepository
+from subgraphs.users.adapters.sync_consumer import start_sync_consumers
 from subgraphs.users.context import Context
 from subgraphs.users.domain.passwords import Passwords
 from subgraphs.users.loaders import make_loaders
@@ -23,6 +25,8 @@ from subgraphs.users.settings import MODELS, NAME, Settings
 from subgraphs.users.tokens import TokenIssuer
 
 __all__ = ["create_app"]
+
+_SHUTDOWN_GRACE = 5.0
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -37,7 +41,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.limiter = RedisRateLimiter(redis)
             app.state.tokens = TokenIssuer(await ensure_signing_key())
             app.state.passwords = Passwords()
-            yield
+            # Devices' changes made through playback's sync become this subgraph's facts.
+            stop = asyncio.Event()
+            consumers = start_sync_consumers(app.state.bus, repo, stop)
+            try:
+                yield
+            finally:
+                stop.set()
+                _, stuck = await asyncio.wait(consumers, timeout=_SHUTDOWN_GRACE)
+                for task in stuck:
+                    task.cancel()
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         state = request.app.state

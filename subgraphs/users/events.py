@@ -26,13 +26,18 @@ USER_REGISTERED = "user.registered"
 USER_UPDATED = "user.updated"
 
 
-def viewing_recorded(event: ViewingEvent) -> Event:
+def _with_origin(payload: dict[str, object], origin: str | None) -> dict[str, object]:
+    """`origin: "sync"` marks a fact that came from playback's sync, which already has it."""
+    return {**payload, "origin": origin} if origin else payload
+
+
+def viewing_recorded(event: ViewingEvent, origin: str | None = None) -> Event:
     """Event id = viewing event id, so consumers can drop redeliveries and reseeds."""
     return Event(
         type=VIEWING_RECORDED,
         id=str(event.id),
         occurred_at=event.occurred_at.isoformat(),
-        payload={
+        payload=_with_origin({
             "event_id": str(event.id),
             "user_id": str(event.user_id),
             "title_id": str(event.title_id),
@@ -40,22 +45,23 @@ def viewing_recorded(event: ViewingEvent) -> Event:
             "completed": event.completed,
             "rating": event.rating,
             "occurred_at": event.occurred_at.isoformat(),
-        },
+        }, origin),
     )
 
 
 def watchlist_changed(
-    user_id: uuid.UUID, title_id: uuid.UUID, action: Literal["added", "removed"], at: datetime
+    user_id: uuid.UUID, title_id: uuid.UUID, action: Literal["added", "removed"], at: datetime,
+    origin: str | None = None,
 ) -> Event:
     return Event(
         type=WATCHLIST_CHANGED,
         occurred_at=at.isoformat(),
-        payload={
+        payload=_with_origin({
             "user_id": str(user_id),
             "title_id": str(title_id),
             "action": action,
             "at": at.isoformat(),
-        },
+        }, origin),
     )
 
 

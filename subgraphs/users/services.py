@@ -173,22 +173,26 @@ async def watchlist(
 
 
 async def add_to_watchlist(
-    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, title_id: uuid.UUID
+    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, title_id: uuid.UUID,
+    origin: str | None = None,
 ) -> WatchlistItem:
     """Idempotent: adding a title twice keeps the first addition and publishes once."""
     item, added = await repo.add_to_watchlist(WatchlistItem(user_id, title_id, _now()))
     if added:
-        await bus.publish(events.watchlist_changed(user_id, title_id, "added", item.added_at))
+        await bus.publish(
+            events.watchlist_changed(user_id, title_id, "added", item.added_at, origin)
+        )
     return item
 
 
 async def remove_from_watchlist(
-    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, title_id: uuid.UUID
+    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, title_id: uuid.UUID,
+    origin: str | None = None,
 ) -> bool:
     """Idempotent: True when the title was on the watchlist, False when it already was not."""
     removed = await repo.remove_from_watchlist(user_id, title_id)
     if removed:
-        await bus.publish(events.watchlist_changed(user_id, title_id, "removed", _now()))
+        await bus.publish(events.watchlist_changed(user_id, title_id, "removed", _now(), origin))
     return removed
 
 

@@ -156,3 +156,45 @@ def test_anonymous_socket_gets_nothing(stack: Stack) -> None:
     with pytest.raises(TransportQueryError) as refused:
         asyncio.run(attempt())
     assert refused.value.errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+WATCHLIST_OF_ME = "{ me { watchlist(first: 100) { edges { node { title { id } } } } } }"
+USERS_ADD = "mutation($t: ID!) { addToWatchlist(titleId: $t) { addedAt } }"
+
+
+def _users_watchlist(router: Router, token: str) -> set[str]:
+    result = router.execute(WATCHLIST_OF_ME, token=token)
+    assert "errors" not in result, result
+    return {edge["node"]["title"]["id"] for edge in result["data"]["me"]["watchlist"]["edges"]}
+
+
+def test_users_and_sync_stay_in_step_both_ways(stack: Stack, router: Router) -> None:
+    token = router.login("user24@demo.mediagateway.dev")
+    from_device, from_users = str(uuid.uuid4()), str(uuid.uuid4())
+
+    async def scenario() -> dict[str, Any]:
+        async with Client(transport=_transport(stack, token)) as session:
+            stream = session.subscribe(gql(SUBSCRIBE))
+            await anext(stream)
+            # A device adds through sync: the users subgraph, the owner, records it.
+            await asyncio.to_thread(_add, router, token, from_device)
+            await _until(stream, from_device)
+            for _ in range(200):
+                if from_device in await asyncio.to_thread(_users_watchlist, router, token):
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("the users subgraph never took the device's add")
+            # The users subgraph's own mutation reaches the devices' sync stream.
+            result = await asyncio.to_thread(
+                router.execute, USERS_ADD, {"t": from_users}, token
+            )
+            assert "errors" not in result, result
+            message, _ = await _until(stream, from_users)
+            return message
+
+    message = asyncio.run(scenario())
+    assert message["originDeviceId"] == "users"
+    # No echo: each change was recorded once on each side.
+    titles = _users_watchlist(router, token)
+    assert {from_device, from_users} <= titles

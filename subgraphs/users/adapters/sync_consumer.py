@@ -1,0 +1,86 @@
+"""Facts devices changed through playback's sync, taken into the users subgraph's own records.
+
+Playback publishes `sync.watchlist_changed` and `sync.progress_reported`; this subgraph stays the
+owner of watchlist and viewing history, so it applies them here (idempotently: a redelivery adds
+nothing) and republishes its own `watchlist.changed` / `viewing.recorded` marked `origin: sync`,
+which playback skips, so a change never echoes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+
+from subgraphs.common.errors import DomainError
+from subgraphs.common.events import Event, EventBus
+from subgraphs.users import events, services
+from subgraphs.users.adapters.repository import UsersRepository
+from subgraphs.users.domain.model import ViewingEvent
+
+__all__ = ["GROUP", "STREAMS", "absorb", "start_sync_consumers"]
+
+logger = logging.getLogger("mediagateway.users")
+
+GROUP = "users.sync"
+SYNC_WATCHLIST_CHANGED = "sync.watchlist_changed"
+SYNC_PROGRESS_REPORTED = "sync.progress_reported"
+STREAMS = (SYNC_WATCHLIST_CHANGED, SYNC_PROGRESS_REPORTED)
+ORIGIN = "sync"
+
+
+def _moment(text: object) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def _absorb_one(repo: UsersRepository, bus: services.Publisher, event: Event) -> None:
+    payload = event.payload
+    user_id = uuid.UUID(str(payload["user_id"]))
+    title_id = uuid.UUID(str(payload["title_id"]))
+    if event.type == SYNC_WATCHLIST_CHANGED:
+        if payload.get("action") == "added":
+            await services.add_to_watchlist(repo, bus, user_id, title_id, origin=ORIGIN)
+        elif payload.get("action") == "removed":
+            await services.remove_from_watchlist(repo, bus, user_id, title_id, origin=ORIGIN)
+        return
+    viewing = ViewingEvent.record(
+        id=uuid.UUID(str(payload["event_id"])),
+        user_id=user_id,
+        title_id=title_id,
+        progress=min(1.0, max(0.0, float(payload["progress"]))),
+        position_seconds=int(payload["position_seconds"]),
+        completed=bool(payload.get("completed")),
+        occurred_at=_moment(payload.get("at")),
+    )
+    try:
+        await repo.add_viewing(viewing)
+    except IntegrityError:
+        return  # redelivered: recorded (and published) the first time
+    await bus.publish(events.viewing_recorded(viewing, origin=ORIGIN))
+
+
+async def absorb(repo: UsersRepository, bus: services.Publisher, batch: list[Event]) -> None:
+    for event in batch:
+        try:
+            await _absorb_one(repo, bus, event)
+        except (KeyError, TypeError, ValueError, DomainError):
+            logger.warning("skipping malformed %s event %s", event.type, event.id)
+
+
+def start_sync_consumers(
+    bus: EventBus, repo: UsersRepository, stop: asyncio.Event
+) -> list[asyncio.Task[None]]:
+    async def handle(batch: list[Event]) -> None:
+        await absorb(repo, bus, batch)
+
+    return [
+        asyncio.create_task(bus.consume(stream, GROUP, handle, stop), name=f"users:{stream}")
+        for stream in STREAMS
+    ]
