@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import time
 import uuid
 
+from subgraphs.common.auth import CLAIMS_HEADER, encode_claims
 from subgraphs.playback.domain.hlc import Hlc
 from subgraphs.playback.domain.sync import SyncDoc
 from tests.support.inprocess import SubgraphClient
@@ -103,3 +105,18 @@ def test_anonymous_sync_subscription_is_refused(playback: SubgraphClient) -> Non
         errors = message["payload"] if message["type"] == "error" else message["payload"][
             "errors"]
         assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_the_subscription_ends_when_the_token_expires(playback: SubgraphClient) -> None:
+    user = uuid.uuid4()
+    headers = playback.headers_for(user)
+    claims = {"sub": str(user), "scope": "playback:control", "exp": int(time.time()) + 1}
+    headers[CLAIMS_HEADER] = encode_claims(claims)
+    with playback.http.websocket_connect(
+        "/graphql", subprotocols=["graphql-transport-ws"], headers=headers
+    ) as socket:
+        assert _subscribe(socket)["catchUp"]
+        message = socket.receive_json()  # nothing else happens: the next thing is the expiry
+    assert message["type"] in ("next", "error"), message
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
