@@ -14,25 +14,34 @@ from subgraphs.content.adapters.repository import TortoiseContentRepository
 from subgraphs.content.context import Context
 from subgraphs.content.loaders import make_loaders
 from subgraphs.content.schema import schema
+from subgraphs.content.search_engine import build_search
+from subgraphs.content.search_settings import SearchSettings
 from subgraphs.content.settings import MODELS, NAME, Settings
 
 __all__ = ["create_app"]
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, search_settings: SearchSettings | None = None
+) -> Starlette:
     settings = settings or Settings.from_env(NAME)
     repo = TortoiseContentRepository()
+    search = build_search(repo, search_settings or SearchSettings.from_env())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with service_resources(settings, MODELS) as redis:
             app.state.redis = redis
-            yield
+            app.state.search = search
+            try:
+                yield
+            finally:
+                await search.close()
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         return Context(
             request=request, response=response, viewer=viewer, repo=repo,
-            loaders=make_loaders(repo),
+            loaders=make_loaders(repo), search=search.service,
         )
 
     return build_app(

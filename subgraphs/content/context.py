@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from subgraphs.common.context import BaseContext
 from subgraphs.content.adapters.repository import ContentRepository
 from subgraphs.content.loaders import Loaders
+from subgraphs.content.search import SearchService
 
 __all__ = ["Context"]
 
@@ -15,3 +16,4 @@ __all__ = ["Context"]
 class Context(BaseContext):
     repo: ContentRepository
     loaders: Loaders
+    search: SearchService

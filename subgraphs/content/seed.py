@@ -28,7 +28,10 @@ from subgraphs.content.adapters.orm import (
     TitleGenreRow,
     TitleRow,
 )
+from subgraphs.content.adapters.repository import TortoiseContentRepository
 from subgraphs.content.domain.model import OfferType, TitleKind, VideoQuality
+from subgraphs.content.search_engine import build_search
+from subgraphs.content.search_settings import SearchSettings
 
 __all__ = ["PLATFORMS", "REGIONS", "offer_payload", "seed"]
 
@@ -214,4 +217,14 @@ async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
             for item, row in zip(data.items, titles, strict=True)
         ]
     )
+    await index_catalog()
     return True
+
+
+async def index_catalog(search_settings: SearchSettings | None = None) -> int:
+    """Embed and index every title (cached embeddings make reruns take seconds)."""
+    search = build_search(TortoiseContentRepository(), search_settings)
+    try:
+        return await search.indexer.index_all(progress=True)
+    finally:
+        await search.close()

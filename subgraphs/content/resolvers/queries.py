@@ -10,6 +10,8 @@ from subgraphs.common.pagination import Connection, PageRequest
 from subgraphs.content import services
 from subgraphs.content.context import Context
 from subgraphs.content.domain import model
+from subgraphs.content.resolvers.search import resolve_search
+from subgraphs.content.search_types import SearchConnection
 from subgraphs.content.types import Genre, Platform, Title, TitleKind
 
 __all__ = ["Query", "TitleFilter"]
@@ -58,6 +60,12 @@ class Query:
             info.context.repo, title_filter, page.offset, page.limit
         )
         return Connection[Title].build(items, page, total, Title.from_domain)
+
+    search: SearchConnection = strawberry.field(
+        resolver=resolve_search,
+        description="Hybrid search (keyword + meaning + title graph): typos in titles are "
+        "tolerated; the query's slots (\"90s sci-fi on Netflix\") become filters.",
+    )
 
     @strawberry.field
     async def genres(self, info: Info[Context, None]) -> list[Genre]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,10 @@ class LanceSearchIndex:
          .when_not_matched_insert_all().execute(table))
         if not self._fts_ready:
             # Rows added after the index is built are still searched (flat), until `optimize`.
-            self._table.create_fts_index("title", use_tantivy=False, replace=True)
-            self._table.create_fts_index("text", use_tantivy=False, replace=True)
+            with warnings.catch_warnings():  # the replacement API takes no column list yet
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self._table.create_fts_index("title", use_tantivy=False, replace=True)
+                self._table.create_fts_index("text", use_tantivy=False, replace=True)
             self._fts_ready = True
         if not self._vector_indexed and self._table.count_rows() >= VECTOR_INDEX_THRESHOLD:
             self._table.create_index(metric="cosine", vector_column_name="vector",
@@ -152,14 +155,14 @@ class LanceSearchIndex:
         search = self._table.search(
             MultiMatchQuery(query, ["title", "text"], boosts=[_TITLE_BOOST, 1.0]),
             query_type="fts",
-        ).select(_COLUMNS).limit(limit)
+        ).select([*_COLUMNS, "_score"]).limit(limit)
         if where:
             search = search.where(where, prefilter=True)
         return [_hit(row, row["_score"]) for row in search.to_list()]
 
     def _vector_sync(self, vector: Sequence[float], where: str | None, limit: int) -> list[RawHit]:
         search = (self._table.search(list(vector), vector_column_name="vector")
-                  .distance_type("cosine").select(_COLUMNS).limit(limit))
+                  .distance_type("cosine").select([*_COLUMNS, "_distance"]).limit(limit))
         if self._vector_indexed:
             search = search.nprobes(20).refine_factor(5)
         if where:

@@ -1,0 +1,31 @@
+"""`search`: parse arguments, call the search use case, map the page."""
+
+from __future__ import annotations
+
+from strawberry.types import Info
+
+from subgraphs.common.pagination import PageRequest
+from subgraphs.content import services
+from subgraphs.content.context import Context
+from subgraphs.content.domain.search import SearchFilters
+from subgraphs.content.search_types import SearchConnection, SearchFilter
+
+__all__ = ["resolve_search"]
+
+
+async def resolve_search(
+    info: Info[Context, None],
+    query: str,
+    filter: SearchFilter | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> SearchConnection:
+    page = PageRequest.from_args(first, after)
+    region = services.normalise_region(filter.region) if filter and filter.region else None
+    filters = filter.to_domain(region) if filter else SearchFilters()
+    result = await info.context.search.search(
+        query, filters, page.offset, page.limit, viewer_id=info.context.viewer.user_id
+    )
+    intent_regions = getattr(result.intent, "regions", ())
+    best_region = region or (intent_regions[0] if intent_regions else None)
+    return SearchConnection.from_domain(result, page, best_region)

@@ -1,0 +1,162 @@
+"""`search` on the content subgraph over the seeded MovieLens catalog and a real LanceDB index."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from redis.asyncio import Redis
+
+from mediagateway.migrate import migrate
+from mediagateway.movielens import MovieLens
+from subgraphs.common.db import close_database, open_database
+from subgraphs.common.events import RedisEventBus
+from subgraphs.content import seed
+from tests.support.databases import fresh_database
+from tests.support.inprocess import SubgraphClient, run_subgraph
+
+SEARCH = """
+query($q: String!, $filter: SearchFilter, $first: Int, $after: String) {
+  search(query: $q, filter: $filter, first: $first, after: $after) {
+    totalCount searchTimeMs missingParts
+    pageInfo { hasNextPage endCursor }
+    intent { text genres yearFrom yearTo platforms regions references parser }
+    facets { genres { value count } platforms { value count } decades { value count } }
+    edges { node {
+      score matchReasons
+      parts { vector keyword graph popularity personal }
+      title { id title releaseYear genres { slug } }
+      bestOffer { platform { slug } region type }
+    } }
+  }
+}
+"""
+
+
+async def _seed(database_url: str, redis_url: str) -> None:
+    await migrate("content", database_url)
+    await open_database(database_url, "subgraphs.content.adapters.orm")
+    client = Redis.from_url(redis_url)
+    try:
+        assert await seed.seed(MovieLens(), RedisEventBus(client))
+    finally:
+        await client.aclose()
+        await close_database()
+
+
+@pytest.fixture(scope="module")
+def catalog(
+    tmp_path_factory: pytest.TempPathFactory, redis_server: str
+) -> Iterator[SubgraphClient]:
+    redis_url = f"{redis_server}/3"
+    redis.Redis.from_url(redis_url).flushdb()
+    data_dir = tmp_path_factory.mktemp("search-data")
+    previous = os.environ.get("MG_DATA_DIR")
+    os.environ["MG_DATA_DIR"] = str(data_dir)
+    try:
+        with fresh_database(tmp_path_factory.mktemp("search-db"), "search") as url:
+            asyncio.run(_seed(url, redis_url))
+            assert any(Path(data_dir, "search").iterdir()), "seeding built the index"
+            with run_subgraph("content", url, redis_url) as client:
+                yield client
+    finally:
+        if previous is None:
+            os.environ.pop("MG_DATA_DIR", None)
+        else:
+            os.environ["MG_DATA_DIR"] = previous
+
+
+def _search(client: SubgraphClient, query: str, **variables: object) -> dict:
+    result = client.execute(SEARCH, {"q": query, **variables})
+    assert "errors" not in result, result
+    return result["data"]["search"]
+
+
+def _titles(page: dict) -> list[str]:
+    return [edge["node"]["title"]["title"] for edge in page["edges"]]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("toy story", "Toy Story"),
+    ("toy stroy", "Toy Story"),
+    ("shawshank", "Shawshank Redemption, The"),
+    ("blade runer", "Blade Runner"),
+])
+def test_known_titles_come_first_despite_typos(
+    catalog: SubgraphClient, query: str, expected: str
+) -> None:
+    page = _search(catalog, query, first=5)
+    assert _titles(page)[0] == expected
+    top = page["edges"][0]["node"]
+    assert top["parts"]["keyword"] > 0
+    assert top["score"] == pytest.approx(
+        sum(value or 0 for value in top["parts"].values()), abs=1e-6)
+    assert page["missingParts"] == []
+
+
+def test_query_slots_become_filters(catalog: SubgraphClient) -> None:
+    page = _search(catalog, "90s comedy on netflix in germany", first=20)
+    intent = page["intent"]
+    assert intent["genres"] == ["comedy"]
+    assert (intent["yearFrom"], intent["yearTo"]) == (1990, 1999)
+    assert intent["platforms"] == ["netflix"] and intent["regions"] == ["DE"]
+    assert page["totalCount"] > 0
+    for edge in page["edges"]:
+        node = edge["node"]
+        assert 1990 <= node["title"]["releaseYear"] <= 1999
+        assert "comedy" in {g["slug"] for g in node["title"]["genres"]}
+    assert {f["value"] for f in page["facets"]["decades"]} == {"1990"}
+    assert {f["value"] for f in page["facets"]["genres"]} >= {"comedy"}
+
+
+def test_explicit_filters_and_blocked_genres(catalog: SubgraphClient) -> None:
+    page = _search(catalog, "space adventure", first=30, filter={
+        "region": "us", "yearFrom": 1977, "yearTo": 1990, "blockedGenres": ["comedy"],
+        "platforms": ["netflix", "hulu"],
+    })
+    assert page["edges"]
+    for edge in page["edges"]:
+        node = edge["node"]
+        assert 1977 <= node["title"]["releaseYear"] <= 1990
+        assert "comedy" not in {g["slug"] for g in node["title"]["genres"]}
+        assert node["bestOffer"] is not None and node["bestOffer"]["region"] == "US"
+    # Facets count every platform the matching titles are on, the filtered ones among them.
+    assert {f["value"] for f in page["facets"]["platforms"]} & {"netflix", "hulu"}
+
+
+def test_like_a_title_blends_the_graph_and_popularity(catalog: SubgraphClient) -> None:
+    page = _search(catalog, "like toy story", first=10)
+    assert page["intent"]["references"]
+    titles = _titles(page)
+    assert "Toy Story" not in titles, "the referenced title itself is not a result"
+    node = page["edges"][0]["node"]
+    assert node["parts"]["popularity"] is not None
+    assert node["parts"]["vector"] is not None
+
+
+def test_pages_do_not_overlap(catalog: SubgraphClient) -> None:
+    first = _search(catalog, "war", first=5)
+    second = _search(catalog, "war", first=5, after=first["pageInfo"]["endCursor"])
+    assert first["pageInfo"]["hasNextPage"]
+    assert not set(_titles(first)) & set(_titles(second))
+
+
+def test_too_long_query_is_bad_input(catalog: SubgraphClient) -> None:
+    result = catalog.execute(SEARCH, {"q": "x" * 501})
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert result["data"] is None
+
+
+@pytest.mark.parametrize("first", [0, 101])
+def test_page_size_outside_limits_is_bad_input(catalog: SubgraphClient, first: int) -> None:
+    result = catalog.execute(SEARCH, {"q": "alien", "first": first})
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_malformed_region_is_bad_input(catalog: SubgraphClient) -> None:
+    result = catalog.execute(SEARCH, {"q": "alien", "filter": {"region": "Germany"}})
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
