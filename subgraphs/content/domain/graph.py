@@ -254,21 +254,26 @@ def traverse(
 ) -> dict[uuid.UUID, float]:
     """Score every title within `max_hops` (at most 2) of the seeds.
 
-    `adjacency[a][b]` is the combined weight of a -> b. A path scores the product of its edge
-    weights; the paths reaching a title combine by noisy-OR, so several routes beat one. Seeds
-    themselves are not in the result.
+    `adjacency[a][b]` is the combined weight of a -> b. From one seed a title scores its best
+    path (the product of the path's edge weights), so a dense franchise does not saturate;
+    the scores from several seeds combine by noisy-OR, so a title near two references beats one
+    near a single reference. Seeds themselves are not in the result.
     """
     seeds = set(seeds)
     evidence: dict[uuid.UUID, list[float]] = defaultdict(list)
-    frontier = {seed: 1.0 for seed in seeds}
-    for _ in range(min(max_hops, 2)):
-        reached: dict[uuid.UUID, list[float]] = defaultdict(list)
-        for node, score in frontier.items():
-            for neighbour, weight in adjacency.get(node, {}).items():
-                if neighbour not in seeds:
-                    reached[neighbour].append(score * weight)
-        frontier = {}
-        for node, scores in reached.items():
-            evidence[node].extend(scores)
-            frontier[node] = max(scores)
+    for seed in seeds:
+        best: dict[uuid.UUID, float] = {}
+        frontier = {seed: 1.0}
+        for _ in range(min(max_hops, 2)):
+            reached: dict[uuid.UUID, float] = {}
+            for node, score in frontier.items():
+                for neighbour, weight in adjacency.get(node, {}).items():
+                    path = score * weight
+                    if neighbour not in seeds and path > reached.get(neighbour, 0.0):
+                        reached[neighbour] = path
+            frontier = {node: score for node, score in reached.items()
+                        if score > best.get(node, 0.0)}
+            best.update(frontier)
+        for node, score in best.items():
+            evidence[node].append(score)
     return {node: round(combine(scores), 6) for node, scores in evidence.items()}

@@ -74,7 +74,9 @@ def test_traverse_two_hops_with_noisy_or() -> None:
     scores = traverse(adjacency, [a])
     assert a not in scores
     assert scores[b] == 0.9
-    assert scores[c] == round(combine([0.5, 0.9 * 0.5]), 6)
+    assert scores[c] == 0.5, "the best path from one seed, not every path"
     assert scores[d] == round(0.9 * 0.8, 6)
     assert _id("far") not in scores, "three hops away"
     assert traverse(adjacency, [a], max_hops=1).keys() == {b, c}
+    both = traverse({a: {c: 0.5}, b: {c: 0.6}}, [a, b])
+    assert both == {c: round(combine([0.5, 0.6]), 6)}, "two references add up"
