@@ -130,6 +130,10 @@ class WeaviateSearchIndex:
     async def upsert(self, titles: Sequence[IndexedTitle]) -> None:
         from weaviate.classes.data import DataObject
 
+        for title in titles:
+            if len(title.vector) != self.dimensions:
+                raise ValueError(f"{title.id}: vector has {len(title.vector)} dimensions, "
+                                 f"index {self.name} holds {self.dimensions}")
         collection = await self._ensure()
         for start in range(0, len(titles), _BATCH):
             objects = [

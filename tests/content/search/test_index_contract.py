@@ -1,0 +1,169 @@
+"""One contract for every search engine: LanceDB always, Weaviate when WEAVIATE_URL is set.
+
+(`docker compose up weaviate` starts one; the development machine of this project has no Docker,
+so there the Weaviate leg is skipped.)
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from subgraphs.content.adapters.search.base import IndexedTitle, SearchIndex
+from subgraphs.content.domain.search import SearchFilters, availability_tokens
+
+DIMS = 8
+
+
+def _vec(*hot: int) -> list[float]:
+    raw = [1.0 if i in hot else 0.0 for i in range(DIMS)]
+    norm = math.sqrt(sum(x * x for x in raw)) or 1.0
+    return [x / norm for x in raw]
+
+
+def _id(n: int) -> uuid.UUID:
+    return uuid.UUID(int=n + 1)
+
+
+def _title(n: int, title: str, text: str = "", vector: list[float] | None = None,
+           **fields: object) -> IndexedTitle:
+    return IndexedTitle(id=_id(n), title=title, text=text or title,
+                        vector=vector or _vec(n % DIMS), **fields)  # type: ignore[arg-type]
+
+
+CATALOG = [
+    _title(0, "Toy Story", "Toy Story (1995) - Animation, Family, Comedy.", _vec(0),
+           genres=("animation", "family", "comedy"), year=1995, runtime=81, rating=3.9,
+           popularity=0.9, availability=availability_tokens("US", "disney_plus", "subscription")),
+    _title(1, "Blade Runner", "Blade Runner (1982) - Science Fiction, Thriller. Replicants.",
+           _vec(1), genres=("science-fiction", "thriller"), year=1982, runtime=117, rating=4.1,
+           popularity=0.6, age_rating=16,
+           availability=availability_tokens("DE", "netflix", "subscription")),
+    _title(2, "Alien", "Alien (1979) - Horror, Science Fiction. A story in space.", _vec(1, 2),
+           genres=("horror", "science-fiction"), year=1979, runtime=117, rating=4.0,
+           popularity=0.7, age_rating=16,
+           availability=(*availability_tokens("US", "hulu", "rent"),
+                         *availability_tokens("DE", "netflix", "subscription"))),
+    _title(3, "Babe", "Babe (1995) - Family, Comedy. A pig and a toy.", _vec(3),
+           genres=("family", "comedy"), year=1995, runtime=91, rating=3.5, popularity=0.4,
+           age_rating=0, availability=availability_tokens("GB", "bbc_iplayer", "free")),
+    _title(4, "Heat", "Heat (1995) - Crime, Thriller.", _vec(4), kind="movie",
+           genres=("crime", "thriller"), year=1995, runtime=170, rating=None, popularity=0.5),
+]
+
+ENGINES = ["lancedb", pytest.param("weaviate", marks=pytest.mark.skipif(
+    not os.environ.get("WEAVIATE_URL"), reason="WEAVIATE_URL not set (needs a Weaviate server)"))]
+
+
+@pytest.fixture(params=ENGINES)
+async def index(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SearchIndex]:
+    name = f"titles_contract_{uuid.uuid4().hex[:8]}_{DIMS}"
+    engine: SearchIndex
+    if request.param == "lancedb":
+        from subgraphs.content.adapters.search.lancedb_index import LanceSearchIndex
+
+        engine = LanceSearchIndex(tmp_path / "search", name, DIMS)
+    else:
+        from subgraphs.content.adapters.search.weaviate_index import WeaviateSearchIndex
+
+        engine = WeaviateSearchIndex(os.environ["WEAVIATE_URL"], name, DIMS)
+    await engine.upsert(CATALOG)
+    try:
+        yield engine
+    finally:
+        if request.param == "weaviate":
+            client = engine._client  # type: ignore[attr-defined]
+            await client.collections.delete(engine.name)
+        await engine.close()
+
+
+def _ids(hits: list) -> list[uuid.UUID]:
+    return [hit.id for hit in hits]
+
+
+async def test_counts_and_upserts_replace_by_id(index: SearchIndex) -> None:
+    assert await index.count() == len(CATALOG)
+    await index.upsert([_title(0, "Toy Story Renamed", vector=_vec(0), year=1995)])
+    assert await index.count() == len(CATALOG)
+    assert _ids(await index.keyword("renamed", SearchFilters(), 5)) == [_id(0)]
+
+
+async def test_deletes(index: SearchIndex) -> None:
+    await index.delete([_id(1)])
+    assert await index.count() == len(CATALOG) - 1
+    assert _id(1) not in _ids(await index.keyword("blade runner", SearchFilters(), 5))
+
+
+async def test_keyword_prefers_the_title(index: SearchIndex) -> None:
+    hits = await index.keyword("toy", SearchFilters(), 5)
+    # "toy" is in Toy Story's title and only in Babe's description: the title is boosted.
+    assert _ids(hits)[:2] == [_id(0), _id(3)]
+    assert hits[0].score > hits[1].score > 0
+    assert hits[0].genres == ("animation", "family", "comedy") and hits[0].year == 1995
+
+
+async def test_vector_nearest_first(index: SearchIndex) -> None:
+    hits = await index.vector(_vec(1), SearchFilters(), 3)
+    assert _ids(hits)[:2] == [_id(1), _id(2)]
+    assert hits[0].score == pytest.approx(1.0, abs=1e-3)
+    assert hits[1].score == pytest.approx(1 / math.sqrt(2), abs=1e-3)
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    (SearchFilters(genres=("science-fiction",)), {1, 2}),
+    (SearchFilters(genres=("family", "crime")), {0, 3, 4}),
+    (SearchFilters(blocked_genres=("comedy", "horror")), {1, 4}),
+    (SearchFilters(year_from=1980, year_to=1995), {0, 1, 3, 4}),
+    (SearchFilters(runtime_min=90, runtime_max=120), {1, 2, 3}),
+    (SearchFilters(min_rating=3.9), {0, 1, 2}),  # unknown rating is left out
+    (SearchFilters(max_age_rating=12), {3}),  # unknown age rating is left out
+    (SearchFilters(regions=("DE",)), {1, 2}),
+    (SearchFilters(regions=("US",), platforms=("hulu", "netflix")), {2}),
+    (SearchFilters(offer_types=("free", "rent")), {2, 3}),
+    (SearchFilters(regions=("US",), offer_types=("subscription",)), {0}),
+    (SearchFilters(kinds=("movie",)), {0, 1, 2, 3, 4}),
+    (SearchFilters(exclude_ids=(_id(0), _id(1))), {2, 3, 4}),
+])
+async def test_prefilters(index: SearchIndex, filters: SearchFilters, expected: set[int]) -> None:
+    wanted = {_id(n) for n in expected}
+    assert set(_ids(await index.vector(_vec(0), filters, 10))) == wanted
+    assert set(_ids(await index.fetch([t.id for t in CATALOG], filters))) == wanted
+    assert set(_ids(await index.browse(filters, 10))) == wanted
+
+
+async def test_keyword_applies_filters(index: SearchIndex) -> None:
+    hits = await index.keyword("toy", SearchFilters(genres=("animation",)), 5)
+    assert _ids(hits) == [_id(0)]
+
+
+async def test_browse_is_most_popular_first(index: SearchIndex) -> None:
+    assert _ids(await index.browse(SearchFilters(), 3)) == [_id(0), _id(2), _id(1)]
+
+
+@pytest.mark.parametrize("fusion", ["relativeScore", "ranked"])
+async def test_hybrid_fuses_both_sides(index: SearchIndex, fusion: str) -> None:
+    # Keyword finds Alien ("space"); the vector points at Babe: both are in, each side's best
+    # outranks titles neither side found.
+    hits = await index.hybrid("space", _vec(3), SearchFilters(), 5, alpha=0.5, fusion=fusion)
+    top = _ids(hits)[:2]
+    assert set(top) == {_id(2), _id(3)}
+    assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
+    only_vector = await index.hybrid("space", _vec(3), SearchFilters(), 5, alpha=1.0,
+                                     fusion=fusion)
+    assert _ids(only_vector)[0] == _id(3)
+    only_keyword = await index.hybrid("space", _vec(3), SearchFilters(), 5, alpha=0.0,
+                                      fusion=fusion)
+    assert _ids(only_keyword)[0] == _id(2)
+
+
+async def test_rejects_vectors_of_another_space(index: SearchIndex) -> None:
+    if not hasattr(index, "dimensions"):
+        pytest.skip("engine does not expose dimensions")
+    with pytest.raises(ValueError):
+        await index.upsert([_title(9, "Wrong", vector=[1.0] * (DIMS + 1))])
