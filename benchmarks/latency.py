@@ -1,5 +1,9 @@
 """Latency of a title lookup and of the four-subgraph query, direct and through the router.
 
+The four-subgraph query has no single subgraph to ask directly: each of its four fetches (as the
+router's plan sends them) is measured against its subgraph instead, with the identity headers
+the router would forward.
+
     .venv/bin/python benchmarks/latency.py [--requests 300]
 
 Starts its own stack (router request deduplication off, so every request does the work), then
@@ -17,6 +21,7 @@ import time
 from pathlib import Path
 
 import httpx
+import jwt
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,11 +30,18 @@ from mediagateway.movielens import MovieLens
 from mediagateway.redis_server import free_port
 from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
+from subgraphs.common.auth import CLAIMS_HEADER, SECRET_HEADER, encode_claims
 
 TITLE = "query($id: ID!) { title(id: $id) { id title releaseYear averageRating } }"
 ACROSS_ALL = """{ me { id
   watchlist(first: 5) { edges { node { title { title offers(region: "US") { type } } } } }
   devices { name } recommendations(first: 5) { title { title } } } }"""
+# The fetches of ACROSS_ALL's query plan, one per subgraph (`$user`/`$titles` filled in below).
+USERS_PART = "{ me { id watchlist(first: 5) { edges { node { title { id } } } } } }"
+ENTITIES = "query($r: [_Any!]!) { _entities(representations: $r) { ... on %s } }"
+RECOMMENDATIONS_PART = ENTITIES % "User { recommendations(first: 5) { title { id } } }"
+PLAYBACK_PART = ENTITIES % "User { devices { name } }"
+CONTENT_PART = ENTITIES % 'Title { title offers(region: "US") { type } }'
 
 
 async def _measure(
@@ -63,6 +75,25 @@ def _login(router_url: str, email: str) -> str:
         "query": "mutation($e: String!) { login(email: $e, password: \"mediagateway-demo\") "
                  "{ accessToken } }", "variables": {"e": email}}).json()
     return result["data"]["login"]["accessToken"]
+
+
+def _subgraph_parts(stack: Stack, token: str) -> list[tuple[str, str, dict, dict[str, str]]]:
+    claims = jwt.decode(token, options={"verify_signature": False})
+    forwarded = {SECRET_HEADER: stack.env["MG_ROUTER_SECRET"], CLAIMS_HEADER: encode_claims(claims)}
+    users = httpx.post(stack.subgraph_url("users"), json={"query": USERS_PART},
+                       headers=forwarded).json()["data"]["me"]
+    user = [{"__typename": "User", "id": users["id"]}]
+    titles = [{"__typename": "Title", "id": edge["node"]["title"]["id"]}
+              for edge in users["watchlist"]["edges"]]
+    return [
+        ("  part: users direct", stack.subgraph_url("users"), {"query": USERS_PART}, forwarded),
+        ("  part: recommendations direct", stack.subgraph_url("recommendations"),
+         {"query": RECOMMENDATIONS_PART, "variables": {"r": user}}, forwarded),
+        ("  part: playback direct", stack.subgraph_url("playback"),
+         {"query": PLAYBACK_PART, "variables": {"r": user}}, forwarded),
+        ("  part: content direct", stack.subgraph_url("content"),
+         {"query": CONTENT_PART, "variables": {"r": titles}}, forwarded),
+    ]
 
 
 def _wait_for_consumers(redis_url: str, timeout: float = 300) -> None:
@@ -102,6 +133,7 @@ def main() -> None:
             ("title lookup, via router", stack.router_url,
              {"query": TITLE, "variables": {"id": title_id}}, {}),
             ("four-subgraph query, via router", stack.router_url, {"query": ACROSS_ALL}, auth),
+            *_subgraph_parts(stack, token),
         ]
         print(f"{'case':36} {'clients':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8}")
         for name, url, body, headers in cases:

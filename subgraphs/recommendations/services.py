@@ -46,10 +46,9 @@ async def recommend(
     """Rank titles for the user whose `interactions` and signup `taste` are given."""
     check_first(first)
     watched = {interaction.title_id for interaction in interactions}
-    signals = await repo.signals_by_ids(list(watched))
     chosen = ranker.plan(
         interactions,
-        {title_id: signal.genres for title_id, signal in signals.items()},
+        await repo.genres_by_titles(list(watched)),
         taste.preferred_genres if taste else (),
     )
     candidates: list[TitleSignal] = []

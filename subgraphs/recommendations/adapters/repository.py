@@ -39,6 +39,8 @@ _BATCH = 500
 class RecommendationsRepository(Protocol):
     async def signals_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TitleSignal]: ...
 
+    async def genres_by_titles(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]: ...
+
     async def top_signals(
         self, genres: Collection[str] | None, exclude: Collection[uuid.UUID], limit: int
     ) -> list[TitleSignal]: ...
@@ -118,6 +120,12 @@ class TortoiseRecommendationsRepository:
         rows = await TitleSignalRow.filter(title_id__in=list(set(ids))).values(*_SIGNAL_FIELDS)
         return {row["title_id"]: _signal_from_values(row) for row in rows}
 
+    async def genres_by_titles(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+        rows = await TitleSignalRow.filter(title_id__in=list(set(ids))).values_list(
+            "title_id", "genres"
+        )
+        return dict(rows)
+
     async def top_signals(
         self, genres: Collection[str] | None, exclude: Collection[uuid.UUID], limit: int
     ) -> list[TitleSignal]:
@@ -129,10 +137,13 @@ class TortoiseRecommendationsRepository:
                     SignalGenreRow.filter(genre__in=list(genres)).values_list("title_id", flat=True)
                 )
             )
-        if exclude:
-            query = query.exclude(title_id__in=list(exclude))
-        rows = await query.order_by("-score", "title_id").limit(limit).values(*_SIGNAL_FIELDS)
-        return [_signal_from_values(row) for row in rows]
+        # `exclude` (what a user watched) runs to hundreds of ids: skipping them here is cheaper
+        # than sending them as hundreds of query parameters.
+        rows = await query.order_by("-score", "title_id").limit(limit + len(exclude)).values(
+            *_SIGNAL_FIELDS
+        )
+        kept = (row for row in rows if row["title_id"] not in exclude)
+        return [_signal_from_values(row) for row in kept][:limit]
 
     async def interactions_by_users(
         self, ids: Sequence[uuid.UUID]
