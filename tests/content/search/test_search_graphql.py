@@ -49,9 +49,10 @@ async def _seed(database_url: str, redis_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def catalog(
+def catalog_db(
     tmp_path_factory: pytest.TempPathFactory, redis_server: str
-) -> Iterator[SubgraphClient]:
+) -> Iterator[tuple[str, str]]:
+    """A seeded catalog and its index in a data dir of its own: (database URL, Redis URL)."""
     redis_url = f"{redis_server}/3"
     redis.Redis.from_url(redis_url).flushdb()
     data_dir = tmp_path_factory.mktemp("search-data")
@@ -61,13 +62,20 @@ def catalog(
         with fresh_database(tmp_path_factory.mktemp("search-db"), "search") as url:
             asyncio.run(_seed(url, redis_url))
             assert any(Path(data_dir, "search").iterdir()), "seeding built the index"
-            with run_subgraph("content", url, redis_url) as client:
-                yield client
+            yield url, redis_url
     finally:
         if previous is None:
             os.environ.pop("MG_DATA_DIR", None)
         else:
             os.environ["MG_DATA_DIR"] = previous
+
+
+@pytest.fixture
+def catalog(catalog_db: tuple[str, str]) -> Iterator[SubgraphClient]:
+    # One app per test: Tortoise allows one app per process, and the partial-failure test
+    # needs an app of its own.
+    with run_subgraph("content", *catalog_db) as client:
+        yield client
 
 
 def _search(client: SubgraphClient, query: str, **variables: object) -> dict:
@@ -160,3 +168,24 @@ def test_page_size_outside_limits_is_bad_input(catalog: SubgraphClient, first: i
 def test_malformed_region_is_bad_input(catalog: SubgraphClient) -> None:
     result = catalog.execute(SEARCH, {"q": "alien", "filter": {"region": "Germany"}})
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.fixture
+def slow_embeddings() -> Iterator[None]:
+    """The next app's embedding provider gets one microsecond: the vector part always times out."""
+    os.environ["MG_EMBED_TIMEOUT"] = "0.000001"
+    try:
+        yield
+    finally:
+        os.environ.pop("MG_EMBED_TIMEOUT", None)
+
+
+def test_a_failing_part_is_reported_and_the_others_answer(
+    catalog_db: tuple[str, str], slow_embeddings: None
+) -> None:
+    with run_subgraph("content", *catalog_db) as degraded:
+        page = _search(degraded, "toy stroy", first=5)
+    assert page["missingParts"] == ["vector"]
+    assert _titles(page)[0] == "Toy Story"
+    top = page["edges"][0]["node"]
+    assert top["parts"]["vector"] is None and top["parts"]["keyword"] > 0
