@@ -1,0 +1,67 @@
+"""The events ingestion publishes after each committed batch."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from subgraphs.common.events import Event
+from subgraphs.common.ids import stable_id
+from subgraphs.content.adapters.orm import TitleRow
+
+__all__ = ["AVAILABILITY_CHANGED", "TITLE_UPSERTED", "AvailabilityChange",
+           "availability_changed", "offer_payload", "title_upserted"]
+
+AVAILABILITY_CHANGED = "availability.changed"
+TITLE_UPSERTED = "title.upserted"
+
+# (title id, platform, region, offer type, available)
+AvailabilityChange = tuple[uuid.UUID, str, str, str, bool]
+
+
+def availability_changed(change: AvailabilityChange, version: str) -> Event:
+    """One offer appearing or going; `version` (the title's content hash) makes the id stable,
+    so a batch published twice after a crash is dropped by consumers as a redelivery."""
+    title_id, platform, region, offer_type, available = change
+    return Event(
+        type=AVAILABILITY_CHANGED,
+        id=str(stable_id(AVAILABILITY_CHANGED, title_id, platform, region, offer_type,
+                         available, version)),
+        payload={"title_id": str(title_id), "platform": platform, "region": region,
+                 "offer_type": offer_type, "available": available},
+    )
+
+
+def offer_payload(offer: Mapping[str, object]) -> dict[str, object]:
+    """An offer row (as values) the way `title.upserted` lists it, like the content seed."""
+
+    def text(value: object) -> object:
+        return getattr(value, "value", value)
+
+    def moment(value: object) -> str | None:
+        return value.isoformat() if isinstance(value, datetime) else None
+
+    return {
+        "platform": offer["platform_id"], "region": offer["region"], "type": text(offer["type"]),
+        "quality": text(offer["quality"]),
+        "price": str(offer["price"]) if offer["price"] is not None else None,
+        "currency": offer["currency"], "deep_link": offer["deep_link"],
+        "web_url": offer["web_url"], "available_from": moment(offer["available_from"]),
+        "available_until": moment(offer["available_until"]),
+    }
+
+
+def title_upserted(
+    row: TitleRow, genres: Sequence[str], offers: Sequence[Mapping[str, object]]
+) -> Event:
+    return Event(
+        type=TITLE_UPSERTED,
+        id=str(stable_id(TITLE_UPSERTED, row.id, row.content_hash)),
+        payload={
+            "title_id": str(row.id), "title": row.title, "kind": row.kind.value,
+            "release_year": row.release_year, "genres": list(genres),
+            "popularity": row.popularity, "average_rating": row.average_rating,
+            "vote_count": row.vote_count, "offers": [offer_payload(o) for o in offers],
+        },
+    )

@@ -1,0 +1,211 @@
+"""The ingestion pipeline: feed items -> normalised records -> resolved ids -> batched upserts.
+
+Per batch of 100: one transaction (if it fails, each record is retried in its own, so one bad
+row costs only itself), then the batch's events are published (`availability.changed` per
+offer that appeared or went, `title.upserted` per written title) and the search indexer is
+called with the written titles. At the end the title graph is rebuilt around what changed.
+Records that cannot be ingested are reported with the reason and skipped, never half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from tqdm import tqdm
+
+from subgraphs.common.events import Event
+from subgraphs.content.adapters.graph import TitleGraph
+from subgraphs.content.adapters.orm import GenreRow, PlatformRow, TitleRow
+from subgraphs.content.domain.intent import Vocabulary
+from subgraphs.content.domain.model import ExternalIds, Title
+from subgraphs.content.ingest.normalise import Normaliser
+from subgraphs.content.ingest.records import BadRecord, FeedItem, TitleRecord
+from subgraphs.content.ingest.resolve import CatalogEntry, Embedder, EntityResolver
+from subgraphs.content.ingest.writer import BatchResult, CatalogWriter, Resolved
+
+__all__ = ["BATCH_SIZE", "IngestPipeline", "IngestReport", "Publisher", "TitleIndexer",
+           "ensure_vocabulary"]
+
+logger = logging.getLogger("mediagateway.content.ingest")
+
+BATCH_SIZE = 100
+
+
+class Publisher(Protocol):
+    async def publish_many(self, events: list[Event]) -> None: ...
+
+
+class TitleIndexer(Protocol):
+    async def index_titles(self, titles: Sequence[Title], progress: bool = False) -> int: ...
+
+
+@dataclass
+class IngestReport:
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    events: int = 0
+    availability_changes: int = 0
+    indexed: int = 0
+    graph_edges: int = 0
+    matches: dict[str, int] = field(default_factory=dict)
+    unknown_genres: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"read {self.read}: {self.created} created, {self.updated} updated, "
+                f"{self.unchanged} unchanged, {len(self.skipped)} skipped; "
+                f"{self.availability_changes} availability changes, {self.events} events, "
+                f"{self.indexed} indexed, {self.graph_edges} graph edges in {self.seconds:.1f} s")
+
+
+async def ensure_vocabulary(
+    genres: Mapping[str, str], platforms: Mapping[str, tuple[str, str, str]]
+) -> None:
+    """Create missing genres (slug -> name) and platforms (slug -> name, deep link, web URL)."""
+    await GenreRow.bulk_create([GenreRow(slug=slug, name=name) for slug, name in genres.items()],
+                               ignore_conflicts=True)
+    await PlatformRow.bulk_create(
+        [PlatformRow(slug=slug, name=name, deep_link_template=deep, web_url_template=web)
+         for slug, (name, deep, web) in platforms.items()],
+        ignore_conflicts=True,
+    )
+
+
+class IngestPipeline:
+    def __init__(
+        self,
+        publisher: Publisher | None = None,
+        *,
+        indexer: TitleIndexer | None = None,
+        embedder: Embedder | None = None,
+        graph: TitleGraph | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self.publisher = publisher
+        self.indexer = indexer
+        self.embedder = embedder
+        self.graph = graph
+        self.batch_size = batch_size
+        self.writer = CatalogWriter()
+
+    async def _resolver(self) -> EntityResolver:
+        rows = await TitleRow.all().values_list(
+            "id", "source_key", "title", "release_year", "kind", "imdb_id", "tmdb_id", "eidr_id")
+        entries = [
+            CatalogEntry(uuid.UUID(str(title_id)), source_key, title, year, str(getattr(
+                kind, "value", kind)), ExternalIds(imdb=imdb, tmdb=tmdb, eidr=eidr))
+            for title_id, source_key, title, year, kind, imdb, tmdb, eidr in rows
+        ]
+        return EntityResolver(entries, self.embedder)
+
+    async def _normaliser(self) -> Normaliser:
+        genres = {row.slug: row.name for row in await GenreRow.all()}
+        platforms = {row.slug: row.name for row in await PlatformRow.all()}
+        return Normaliser(Vocabulary.of(genres, platforms))
+
+    async def run(
+        self,
+        feed: str,
+        items: AsyncIterable[FeedItem],
+        *,
+        total: int | None = None,
+        progress: bool = True,
+    ) -> IngestReport:
+        """Ingest every item of one feed; `feed` prefixes the records' source ids."""
+        started = time.perf_counter()
+        report = IngestReport()
+        normaliser = await self._normaliser()
+        resolver = await self._resolver()
+        written: set[uuid.UUID] = set()
+        similar: list[tuple[uuid.UUID, str]] = []
+        batch: list[Resolved] = []
+        in_batch: set[uuid.UUID] = set()
+        bar = tqdm(total=total, desc=f"ingest {feed}", unit="title", disable=not progress)
+
+        async def flush() -> None:
+            if batch:
+                await self._flush(list(batch), report, written)
+                bar.update(len(batch))
+                batch.clear()
+                in_batch.clear()
+
+        async for item in items:
+            report.read += 1
+            try:
+                record = self._record(item, normaliser, feed)
+            except BadRecord as error:
+                report.skipped.append((item.ref, str(error)))
+                bar.update(1)
+                continue
+            match = await resolver.resolve(record)
+            if match.title_id in in_batch:
+                await flush()  # the same title twice: the later record wins, in order
+            batch.append(Resolved(record, match.title_id, record.content_hash()))
+            in_batch.add(match.title_id)
+            similar += [(match.title_id, ref) for ref in record.similar]
+            if len(batch) >= self.batch_size:
+                await flush()
+        await flush()
+        bar.close()
+        if self.graph is not None:
+            report.graph_edges = await self._link(similar, resolver, written)
+        report.matches = dict(resolver.matches)
+        report.unknown_genres = dict(Counter(normaliser.unknown_genres))
+        report.seconds = time.perf_counter() - started
+        for ref, reason in report.skipped:
+            logger.warning("skipped %s: %s", ref, reason)
+        return report
+
+    @staticmethod
+    def _record(item: FeedItem, normaliser: Normaliser, feed: str) -> TitleRecord:
+        if item.error is not None or item.data is None:
+            raise BadRecord(item.error or "empty record")
+        return normaliser.record(item.data, feed)
+
+    async def _flush(
+        self, batch: list[Resolved], report: IngestReport, written: set[uuid.UUID]
+    ) -> None:
+        results: list[BatchResult] = []
+        try:
+            results.append(await self.writer.write(batch, events=self.publisher is not None))
+        except Exception as error:  # one bad row must not sink its 99 neighbours
+            logger.info("batch failed (%s); writing its records one by one", error)
+            for item in batch:
+                try:
+                    results.append(
+                        await self.writer.write([item], events=self.publisher is not None))
+                except Exception as single:
+                    report.skipped.append((item.record.source_key, f"database: {single}"))
+        for result in results:
+            report.created += len(result.created)
+            report.updated += len(result.updated)
+            report.unchanged += len(result.unchanged)
+            report.availability_changes += len(result.changes)
+            written.update(result.written)
+            if result.events and self.publisher is not None:
+                await self.publisher.publish_many(result.events)
+                report.events += len(result.events)
+            if result.titles and self.indexer is not None:
+                report.indexed += await self.indexer.index_titles(result.titles)
+
+    async def _link(
+        self, similar: list[tuple[uuid.UUID, str]], resolver: EntityResolver,
+        written: set[uuid.UUID],
+    ) -> int:
+        assert self.graph is not None
+        pairs = [(title_id, other) for title_id, ref in similar
+                 if (other := resolver.title_for(ref)) is not None]
+        edges = await self.graph.link_similar(pairs) if pairs else 0
+        if written:
+            edges += await self.graph.rebuild_content_edges(only=written)
+            self.graph.forget_titles()
+        return edges

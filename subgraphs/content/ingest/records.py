@@ -1,0 +1,96 @@
+"""What one feed record becomes once normalised: the shape the pipeline resolves and writes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from subgraphs.content.domain.model import (
+    CreditRole,
+    ExternalIds,
+    OfferType,
+    TitleKind,
+    VideoQuality,
+)
+
+__all__ = ["BadRecord", "CreditRecord", "FeedItem", "OfferRecord", "TitleRecord", "digest"]
+
+
+class BadRecord(ValueError):
+    """A record that cannot be ingested; the message says why, for the report."""
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One record as a feed read it: `ref` names it in reports (file:line, API id)."""
+
+    ref: str
+    data: dict[str, object] | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class CreditRecord:
+    person_key: str
+    name: str
+    role: CreditRole
+    order: int = 0
+    character: str | None = None
+
+
+@dataclass(frozen=True)
+class OfferRecord:
+    platform: str
+    region: str
+    type: OfferType
+    quality: VideoQuality = VideoQuality.HD
+    price: Decimal | None = None
+    currency: str | None = None
+    deep_link: str | None = None
+    web_url: str | None = None
+    available_from: datetime | None = None
+    available_until: datetime | None = None
+    audio_languages: tuple[str, ...] = ()
+    subtitle_languages: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.platform, self.region, self.type.value
+
+
+@dataclass(frozen=True)
+class TitleRecord:
+    """A normalised title. `None` for genres/credits/offers means "the feed says nothing":
+    what the catalog holds is kept; an empty tuple means "none" and clears it."""
+
+    source_key: str
+    title: str
+    kind: TitleKind = TitleKind.MOVIE
+    original_title: str | None = None
+    overview: str | None = None
+    release_date: date | None = None
+    release_year: int | None = None
+    runtime_minutes: int | None = None
+    popularity: float | None = None
+    average_rating: float | None = None
+    vote_count: int | None = None
+    external_ids: ExternalIds = field(default_factory=ExternalIds)
+    collection: str | None = None
+    genres: tuple[str, ...] | None = None
+    credits: tuple[CreditRecord, ...] | None = None
+    offers: tuple[OfferRecord, ...] | None = None
+    similar: tuple[str, ...] = ()
+    # Hash of the feed data the record came from (see `digest`); equal means nothing to write.
+    digest: str = field(default="", compare=False)
+
+    def content_hash(self) -> str:
+        return self.digest or digest(asdict(self))
+
+
+def digest(data: object) -> str:
+    """A stable hash of JSON-like data: the same feed record always hashes the same."""
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

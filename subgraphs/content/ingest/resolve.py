@@ -1,0 +1,163 @@
+"""Entity resolution: which catalog title a feed record is, if any.
+
+In order: the same source key (a rerun), external ids (EIDR, then IMDb, then TMDb), a close
+spelling of the title with the year within one (rapidfuzz ratio ≥ 92), then — when an embedding
+provider is given — cosine similarity ≥ 0.92 of "title (year)" against the few candidates the
+spelling step found closest. Records accepted during a run join the index, so a feed that lists
+a title twice makes one title.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz import fuzz, process
+
+from subgraphs.common.ids import stable_id
+from subgraphs.content.adapters.graph import normal_title
+from subgraphs.content.domain.model import ExternalIds
+from subgraphs.content.ingest.records import TitleRecord
+
+__all__ = ["CatalogEntry", "Embedder", "EntityResolver", "Match"]
+
+FUZZY_MIN = 92.0
+EMBEDDING_MIN = 0.92
+_CANDIDATES = 8
+# Spelling closer than this makes a candidate for the embedding step.
+_NEAR = 70.0
+
+
+class Embedder(Protocol):
+    async def embed(self, texts: list[str]) -> list[list[float]]: ...
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    id: uuid.UUID
+    source_key: str
+    title: str
+    release_year: int | None
+    kind: str
+    external_ids: ExternalIds
+
+
+@dataclass(frozen=True)
+class Match:
+    """The title id a record gets, and how it was found ("new" when it was not)."""
+
+    title_id: uuid.UUID
+    how: str
+
+
+def _label(title: str, year: int | None) -> str:
+    return f"{title} ({year})" if year else title
+
+
+class EntityResolver:
+    def __init__(self, entries: Iterable[CatalogEntry], embedder: Embedder | None = None) -> None:
+        self.embedder = embedder
+        self._by_source: dict[str, uuid.UUID] = {}
+        self._by_id: dict[str, uuid.UUID] = {}
+        self._by_year: dict[int | None, dict[str, list[CatalogEntry]]] = defaultdict(
+            lambda: defaultdict(list))
+        self._names: dict[int | None, list[str]] = defaultdict(list)
+        self._vectors: dict[str, list[float]] = {}
+        self.matches: dict[str, int] = defaultdict(int)
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: CatalogEntry) -> None:
+        self._by_source.setdefault(entry.source_key, entry.id)
+        for scheme in ("eidr", "imdb", "tmdb"):
+            value = getattr(entry.external_ids, scheme)
+            if value:
+                self._by_id.setdefault(f"{scheme}:{value}", entry.id)
+        name = normal_title(entry.title)
+        bucket = self._by_year[entry.release_year]
+        if name not in bucket:
+            self._names[entry.release_year].append(name)
+        bucket[name].append(entry)
+
+    def _fuzzy(self, record: TitleRecord) -> tuple[CatalogEntry | None, list[CatalogEntry]]:
+        # A feed's own ids are authoritative among its records: spelling only matches titles
+        # other sources brought (MovieLens lists a few films twice, under two ids).
+        own = record.source_key.split(":", 1)[0] + ":"
+        name = normal_title(record.title)
+        years = ([record.release_year - 1, record.release_year, record.release_year + 1]
+                 if record.release_year else [None])
+        best: tuple[float, CatalogEntry] | None = None
+        near: list[tuple[float, CatalogEntry]] = []
+        for year in years:
+            bucket = self._by_year.get(year)
+            if not bucket:
+                continue
+            if name in bucket:
+                hits = [(name, 100.0, 0)]
+            else:
+                hits = process.extract(name, self._names[year], scorer=fuzz.ratio,
+                                       limit=_CANDIDATES, score_cutoff=_NEAR)
+            for found, score, _ in hits:
+                for entry in bucket[found]:
+                    if entry.kind != record.kind.value or entry.source_key.startswith(own):
+                        continue
+                    near.append((score, entry))
+                    if score >= FUZZY_MIN and (best is None or score > best[0]):
+                        best = (score, entry)
+        near.sort(key=lambda item: -item[0])
+        return (best[1] if best else None), [entry for _, entry in near[:_CANDIDATES]]
+
+    async def _embedded(
+        self, record: TitleRecord, candidates: list[CatalogEntry]
+    ) -> CatalogEntry | None:
+        if self.embedder is None or not candidates:
+            return None
+        labels = [_label(record.title, record.release_year)] + [
+            _label(c.title, c.release_year) for c in candidates]
+        missing = [label for label in labels if label not in self._vectors]
+        if missing:
+            for label, vector in zip(missing, await self.embedder.embed(missing), strict=True):
+                self._vectors[label] = vector
+        mine = self._vectors[labels[0]]
+        scored = [(_cosine(mine, self._vectors[label]), c)
+                  for label, c in zip(labels[1:], candidates, strict=True)]
+        score, best = max(scored, key=lambda item: item[0])
+        return best if score >= EMBEDDING_MIN else None
+
+    def title_for(self, ref: str) -> uuid.UUID | None:
+        """The title an external reference ("imdb:tt0113277", "tmdb:949") names, if known."""
+        return self._by_id.get(ref)
+
+    async def resolve(self, record: TitleRecord) -> Match:
+        """The id `record` is written under; `how` says which rule decided."""
+        match = await self._decide(record)
+        self.matches[match.how] += 1
+        # The record's own keys now point at its title: a later duplicate in the run agrees.
+        self.add(CatalogEntry(match.title_id, record.source_key, record.title,
+                              record.release_year, record.kind.value, record.external_ids))
+        return match
+
+    async def _decide(self, record: TitleRecord) -> Match:
+        if record.source_key in self._by_source:
+            return Match(self._by_source[record.source_key], "source")
+        for scheme in ("eidr", "imdb", "tmdb"):  # canonical order: EIDR > IMDb > TMDb
+            value = getattr(record.external_ids, scheme)
+            if value and f"{scheme}:{value}" in self._by_id:
+                return Match(self._by_id[f"{scheme}:{value}"], scheme)
+        fuzzy, candidates = self._fuzzy(record)
+        if fuzzy is not None:
+            return Match(fuzzy.id, "title")
+        embedded = await self._embedded(record, candidates)
+        if embedded is not None:
+            return Match(embedded.id, "embedding")
+        return Match(stable_id("title", record.source_key), "new")
+
+
+def _cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0

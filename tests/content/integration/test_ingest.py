@@ -1,0 +1,189 @@
+"""The ingestion pipeline over a real database: JSON Lines and TMDb feeds, reruns, events."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from mediagateway.migrate import migrate
+from mediagateway.movielens import GENRES
+from subgraphs.common.db import close_database, open_database
+from subgraphs.common.events import Event, RedisEventBus
+from subgraphs.content.adapters.graph import TitleGraph
+from subgraphs.content.adapters.orm import CreditRow, OfferRow, TitleGenreRow, TitleRow
+from subgraphs.content.domain.model import Title
+from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
+from subgraphs.content.ingest.feeds import JsonLinesFeed
+from subgraphs.content.seed import PLATFORMS
+
+
+class Captured:
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    async def publish_many(self, events: list[Event]) -> None:
+        self.events.extend(events)
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [dict(event.payload) for event in self.events if event.type == kind]
+
+
+class Indexer:
+    def __init__(self) -> None:
+        self.batches: list[list[uuid.UUID]] = []
+
+    async def index_titles(self, titles: Sequence[Title], progress: bool = False) -> int:
+        self.batches.append([title.id for title in titles])
+        return len(titles)
+
+
+def heat(**changes: Any) -> dict[str, Any]:
+    record = {
+        "source_id": "heat", "title": "Heat", "release_date": "1995-12-15",
+        "runtime_minutes": 170, "genres": ["Crime", "Thriller", "Made-up genre"],
+        "ids": {"imdb": "tt0113277", "tmdb": "949"}, "popularity": 50.5, "vote_count": 10,
+        "credits": [{"person_id": "imdb:nm0000134", "name": "Robert De Niro", "role": "actor"},
+                    {"person_id": "imdb:nm0000520", "name": "Michael Mann", "role": "director"}],
+        "offers": [{"platform": "Netflix", "region": "us", "type": "flatrate"},
+                   {"platform": "prime_video", "region": "Germany", "type": "rent",
+                    "price": "3.99", "currency": "EUR"}],
+    }
+    record.update(changes)
+    return record
+
+
+def write(path: Path, lines: list[object]) -> Path:
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line)
+                              for line in lines) + "\n")
+    return path
+
+
+@pytest.fixture
+async def catalog(database_url: str) -> AsyncIterator[None]:
+    await migrate("content", database_url)
+    await open_database(database_url, "subgraphs.content.adapters.orm")
+    try:
+        await ensure_vocabulary({slug: label for label, slug in GENRES.items()}, PLATFORMS)
+        yield
+    finally:
+        await close_database()
+
+
+async def ingest(path: Path, publisher: Any = None, **options: Any):  # type: ignore[no-untyped-def]
+    feed = JsonLinesFeed(path, name="test")
+    return await IngestPipeline(publisher, **options).run(feed.name, feed.items(),
+                                                          progress=False)
+
+
+async def test_good_records_land_and_bad_ones_are_reported(catalog: None, tmp_path: Path) -> None:
+    path = write(tmp_path / "feed.jsonl", [
+        heat(),
+        "{not json",
+        {"source_id": "x1", "title": ""},
+        heat(source_id="x2", title="Other", offers=[{"platform": "nowhere-tv", "region": "US",
+                                                       "type": "subscription"}]),
+        heat(source_id="x3", title="Bad id", ids={"imdb": "nm123"}),
+        [1, 2],
+    ])
+    captured = Captured()
+    report = await ingest(path, captured)
+    assert (report.read, report.created, len(report.skipped)) == (6, 1, 5)
+    reasons = dict(report.skipped)
+    assert reasons["feed.jsonl:2"].startswith("not JSON")
+    assert reasons["feed.jsonl:3"] == "title is missing"
+    assert reasons["feed.jsonl:4"] == "unknown platform 'nowhere-tv'"
+    assert reasons["feed.jsonl:5"] == "malformed IMDb id 'nm123'"
+    assert report.unknown_genres == {"Made-up genre": 3}, "seen in three records"
+    # Nothing of the bad records was written.
+    assert await TitleRow.all().count() == 1
+    row = await TitleRow.get(source_key="test:heat")
+    assert (row.release_year, row.imdb_id, row.runtime_minutes) == (1995, "tt0113277", 170)
+    assert sorted(await TitleGenreRow.filter(title_id=row.id).values_list("genre_id", flat=True)
+                  ) == ["crime", "thriller"]
+    assert await CreditRow.filter(title_id=row.id).count() == 2
+    offers = await OfferRow.filter(title_id=row.id).order_by("region")
+    assert [(o.platform_id, o.region, o.type.value) for o in offers] == [  # type: ignore[attr-defined]
+        ("prime_video", "DE", "rent"), ("netflix", "US", "subscription")]
+    assert sorted(captured.of("availability.changed"), key=lambda p: p["region"]) == [
+        {"title_id": str(row.id), "platform": "prime_video", "region": "DE",
+         "offer_type": "rent", "available": True},
+        {"title_id": str(row.id), "platform": "netflix", "region": "US",
+         "offer_type": "subscription", "available": True},
+    ]
+    [upserted] = captured.of("title.upserted")
+    assert upserted["genres"] == ["crime", "thriller"] and len(upserted["offers"]) == 2
+
+
+async def test_a_rerun_writes_nothing_and_publishes_nothing(catalog: None, tmp_path: Path) -> None:
+    path = write(tmp_path / "feed.jsonl", [heat(), heat(source_id="b", title="Ronin", ids={})])
+    assert (await ingest(path)).created == 2
+    before = await TitleRow.get(source_key="test:heat")
+    captured, indexer = Captured(), Indexer()
+    report = await ingest(path, captured, indexer=indexer)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert captured.events == [] and indexer.batches == []
+    assert (await TitleRow.get(source_key="test:heat")).updated_at == before.updated_at
+
+
+async def test_offer_changes_become_one_event_each(catalog: None, tmp_path: Path) -> None:
+    await ingest(write(tmp_path / "a.jsonl", [heat()]))
+    changed = heat(offers=[{"platform": "netflix", "region": "US", "type": "subscription"},
+                           {"platform": "hulu", "region": "US", "type": "ads"}])
+    captured = Captured()
+    report = await ingest(write(tmp_path / "b.jsonl", [changed]), captured)
+    assert report.updated == 1
+    title_id = str((await TitleRow.get(source_key="test:heat")).id)
+    assert sorted(captured.of("availability.changed"), key=lambda p: p["platform"]) == [
+        {"title_id": title_id, "platform": "hulu", "region": "US", "offer_type": "ads",
+         "available": True},
+        {"title_id": title_id, "platform": "prime_video", "region": "DE", "offer_type": "rent",
+         "available": False},
+    ]
+
+
+async def test_records_resolve_to_existing_titles(catalog: None, tmp_path: Path) -> None:
+    await ingest(write(tmp_path / "a.jsonl", [heat()]))
+    other = JsonLinesFeed(write(tmp_path / "b.jsonl", [
+        {"source_id": "1", "title": "Heat (director's cut)", "ids": {"imdb": "tt0113277"},
+         "overview": "A heist."},
+        {"source_id": "2", "title": "heat", "release_year": 1996},
+        {"source_id": "3", "title": "Heat", "release_year": 1972},
+    ]), name="other")
+    report = await IngestPipeline().run(other.name, other.items(), progress=False)
+    assert report.matches == {"imdb": 1, "title": 1, "new": 1}
+    assert await TitleRow.all().count() == 2
+    row = await TitleRow.get(source_key="test:heat")
+    assert row.overview == "A heist." and row.title == "heat", "later records win, gaps keep"
+
+
+async def test_batches_of_100_are_indexed_and_graph_is_built(
+    catalog: None, tmp_path: Path
+) -> None:
+    records = [heat(source_id=f"s{n}", title=f"Sequel {n}" if n else "Sequel",
+                    ids={"imdb": f"tt{n:07d}"}, offers=[]) for n in range(250)]
+    indexer = Indexer()
+    report = await ingest(write(tmp_path / "many.jsonl", records), indexer=indexer,
+                          graph=TitleGraph())
+    assert report.created == 250
+    assert [len(batch) for batch in indexer.batches] == [100, 100, 50]
+    assert report.graph_edges > 0
+
+
+async def test_events_reach_the_redis_stream(
+    catalog: None, tmp_path: Path, redis_url: str
+) -> None:
+    redis = Redis.from_url(redis_url)
+    try:
+        await ingest(write(tmp_path / "a.jsonl", [heat()]), RedisEventBus(redis))
+        entries = await redis.xrange("availability.changed")
+        assert len(entries) == 2
+        payload = json.loads(entries[0][1][b"payload"])
+        assert set(payload) == {"title_id", "platform", "region", "offer_type", "available"}
+    finally:
+        await redis.aclose()
