@@ -1,0 +1,106 @@
+"""Latency of a remote-control command end to end through the router.
+
+    .venv/bin/python benchmarks/remote_control.py [--commands 300]
+
+Starts its own stack and waits until it has digested the seed, registers a TV and a phone for a
+demo user, keeps a graphql-transport-ws socket open on the TV's `deviceEvents` through the router,
+then, one command at a time:
+
+* delivery: the phone's `sendCommand` POST leaves -> the TV's socket has the command;
+* round trip: the same, then the TV's `acknowledgeCommand` -> the phone's socket has the ack.
+
+Prints p50/p95 of both. Record results in RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mediagateway.redis_server import free_port
+from mediagateway.registry import SUBGRAPHS
+from mediagateway.stack import Stack, running_stack
+from tests.e2e.remote_client import (
+    RouterDevice,
+    device_events,
+    wait_for_consumers,
+    wait_for_listener,
+)
+
+SEND = """mutation($t: ID!, $s: ID) { sendCommand(input: {targetDeviceId: $t,
+  senderDeviceId: $s, kind: PAUSE}) { id } }"""
+ACK = "mutation($id: ID!) { acknowledgeCommand(id: $id) { id } }"
+HEARTBEAT = "mutation($d: ID!) { heartbeat(deviceId: $d) { id } }"
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples, n=100)
+    return cuts[49] * 1000, cuts[94] * 1000
+
+
+async def _run(stack: Stack, token: str, user_id: str, commands: int) -> None:
+    ws = stack.router_url.replace("http://", "ws://")
+    async with httpx.AsyncClient(timeout=30) as http:
+        tv = await RouterDevice.register(http, stack.router_url, token, "Bench TV")
+        phone = await RouterDevice.register(http, stack.router_url, token, "Bench phone",
+                                            kind="PHONE", remote=False)
+        async with device_events(ws, token, tv.id) as tv_events, \
+                device_events(ws, token, phone.id) as phone_events:
+            await asyncio.to_thread(wait_for_listener, stack.env["REDIS_URL"], user_id)
+            delivery, round_trip = [], []
+            for n in range(commands + 20):  # the first 20 warm connections and caches up
+                if n % 100 == 0:  # stay online (90 s window)
+                    await tv.execute(HEARTBEAT, {"d": tv.id})
+                started = time.perf_counter()
+                send = asyncio.create_task(phone.execute(SEND, {"t": tv.id, "s": phone.id}))
+                heard = await tv_events.next()
+                delivered = time.perf_counter()
+                sent = await send
+                command_id = sent["data"]["sendCommand"]["id"]
+                assert heard["command"]["id"] == command_id, (heard, sent)
+                await tv.execute(ACK, {"id": command_id})
+                ack = await phone_events.next()
+                acked = time.perf_counter()
+                assert ack["kind"] == "ACKNOWLEDGED" and ack["command"]["id"] == command_id
+                if n >= 20:
+                    delivery.append(delivered - started)
+                    round_trip.append(acked - started)
+    print(f"{'case':44} {'n':>5} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, samples in (("command delivery (send -> target socket)", delivery),
+                          ("round trip (send -> target -> ack -> sender)", round_trip)):
+        p50, p95 = _percentiles(samples)
+        print(f"{name:44} {len(samples):>5} {p50:>8.1f} {p95:>8.1f}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--commands", type=int, default=300)
+    args = parser.parse_args()
+    stack = Stack(
+        data_dir=Path(tempfile.mkdtemp(prefix="mg-bench-remote-")),
+        router_port=free_port(),
+        subgraph_ports={name: free_port() for name in SUBGRAPHS},
+        router_env={"ROUTER_DEDUPE": "0"},
+    )
+    with running_stack(stack):
+        waited = wait_for_consumers(stack.env["REDIS_URL"])
+        print(f"stack settled after {waited:.0f} s of event consumption", flush=True)
+        login = httpx.post(stack.router_url, json={
+            "query": 'mutation { login(email: "user41@demo.mediagateway.dev", '
+                     'password: "mediagateway-demo") { accessToken user { id } } }'}).json()
+        token = login["data"]["login"]["accessToken"]
+        user_id = login["data"]["login"]["user"]["id"]
+        asyncio.run(_run(stack, token, user_id, args.commands))
+
+
+if __name__ == "__main__":
+    main()
