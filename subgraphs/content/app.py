@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -33,9 +34,12 @@ def create_app(
         async with service_resources(settings, MODELS) as redis:
             app.state.redis = redis
             app.state.search = search
+            # Warm up in the background: the app answers other queries meanwhile.
+            warming = asyncio.create_task(search.service.warm())
             try:
                 yield
             finally:
+                warming.cancel()
                 await search.close()
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]

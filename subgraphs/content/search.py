@@ -107,6 +107,18 @@ class SearchService:
         self._lookup: TitleLookup | None = None
         self._lookup_at = 0.0
         self._lock = asyncio.Lock()
+        self._provider_ready: asyncio.Future[Any] | None = None
+
+    async def warm(self) -> None:
+        """Load the title lookup, the parser and the embedding model before the first query."""
+        await self._ensure_ready()
+        await self._warm_provider()
+
+    async def _warm_provider(self) -> None:
+        # Loading a local model takes a second or more: never count that against the timeout.
+        if self._provider_ready is None:
+            self._provider_ready = asyncio.ensure_future(self.provider.embed(["warm up"]))
+        await asyncio.shield(self._provider_ready)
 
     async def _ensure_ready(self) -> tuple[IntentParser, TitleLookup]:
         async with self._lock:
@@ -132,6 +144,7 @@ class SearchService:
         return _Side(name, {hit.id: hit.score for hit in hits}, hits)
 
     async def _vector_hits(self, text: str, filters: SearchFilters) -> list[RawHit]:
+        await self._warm_provider()
         (vector,) = await asyncio.wait_for(self.provider.embed([text]), self.embed_timeout)
         return await self.index.vector(vector, filters, CANDIDATES)
 
