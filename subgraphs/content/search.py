@@ -110,7 +110,11 @@ class SearchService:
         self._provider_ready: asyncio.Future[Any] | None = None
 
     async def warm(self) -> None:
-        """Load the title lookup, the parser and the embedding model before the first query."""
+        """Load the embedding model before the first query (no database work: app start-up)."""
+        await self._warm_provider()
+
+    async def prepare(self) -> None:
+        """Also load the title lookup and the parser (benchmarks; otherwise the first search)."""
         await self._ensure_ready()
         await self._warm_provider()
 

@@ -150,9 +150,10 @@ class LanceSearchIndex:
     def _keyword_sync(self, query: str, where: str | None, limit: int) -> list[RawHit]:
         from lancedb.query import MultiMatchQuery
 
+        table = self._table  # opening the table is what tells whether the FTS index exists
         if not self._fts_ready or not query.strip():
             return []
-        search = self._table.search(
+        search = table.search(
             MultiMatchQuery(query, ["title", "text"], boosts=[_TITLE_BOOST, 1.0]),
             query_type="fts",
         ).select([*_COLUMNS, "_score"]).limit(limit)
