@@ -37,8 +37,9 @@ async def absorb_title_offers(
     facts: FactsRepository, titles: Sequence[tuple[uuid.UUID, list[OfferFact]]]
 ) -> None:
     """Each title's full offer list, as `title.upserted` announces it."""
-    for title_id, offers in titles:
-        await facts.replace_offers(title_id, offers)
+    # The last announcement of a title in a batch is its current list.
+    latest = {title_id: offers for title_id, offers in titles}
+    await facts.replace_offers(list(latest.items()))
 
 
 async def absorb_availability(
@@ -49,17 +50,14 @@ async def absorb_availability(
     Every `available: true` event notifies (the event is the change), even when a
     `title.upserted` on another stream got here first; a redelivery may notify twice.
     """
+    await facts.set_availability([change.offer for change in changes])
+    arrived = [change for change in changes if change.offer.available]
+    watchers = await facts.watchers([change.offer.title_id for change in arrived])
+    viewers = await facts.viewers_by_ids([u for users in watchers.values() for u in users])
     told: list[TitleBecameAvailable] = []
-    for change in changes:
+    for change in arrived:
         offer = change.offer
-        await facts.set_availability(offer)
-        if not offer.available:
-            continue
-        watchers = await facts.watchers(offer.title_id)
-        if not watchers:
-            continue
-        viewers = await facts.viewers_by_ids(watchers)
-        for user_id in watchers:
+        for user_id in watchers.get(offer.title_id, ()):
             viewer = viewers.get(user_id) or ViewerFacts(user_id)
             if viewer.home_region != offer.region:
                 continue

@@ -7,6 +7,7 @@ content and users announced, applied idempotently because events may be redelive
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ __all__ = [
 ]
 
 _BATCH = 500
+_OFFER_KEY = ("title_id", "platform", "region", "type")
 _OFFER_FIELDS = ["quality", "price", "currency", "deep_link", "web_url", "available"]
 
 
@@ -37,10 +39,14 @@ class WatchlistChange:
 class FactsRepository(Protocol):
     async def offers_for_title(self, title_id: uuid.UUID) -> list[OfferFact]: ...
 
-    async def replace_offers(self, title_id: uuid.UUID, offers: Sequence[OfferFact]) -> None: ...
+    async def replace_offers(
+        self, titles: Sequence[tuple[uuid.UUID, Sequence[OfferFact]]]
+    ) -> None:
+        """Each title's full offer list: offers it no longer lists become unavailable."""
+        ...
 
-    async def set_availability(self, offer: OfferFact) -> bool:
-        """Upsert one offer's availability; True when it was not available before."""
+    async def set_availability(self, offers: Sequence[OfferFact]) -> None:
+        """Upsert offers' availability (and any details they carry); the last one per key wins."""
         ...
 
     async def viewers_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ViewerFacts]: ...
@@ -49,7 +55,9 @@ class FactsRepository(Protocol):
 
     async def apply_watchlist(self, changes: Sequence[WatchlistChange]) -> None: ...
 
-    async def watchers(self, title_id: uuid.UUID) -> list[uuid.UUID]: ...
+    async def watchers(
+        self, title_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[uuid.UUID]]: ...
 
 
 def offer_from_row(row: OfferFactRow) -> OfferFact:
@@ -72,33 +80,30 @@ class TortoiseFactsRepository:
     async def offers_for_title(self, title_id: uuid.UUID) -> list[OfferFact]:
         return [offer_from_row(row) for row in await OfferFactRow.filter(title_id=title_id)]
 
-    async def replace_offers(self, title_id: uuid.UUID, offers: Sequence[OfferFact]) -> None:
-        """The catalog's full list for a title: offers it no longer lists become unavailable."""
-        await OfferFactRow.filter(title_id=title_id).update(available=False)
-        if offers:
+    async def replace_offers(
+        self, titles: Sequence[tuple[uuid.UUID, Sequence[OfferFact]]]
+    ) -> None:
+        if not titles:
+            return
+        await OfferFactRow.filter(title_id__in=[t for t, _ in titles]).update(available=False)
+        rows = [_offer_row(offer) for _, offers in titles for offer in offers]
+        if rows:
             await OfferFactRow.bulk_create(
-                [_offer_row(offer) for offer in offers], batch_size=_BATCH,
-                on_conflict=["title_id", "platform", "region", "type"],
+                rows, batch_size=_BATCH, on_conflict=list(_OFFER_KEY),
                 update_fields=_OFFER_FIELDS,
             )
 
-    async def set_availability(self, offer: OfferFact) -> bool:
-        key = {"title_id": offer.title_id, "platform": offer.platform, "region": offer.region,
-               "type": offer.type}
-        row = await OfferFactRow.get_or_none(**key)
-        if row is None:
-            await OfferFactRow.bulk_create(
-                [_offer_row(offer)], on_conflict=list(key), update_fields=["available"]
-            )
-            return offer.available
-        was = row.available
-        changes = {"available": offer.available}
-        # Details the event carries win over what an older `title.upserted` said.
-        for name in ("quality", "price", "currency", "deep_link", "web_url"):
-            if getattr(offer, name) is not None:
-                changes[name] = getattr(offer, name)
-        await OfferFactRow.filter(id=row.id).update(**changes)
-        return offer.available and not was
+    async def set_availability(self, offers: Sequence[OfferFact]) -> None:
+        latest = {tuple(getattr(o, k) for k in _OFFER_KEY): o for o in offers}
+        detailed = [o for o in latest.values() if o.deep_link is not None]
+        bare = [o for o in latest.values() if o.deep_link is None]
+        # Details an event carries win; an event without them only flips availability.
+        for group, fields in ((detailed, _OFFER_FIELDS), (bare, ["available"])):
+            if group:
+                await OfferFactRow.bulk_create(
+                    [_offer_row(o) for o in group], batch_size=_BATCH,
+                    on_conflict=list(_OFFER_KEY), update_fields=fields,
+                )
 
     async def viewers_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ViewerFacts]:
         rows = await ViewerFactRow.filter(user_id__in=list(set(ids)))
@@ -140,8 +145,13 @@ class TortoiseFactsRepository:
                     present=change.present, changed_at=change.at
                 )
 
-    async def watchers(self, title_id: uuid.UUID) -> list[uuid.UUID]:
-        rows = await WatchlistFactRow.filter(title_id=title_id, present=True).values_list(
-            "user_id", flat=True
-        )
-        return list(rows)  # type: ignore[arg-type]
+    async def watchers(
+        self, title_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[uuid.UUID]]:
+        rows = await WatchlistFactRow.filter(
+            title_id__in=list(set(title_ids)), present=True
+        ).values_list("title_id", "user_id")
+        found: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+        for title_id, user_id in rows:
+            found[title_id].append(user_id)
+        return found
