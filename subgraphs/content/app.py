@@ -10,7 +10,10 @@ from starlette.applications import Starlette
 
 from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
+from subgraphs.common.events import RedisEventBus
 from subgraphs.common.resources import service_resources
+from subgraphs.content.adapters.consumer import start_consumers
+from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.repository import TortoiseContentRepository
 from subgraphs.content.context import Context
 from subgraphs.content.loaders import make_loaders
@@ -20,6 +23,8 @@ from subgraphs.content.search_settings import SearchSettings
 from subgraphs.content.settings import MODELS, NAME, Settings
 
 __all__ = ["create_app"]
+
+_SHUTDOWN_GRACE = 5.0
 
 
 def create_app(
@@ -36,10 +41,18 @@ def create_app(
             app.state.search = search
             # Warm up in the background: the app answers other queries meanwhile.
             warming = asyncio.create_task(search.service.warm())
+            # Viewing events feed the title graph's co-watching edges.
+            stop = asyncio.Event()
+            consumers = start_consumers(RedisEventBus(redis), TitleGraph(), stop)
             try:
                 yield
             finally:
                 warming.cancel()
+                stop.set()
+                # Consumers finish their batch and leave; one stuck longer is cancelled.
+                _, stuck = await asyncio.wait(consumers, timeout=_SHUTDOWN_GRACE)
+                for task in stuck:
+                    task.cancel()
                 await search.close()
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
