@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
@@ -13,6 +14,7 @@ from subgraphs.common.events import Event, EventBus
 from subgraphs.playback.adapters.fanout import listen, publish_json
 from subgraphs.playback.domain.events import PlaybackUpdated
 from subgraphs.playback.domain.model import PlaybackSession, PlaybackState
+from subgraphs.playback.domain.offers import ChosenOffer, OfferFact, OfferType, VideoQuality
 
 __all__ = [
     "PlaybackFeed",
@@ -28,16 +30,31 @@ def channel_for(user_id: uuid.UUID) -> str:
     return f"playback:user:{user_id}"
 
 
+def _offer_from_payload(title_id: uuid.UUID, raw: Mapping[str, Any] | None) -> ChosenOffer | None:
+    if not raw:
+        return None
+    price = raw.get("price")
+    offer = OfferFact(
+        # What a session keeps of its offer: the quality it plays, not the offer's best.
+        title_id=title_id, platform=raw["platform"], region="", type=OfferType(raw["type"]),
+        price=Decimal(price) if price else None,
+        currency=raw.get("currency"), deep_link=raw.get("deep_link"), web_url=raw.get("web_url"),
+    )
+    return ChosenOffer(offer, VideoQuality(raw["quality"]), bool(raw.get("included")))
+
+
 def session_from_payload(payload: Mapping[str, Any]) -> PlaybackSession:
+    title_id = uuid.UUID(payload["title_id"])
     return PlaybackSession(
         id=uuid.UUID(payload["session_id"]),
         user_id=uuid.UUID(payload["user_id"]),
         device_id=uuid.UUID(payload["device_id"]),
-        title_id=uuid.UUID(payload["title_id"]),
+        title_id=title_id,
         position_seconds=int(payload["position_seconds"]),
         duration_seconds=int(payload["duration_seconds"]),
         state=PlaybackState(payload["state"]),
         updated_at=datetime.fromisoformat(payload["at"]),
+        offer=_offer_from_payload(title_id, payload.get("offer")),
     )
 
 

@@ -29,4 +29,18 @@ class PlaybackUpdated:
             "duration_seconds": s.duration_seconds,
             "state": s.state.value,
             "at": s.updated_at.isoformat(),
+            "offer": _offer_payload(s),
         }
+
+
+def _offer_payload(session: PlaybackSession) -> dict[str, Any] | None:
+    chosen = session.offer
+    if chosen is None:
+        return None
+    offer = chosen.offer
+    return {
+        "platform": offer.platform, "type": offer.type.value, "quality": chosen.quality.value,
+        "price": str(offer.price) if offer.price is not None else None,
+        "currency": offer.currency, "deep_link": offer.deep_link, "web_url": offer.web_url,
+        "included": chosen.included,
+    }
