@@ -9,6 +9,7 @@ transaction.
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -43,7 +44,7 @@ def _converter(field: Any) -> Callable[[Any], Any]:
     if isinstance(field, tortoise_fields.UUIDField) or getattr(field, "field_type", None) is (
         uuid.UUID
     ):
-        return lambda value: None if value is None else str(value)
+        return _uuid_text
     if getattr(field, "enum_type", None) is not None:
         return lambda value: value.value if isinstance(value, enum.Enum) else value
     return _same
@@ -51,3 +52,9 @@ def _converter(field: Any) -> Callable[[Any], Any]:
 
 def _same(value: Any) -> Any:
     return value
+
+
+@functools.lru_cache(maxsize=65_536)
+def _uuid_text(value: uuid.UUID | None) -> str | None:
+    # Rows of one title repeat its id: format each id once.
+    return None if value is None else str(value)

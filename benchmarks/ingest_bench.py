@@ -1,0 +1,131 @@
+"""Ingestion throughput: titles/s persisted (SQLite, PostgreSQL), and with embeddings + index.
+
+    .venv/bin/python benchmarks/ingest_bench.py [--titles 5000] [--embed-titles 1000]
+        [--postgres postgres://postgres:postgres@127.0.0.1:55432/mediagateway]
+
+Synthetic feed records (3 genres, 4 credits, 3 offers each, unique titles and ids) go through
+the whole pipeline (normalise, resolve, batches of 100, one transaction each). Reported per
+run: wall-clock titles/s and CPU titles/s (this process only; the machine is shared, so CPU
+time is the steadier figure), for a first load and for a rerun that changes nothing. Then the
+same with the local MiniLM embeddings and the LanceDB index (the search helper's indexer) on.
+Record results in RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mediagateway.migrate import migrate
+from subgraphs.common.db import close_database, open_database
+from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
+from subgraphs.content.ingest.records import FeedItem
+from subgraphs.content.seed import GENRE_NAMES, PLATFORMS
+
+GENRES = sorted(GENRE_NAMES)
+SLUGS = sorted(PLATFORMS)
+REGIONS = ("US", "GB", "DE", "FR", "JP")
+WORDS = ("night", "river", "ghost", "empire", "silent", "city", "last", "summer", "code",
+         "winter", "garden", "storm", "echo", "iron", "paper", "glass", "wild", "blue")
+
+
+def record(n: int) -> dict[str, Any]:
+    words = [WORDS[(n * 7 + k * 3) % len(WORDS)] for k in range(3)]
+    return {
+        "source_id": str(n), "title": f"{' '.join(words).title()} {n}",
+        "release_year": 1950 + n % 75, "runtime_minutes": 80 + n % 90,
+        "overview": f"A story about {words[0]} and {words[1]} in the {words[2]}.",
+        "genres": [GENRES[(n + k) % len(GENRES)] for k in range(3)],
+        "ids": {"imdb": f"tt{9000000 + n:07d}"}, "popularity": n % 100, "vote_count": n % 5000,
+        "credits": [{"person_id": f"bench-person:{(n * 13 + k) % 20000}",
+                     "name": f"Person {(n * 13 + k) % 20000}",
+                     "role": "director" if k == 0 else "actor", "order": k} for k in range(4)],
+        "offers": [{"platform": SLUGS[(n + k) % len(SLUGS)], "region": REGIONS[(n + k) % 5],
+                    "type": "subscription"} for k in range(3)],
+    }
+
+
+async def items(count: int) -> AsyncIterator[FeedItem]:
+    for n in range(count):
+        yield FeedItem(f"bench:{n}", data=record(n))
+
+
+async def _run_once(count: int, **options: Any) -> tuple[float, float, Any]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = await IngestPipeline(**options).run("bench", items(count), progress=False)
+    return time.perf_counter() - wall, time.process_time() - cpu, report
+
+
+async def persist(database_url: str, count: int, label: str) -> None:
+    await migrate("content", database_url)
+    await open_database(database_url, "subgraphs.content.adapters.orm")
+    try:
+        await ensure_vocabulary(GENRE_NAMES, PLATFORMS)
+        for run in ("first load", "rerun"):
+            wall, cpu, report = await _run_once(count)
+            assert not report.skipped, report.skipped[:3]
+            print(f"{label:<10} {run:<11} {count} titles: {count / wall:8.0f} titles/s wall, "
+                  f"{count / cpu:8.0f} titles/s CPU  ({report.created} created, "
+                  f"{report.unchanged} unchanged)")
+    finally:
+        await close_database()
+
+
+async def with_index(database_url: str, count: int, data_dir: Path) -> None:
+    from subgraphs.content.adapters.repository import TortoiseContentRepository
+    from subgraphs.content.search_engine import build_search
+    from subgraphs.content.search_settings import SearchSettings
+
+    await migrate("content", database_url)
+    await open_database(database_url, "subgraphs.content.adapters.orm")
+    settings = SearchSettings.from_env({"MG_DATA_DIR": str(data_dir),
+                                        "MG_EMBEDDING_CACHE_DIR": str(data_dir / "cache")})
+    search = build_search(TortoiseContentRepository(), settings)
+    try:
+        await ensure_vocabulary(GENRE_NAMES, PLATFORMS)
+        await search.indexer.provider.embed(["warm up the model"])
+        wall, cpu, report = await _run_once(count, indexer=search.indexer)
+        print(f"{'sqlite':<10} {'+ embed + index':<11} {count} titles: {count / wall:8.0f} "
+              f"titles/s wall, {count / cpu:8.0f} titles/s CPU  ({report.indexed} indexed, "
+              f"{await search.index.count()} in the index)")
+    finally:
+        await search.close()
+        await close_database()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--titles", type=int, default=5000)
+    parser.add_argument("--embed-titles", type=int, default=1000)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is used")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        await persist(f"sqlite://{directory}/bench.sqlite3", args.titles, "sqlite")
+        if args.postgres:
+            name = f"bench_ingest_{uuid.uuid4().hex[:8]}"
+            base = args.postgres.rsplit("/", 1)[0]
+            admin = await asyncpg.connect(f"{base}/postgres".replace("postgres://",
+                                                                      "postgresql://", 1))
+            try:
+                await persist(f"{base}/{name}", args.titles, "postgres")
+            finally:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await admin.close()
+        if args.embed_titles:
+            await with_index(f"sqlite://{directory}/indexed.sqlite3", args.embed_titles,
+                             Path(directory) / "data")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
