@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import strawberry
@@ -101,9 +102,7 @@ class DeviceEvent:
 
     @strawberry.field(description="The device the event is about (for commands: the target).")
     async def device(self, info: Info[Context, None]) -> Device | None:
-        # One context lives as long as the socket: never serve a stale device.
-        info.context.loaders.device.clear(self.device_id)  # type: ignore[arg-type]
-        return await _device(info, self.device_id)
+        return await _device(info, uuid.UUID(str(self.device_id)))
 
     @classmethod
     def from_domain(cls, event: device_events.DeviceEvent) -> DeviceEvent:

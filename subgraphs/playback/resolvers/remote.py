@@ -154,6 +154,8 @@ class RemoteSubscription:
             raise _coded(error) from None
         async for event in ctx.devices.events(user_id):
             if _for_device(event, device.id):
+                # One context lives as long as the socket: never serve a stale device.
+                ctx.loaders.device.clear_all()
                 yield DeviceEvent.from_domain(event)  # type: ignore[arg-type]
 
     @strawberry.subscription(

@@ -29,7 +29,7 @@ mutation($input: RegisterDeviceInput!) { registerDevice(input: $input) { id } }
 """
 DEVICE_EVENTS = """
 subscription($d: ID!) { deviceEvents(deviceId: $d) {
-  kind deviceId command { id kind status positionSeconds sessionId title { id }
+  kind deviceId device { id name } command { id kind status positionSeconds sessionId title { id }
                           senderDevice { id } targetDevice { id } } } }
 """
 

@@ -66,6 +66,7 @@ def test_a_command_reaches_its_target_which_acks_and_the_sender_hears_it(
 
         heard = next_event(tv_socket)
         assert heard["kind"] == "COMMAND" and heard["deviceId"] == tv
+        assert heard["device"] == {"id": tv, "name": "TV"}
         assert heard["command"]["id"] == sent["id"]
         assert heard["command"]["positionSeconds"] == 600
 
