@@ -99,13 +99,15 @@ class EntityResolver:
             if name in bucket:
                 hits = [(name, 100.0, 0)]
             else:
-                hits = process.extract(name, self._names[year], scorer=fuzz.ratio,
+                # WRatio (partial and token-set aware) finds candidates; the plain ratio decides.
+                hits = process.extract(name, self._names[year], scorer=fuzz.WRatio,
                                        limit=_CANDIDATES, score_cutoff=_NEAR)
-            for found, score, _ in hits:
+            for found, near_score, _ in hits:
+                score = fuzz.ratio(name, found)
                 for entry in bucket[found]:
                     if entry.kind != record.kind.value or entry.source_key.startswith(own):
                         continue
-                    near.append((score, entry))
+                    near.append((near_score, entry))
                     if score >= FUZZY_MIN and (best is None or score > best[0]):
                         best = (score, entry)
         near.sort(key=lambda item: -item[0])
