@@ -1,7 +1,11 @@
 """Ingestion throughput: titles/s persisted (SQLite, PostgreSQL), and with embeddings + index.
 
     .venv/bin/python benchmarks/ingest_bench.py [--titles 5000] [--embed-titles 1000]
-        [--postgres postgres://postgres:postgres@127.0.0.1:55432/mediagateway]
+    .venv/bin/python benchmarks/ingest_bench.py --embed-titles 0 \
+        --postgres postgres://postgres:postgres@127.0.0.1:55432/mediagateway
+
+One database dialect per process (Tortoise caches SQL per connection name): with --postgres only
+PostgreSQL is measured, in a scratch database that is dropped afterwards.
 
 Synthetic feed records (3 genres, 4 credits, 3 offers each, unique titles and ids) go through
 the whole pipeline (normalise, resolve, batches of 100, one transaction each). Reported per
@@ -110,18 +114,19 @@ async def main() -> None:
     parser.add_argument("--embed-titles", type=int, default=1000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is used")
     args = parser.parse_args()
+    if args.postgres:
+        name = f"bench_ingest_{uuid.uuid4().hex[:8]}"
+        base = args.postgres.rsplit("/", 1)[0]
+        admin = await asyncpg.connect(f"{base}/postgres".replace("postgres://",
+                                                                  "postgresql://", 1))
+        try:
+            await persist(f"{base}/{name}", args.titles, "postgres")
+        finally:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.close()
+        return
     with tempfile.TemporaryDirectory() as directory:
         await persist(f"sqlite://{directory}/bench.sqlite3", args.titles, "sqlite")
-        if args.postgres:
-            name = f"bench_ingest_{uuid.uuid4().hex[:8]}"
-            base = args.postgres.rsplit("/", 1)[0]
-            admin = await asyncpg.connect(f"{base}/postgres".replace("postgres://",
-                                                                      "postgresql://", 1))
-            try:
-                await persist(f"{base}/{name}", args.titles, "postgres")
-            finally:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                await admin.close()
         if args.embed_titles:
             await with_index(f"sqlite://{directory}/indexed.sqlite3", args.embed_titles,
                              Path(directory) / "data")
