@@ -35,6 +35,11 @@ CANDIDATES = 200  # per side; facets and totals count the fused candidates
 _LOOKUP_TTL = 60.0  # seconds before the in-memory title list is read again
 # A query that names a title should find it: fuzzy similarity 0.8 -> 0, 1.0 -> 1.
 _FUZZY_FLOOR = 0.8
+# Added to the keyword part of a title the query names (times the match's strength): a typo
+# ("titanik") leaves BM25 and the embedding with nothing, and relative fusion would otherwise
+# tie the named title with whatever the vector side happened to rank first.
+TITLE_MATCH_BONUS = 0.5
+_RAW_CUTOFF = 0.9  # the raw query must name a title more clearly than the leftover text
 
 GraphNeighbours = Callable[[Sequence[uuid.UUID]], Awaitable[dict[uuid.UUID, float]]]
 
@@ -50,7 +55,7 @@ def merge_intent(filters: SearchFilters, intent: Intent) -> SearchFilters:
 
     return replace(
         filters,
-        genres=pick(filters.genres, intent.genres),
+        all_genres=tuple(dict.fromkeys((*filters.all_genres, *intent.genres))),
         blocked_genres=tuple(dict.fromkeys((*filters.blocked_genres, *intent.excluded_genres))),
         platforms=pick(filters.platforms, intent.platforms),
         regions=pick(filters.regions, intent.regions),
@@ -170,6 +175,7 @@ class SearchService:
         except Exception:
             log.warning("intent parser failed; searching the raw text", exc_info=True)
             intent = Intent(text=query.strip(), parser="none")
+        explicit = filters
         filters = merge_intent(filters, intent)
         references = [m for m in (lookup.best(ref) for ref in intent.references) if m]
         if references:
@@ -192,13 +198,11 @@ class SearchService:
         sides = dict(zip(tasks, await asyncio.gather(*tasks.values()), strict=True))
         missing = [name for name, side in sides.items() if side.scores is None]
 
-        fuzzy = {m.id: (m.similarity - _FUZZY_FLOOR) / (1 - _FUZZY_FLOOR)
-                 for m in lookup.match(intent.text)} if intent.text else {}
+        fuzzy, fuzzy_ok = await self._title_matches(query, intent, explicit, filters)
         keyword = sides.get("keyword")
         keyword_scores = None
-        if (keyword is not None and keyword.scores is not None) or fuzzy:
+        if (keyword is not None and keyword.scores is not None) or fuzzy_ok:
             keyword_scores = min_max(keyword.scores or {}) if keyword else {}
-            fuzzy_ok = {h.id: h for h in await self.index.fetch(list(fuzzy), filters)}
             for title_id in fuzzy_ok:
                 keyword_scores[title_id] = max(keyword_scores.get(title_id, 0.0),
                                                fuzzy[title_id])
@@ -230,6 +234,11 @@ class SearchService:
             personal=personal or None,
             fusion=self.fusion,
         )
+        for title_id in fuzzy_ok:
+            if title_id in parts:
+                part = parts[title_id]
+                parts[title_id] = replace(part, keyword=(part.keyword or 0.0)
+                                          + TITLE_MATCH_BONUS * fuzzy[title_id])
         ranked = sorted(parts.items(), key=lambda item: (-item[1].total, str(item[0])))
         page_ids = [title_id for title_id, _ in ranked[offset : offset + limit]]
         titles = await self.repo.titles_by_ids(page_ids)
@@ -247,6 +256,32 @@ class SearchService:
             search_time_ms=(time.perf_counter() - started) * 1000,
             intent=intent,
         )
+
+    async def _title_matches(
+        self, query: str, intent: Intent, explicit: SearchFilters, filters: SearchFilters
+    ) -> tuple[dict[uuid.UUID, float], dict[uuid.UUID, RawHit]]:
+        """Titles the query names, typos allowed: strength 0..1 and their index rows.
+
+        The raw query is looked up too, checked against the caller's filters only: in "the
+        sundance kid" the rules hear a genre ("kid"), yet the query names a title.
+        """
+        assert self._lookup is not None
+        from_text = ({m.id: m.similarity for m in self._lookup.match(intent.text)}
+                     if intent.text else {})
+        # Only when the rules left words over: a query made only of slots ("war dramas")
+        # describes, and a title that happens to resemble it is noise.
+        from_raw = ({m.id: m.similarity for m in self._lookup.match(query, cutoff=_RAW_CUTOFF)}
+                    if intent.text and query.strip() != intent.text else {})
+        found: dict[uuid.UUID, RawHit] = {}
+        if from_text:
+            found.update({h.id: h for h in await self.index.fetch(list(from_text), filters)})
+        raw_only = [i for i in from_raw if i not in found]
+        if raw_only:
+            loose = replace(explicit, exclude_ids=filters.exclude_ids)
+            found.update({h.id: h for h in await self.index.fetch(raw_only, loose)})
+        similarity = {**from_raw, **from_text}
+        strength = {i: (similarity[i] - _FUZZY_FLOOR) / (1 - _FUZZY_FLOOR) for i in found}
+        return strength, found
 
     async def _graph_hits(self, references: Sequence[Any], filters: SearchFilters
                           ) -> list[RawHit]:
@@ -279,15 +314,15 @@ class _Reasons:
     def __call__(self, title_id: uuid.UUID, parts: Any) -> tuple[str, ...]:
         out = []
         if self.fuzzy.get(title_id, 0) > 0:
-            out.append(f"title matches “{self.intent.text}”")
+            out.append("title matches the query")
         elif parts.keyword:
             out.append("words of the query in the title or description")
         if parts.vector and parts.vector >= 0.5 * (parts.total or 1):
             out.append("similar in meaning")
         if parts.graph:
             out.append(f"related to {self.references}")
-        if self.filters.genres:
-            out.append("genre: " + ", ".join(self.filters.genres))
+        if genres := (*self.filters.all_genres, *self.filters.genres):
+            out.append("genre: " + ", ".join(dict.fromkeys(genres)))
         if self.filters.year_from or self.filters.year_to:
             out.append(f"year {self.filters.year_from or ''}-{self.filters.year_to or ''}")
         if self.filters.platforms:

@@ -38,6 +38,8 @@ class SearchFilters:
     """Hard constraints, applied inside the engine before ranking (pre-filters)."""
 
     genres: tuple[str, ...] = ()
+    # Every one of these genres ("sci-fi horror" asks for both); `genres` asks for any.
+    all_genres: tuple[str, ...] = ()
     blocked_genres: tuple[str, ...] = ()
     platforms: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()

@@ -21,6 +21,13 @@ __all__ = ["TitleLookup", "TitleMatch"]
 _YEAR = re.compile(r"\((\d{4})\)\s*$|\b(19\d{2}|20\d{2})\s*$")
 _MAX_WORDS = 8  # longer queries describe, they do not name
 _SHORTLIST = 300
+# Leading articles are dropped on both sides: "terminater" vs "The Terminator" scored 75 with
+# them and 90 without.
+_ARTICLE = re.compile(r"^(the|a|an) ")
+
+
+def _key(text: str) -> str:
+    return _ARTICLE.sub("", utils.default_process(text))
 
 
 @dataclass(frozen=True)
@@ -49,9 +56,9 @@ class TitleLookup:
             self._names.append(name)
             self._years.append(year)
             self._popularity.append(popularity)
-            for gram in _trigrams(utils.default_process(name)):
+            for gram in _trigrams(_key(name)):
                 postings[gram].append(index)
-        self._choices = [utils.default_process(name) for name in self._names]
+        self._choices = [_key(name) for name in self._names]
         self._postings = {gram: np.asarray(ids, dtype=np.int32) for gram, ids in postings.items()}
 
     def __len__(self) -> int:
@@ -73,7 +80,7 @@ class TitleLookup:
         if found := _YEAR.search(query):
             year = int(found.group(1) or found.group(2))
             query = query[: found.start()]
-        text = utils.default_process(query)
+        text = _key(query)
         if not text or len(text.split()) > _MAX_WORDS or len(text) < 4:
             return []
         shortlist = self._shortlist(text)

@@ -118,6 +118,8 @@ async def test_vector_nearest_first(index: SearchIndex) -> None:
 @pytest.mark.parametrize(("filters", "expected"), [
     (SearchFilters(genres=("science-fiction",)), {1, 2}),
     (SearchFilters(genres=("family", "crime")), {0, 3, 4}),
+    (SearchFilters(all_genres=("family", "comedy")), {0, 3}),
+    (SearchFilters(genres=("family", "crime"), all_genres=("comedy",)), {0, 3}),
     (SearchFilters(blocked_genres=("comedy", "horror")), {1, 4}),
     (SearchFilters(year_from=1980, year_to=1995), {0, 1, 3, 4}),
     (SearchFilters(runtime_min=90, runtime_max=120), {1, 2, 3}),

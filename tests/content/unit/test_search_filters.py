@@ -38,7 +38,8 @@ def test_parsed_slots_fill_what_the_caller_left_open() -> None:
     intent = Intent(text="", genres=("comedy",), year_from=1990, year_to=1999,
                     platforms=("netflix",), regions=("DE",), excluded_genres=("horror",))
     merged = merge_intent(SearchFilters(genres=("drama",), blocked_genres=("war",)), intent)
-    assert merged.genres == ("drama",), "the caller's own filter wins"
+    assert merged.genres == ("drama",), "the caller's filter asks for any of its genres"
+    assert merged.all_genres == ("comedy",), "the query's genres are all required"
     assert merged.blocked_genres == ("war", "horror")
     assert (merged.year_from, merged.year_to) == (1990, 1999)
     assert merged.platforms == ("netflix",) and merged.regions == ("DE",)

@@ -18,6 +18,8 @@ def lance_where(filters: SearchFilters) -> str | None:
     clauses: list[str] = []
     if filters.genres:
         clauses.append(f"array_has_any(genres, {_list(filters.genres)})")
+    if filters.all_genres:
+        clauses.append(f"array_has_all(genres, {_list(filters.all_genres)})")
     if filters.blocked_genres:
         clauses.append(f"NOT array_has_any(genres, {_list(filters.blocked_genres)})")
     if tokens := filters.availability_any():

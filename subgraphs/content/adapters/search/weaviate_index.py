@@ -31,6 +31,8 @@ def weaviate_filter(filters: SearchFilters) -> Any:
     parts: list[Any] = []
     if filters.genres:
         parts.append(Filter.by_property("genres").contains_any(list(filters.genres)))
+    if filters.all_genres:
+        parts.append(Filter.by_property("genres").contains_all(list(filters.all_genres)))
     if filters.blocked_genres:
         parts.append(Filter.not_(
             Filter.by_property("genres").contains_any(list(filters.blocked_genres))))
