@@ -75,7 +75,7 @@ def wait_for_listener(redis_url: str, user_id: str, timeout: float = 15.0) -> No
         client.close()
 
 
-def wait_for_consumers(redis_url: str, timeout: float = 600.0) -> float:
+def wait_for_consumers(redis_url: str, timeout: float = 1_200.0) -> float:
     """Until every consumer group has handled its stream (the seed's events included).
 
     Commands live 5 seconds: on a stack still digesting 100,000 seeded events, delivery on a
@@ -85,17 +85,16 @@ def wait_for_consumers(redis_url: str, timeout: float = 600.0) -> float:
     started = time.monotonic()
     try:
         while True:
-            behind = 0
+            behind = []
             for stream in client.scan_iter(_type="stream"):
                 last = client.xrevrange(stream, count=1)
                 for group in client.xinfo_groups(stream):
                     # Redis 6.2 (the embedded one) has no `lag`: compare the last delivered id.
-                    if last and group["last-delivered-id"] != last[0][0]:
-                        behind += 1
-                    behind += group["pending"]
-            if behind == 0:
+                    if (last and group["last-delivered-id"] != last[0][0]) or group["pending"]:
+                        behind.append(f"{stream.decode()}/{group['name'].decode()}")
+            if not behind:
                 return time.monotonic() - started
-            assert time.monotonic() - started < timeout, "consumers did not catch up"
+            assert time.monotonic() - started < timeout, f"consumers still behind: {behind}"
             time.sleep(0.5)
     finally:
         client.close()
