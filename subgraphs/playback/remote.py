@@ -25,8 +25,9 @@ from subgraphs.playback.domain.commands import (
 )
 from subgraphs.playback.domain.control_errors import CommandNotFound, NotYourCommand
 from subgraphs.playback.domain.device_events import CommandAcknowledged, CommandIssued
+from subgraphs.playback.domain.errors import DeviceNotFound, NotYourDevice
 from subgraphs.playback.domain.events import PlaybackUpdated
-from subgraphs.playback.domain.model import PlaybackSession, PlaybackState
+from subgraphs.playback.domain.model import Device, PlaybackSession, PlaybackState
 from subgraphs.playback.domain.offers import ViewerFacts, choose_offer
 from subgraphs.playback.services import own_device, own_session
 
@@ -65,11 +66,22 @@ async def send_command(
     sender_id: uuid.UUID | None = None,
 ) -> RemoteCommand:
     """Send `kind` to one of the user's devices: refused when it is offline or not controllable."""
-    target = await own_device(repo, user_id, target_id)
-    sender = await own_device(repo, user_id, sender_id) if sender_id else None
-    cast_target = None
-    if kind is CommandKind.CAST_TO and args.cast_target_id is not None:
-        cast_target = await own_device(repo, user_id, args.cast_target_id)
+    cast_id = args.cast_target_id if kind is CommandKind.CAST_TO else None
+    # One query for every device the command names, then the same checks as own_device.
+    found = await repo.devices_by_ids([i for i in (target_id, sender_id, cast_id) if i])
+
+    def own(device_id: uuid.UUID | None) -> Device | None:
+        if device_id is None:
+            return None
+        device = found.get(device_id)
+        if device is None:
+            raise DeviceNotFound(device_id)
+        if device.user_id != user_id:
+            raise NotYourDevice(device_id)
+        return device
+
+    target, sender, cast_target = own(target_id), own(sender_id), own(cast_id)
+    assert target is not None
     command = issue_command(user_id=user_id, sender=sender, target=target, kind=kind, args=args,
                             now=now, cast_target=cast_target)
     await control.add_command(command)
