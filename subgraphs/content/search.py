@@ -22,7 +22,7 @@ from subgraphs.content.adapters.repository import ContentRepository
 from subgraphs.content.adapters.search.base import RawHit, SearchIndex
 from subgraphs.content.adapters.search.documents import natural_title
 from subgraphs.content.domain.fusion import DEFAULT_ALPHA, RELATIVE, Weights, blend, min_max
-from subgraphs.content.domain.intent import Intent, IntentParser, RulesIntentParser, Vocabulary
+from subgraphs.content.domain.intent import Intent, IntentParser, Vocabulary
 from subgraphs.content.domain.search import Facets, SearchFilters, SearchHit, SearchPage
 from subgraphs.content.domain.title_lookup import TitleLookup
 
@@ -141,7 +141,10 @@ class SearchService:
             if self._parser is None:
                 genres = {g.slug: g.name for g in await self.repo.all_genres()}
                 platforms = {p.slug: p.name for p in await self.repo.all_platforms()}
-                self._parser = RulesIntentParser(Vocabulary.of(genres, platforms))
+                # GPT-4o-mini when OPENAI_API_KEY is set (rules on failure), else the rules.
+                from subgraphs.content.adapters.intent_llm import intent_parser_from_env
+
+                self._parser = intent_parser_from_env(Vocabulary.of(genres, platforms))
             return self._parser, self._lookup
 
     async def _part(self, name: str, work: Awaitable[list[RawHit]]) -> _Side:
