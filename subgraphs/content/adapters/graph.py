@@ -8,6 +8,7 @@ catalog at seed/ingestion time (`rebuild_content_edges`) and from viewing events
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import time
@@ -237,18 +238,26 @@ class TitleGraph:
     async def rebuild_cowatch(self, only: Iterable[uuid.UUID] | None = None) -> int:
         """Replace the co-watching edges of `only` (every watched title when None)."""
         rows = await TitleViewerRow.all().values_list("title_id", "viewer_key")
-        bit_of: dict[str, int] = {}
-        audiences: dict[uuid.UUID, int] = defaultdict(int)
-        for title_id, key in rows:
-            bit = bit_of.setdefault(key, len(bit_of))
-            audiences[_uuid(title_id)] |= 1 << bit
-        targets = list(audiences) if only is None else [t for t in set(only) if t in audiences]
-        edges = cowatch_edges(audiences, targets, top_k=_TOP_K)
+        wanted = None if only is None else set(only)
+        # Seconds of CPU for a large audience table: off the event loop, so the app answers.
+        targets, edges = await asyncio.to_thread(_cowatch, rows, wanted)
         async with in_transaction():
             for chunk in _chunks(targets, 500):
                 await TitleEdgeRow.filter(kind=EdgeKind.COWATCH.value, src_id__in=chunk).delete()
             await _write(edges)
         return len(edges)
+
+
+def _cowatch(
+    rows: Sequence[tuple[object, str]], wanted: set[uuid.UUID] | None
+) -> tuple[list[uuid.UUID], list[Edge]]:
+    bit_of: dict[str, int] = {}
+    audiences: dict[uuid.UUID, int] = defaultdict(int)
+    for title_id, key in rows:
+        bit = bit_of.setdefault(key, len(bit_of))
+        audiences[_uuid(title_id)] |= 1 << bit
+    targets = list(audiences) if wanted is None else [t for t in wanted if t in audiences]
+    return targets, cowatch_edges(audiences, targets, top_k=_TOP_K)
 
 
 async def _write(edges: Sequence[Edge]) -> None:
