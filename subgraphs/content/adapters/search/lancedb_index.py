@@ -52,12 +52,19 @@ def _row(title: IndexedTitle) -> dict[str, Any]:
     }
 
 
-def _hit(row: dict[str, Any], score: float) -> RawHit:
-    return RawHit(
-        id=uuid.UUID(row["id"]), score=float(score), genres=tuple(row["genres"] or ()),
-        availability=tuple(row["availability"] or ()), year=row["year"],
-        popularity=float(row["popularity"] or 0.0),
-    )
+def _hits(table: pa.Table, score: str | None) -> list[RawHit]:
+    """Arrow columns straight to hits: about twice as fast as `to_list()`'s dicts."""
+    columns = table.to_pydict()
+    scores = columns[score] if score else columns["popularity"]
+    if score == "_distance":
+        scores = [1.0 - d for d in scores]
+    return [
+        RawHit(id=uuid.UUID(i), score=float(sc or 0.0), genres=tuple(g or ()),
+               availability=tuple(a or ()), year=y, popularity=float(p or 0.0))
+        for i, sc, g, a, y, p in zip(columns["id"], scores, columns["genres"],
+                                     columns["availability"], columns["year"],
+                                     columns["popularity"], strict=True)
+    ]
 
 
 class LanceSearchIndex:
@@ -115,9 +122,10 @@ class LanceSearchIndex:
             await asyncio.to_thread(self._upsert_sync, rows)
 
     def _upsert_sync(self, rows: list[dict[str, Any]]) -> None:
-        table = pa.Table.from_pylist(rows, schema=self._table.schema)
-        (self._table.merge_insert("id").when_matched_update_all()
-         .when_not_matched_insert_all().execute(table))
+        if rows:
+            table = pa.Table.from_pylist(rows, schema=self._table.schema)
+            (self._table.merge_insert("id").when_matched_update_all()
+             .when_not_matched_insert_all().execute(table))
         if not self._fts_ready:
             # Rows added after the index is built are still searched (flat), until `optimize`.
             with warnings.catch_warnings():  # the replacement API takes no column list yet
@@ -129,6 +137,17 @@ class LanceSearchIndex:
             self._table.create_index(metric="cosine", vector_column_name="vector",
                                      index_type="IVF_PQ", num_sub_vectors=self.dimensions // 8)
             self._vector_indexed = True
+
+    async def rebuild_indices(self) -> None:
+        """Build the FTS and (past the threshold) vector indices anew over all rows: after a
+        bulk load, so no rows are left to a flat scan."""
+        def rebuild() -> None:
+            self._fts_ready = False
+            self._vector_indexed = False
+            self._upsert_sync([])
+
+        async with self._write_lock:
+            await asyncio.to_thread(rebuild)
 
     async def optimize(self) -> None:
         """Fold rows added since the indices were built into them (after a large import)."""
@@ -159,7 +178,7 @@ class LanceSearchIndex:
         ).select([*_COLUMNS, "_score"]).limit(limit)
         if where:
             search = search.where(where, prefilter=True)
-        return [_hit(row, row["_score"]) for row in search.to_list()]
+        return _hits(search.to_arrow(), "_score")
 
     def _vector_sync(self, vector: Sequence[float], where: str | None, limit: int) -> list[RawHit]:
         search = (self._table.search(list(vector), vector_column_name="vector")
@@ -168,13 +187,13 @@ class LanceSearchIndex:
             search = search.nprobes(20).refine_factor(5)
         if where:
             search = search.where(where, prefilter=True)
-        return [_hit(row, 1.0 - row["_distance"]) for row in search.to_list()]
+        return _hits(search.to_arrow(), "_distance")
 
     def _scan_sync(self, where: str | None, limit: int) -> list[RawHit]:
         search = self._table.search().select(_COLUMNS).limit(limit)
         if where:
             search = search.where(where)
-        return [_hit(row, row["popularity"] or 0.0) for row in search.to_list()]
+        return _hits(search.to_arrow(), None)
 
     async def fetch(self, ids: Sequence[uuid.UUID], filters: SearchFilters) -> list[RawHit]:
         if not ids:
