@@ -150,3 +150,21 @@ def test_send_to_tv_moves_the_session_and_the_tv_loads_it_at_the_same_position(
     # To a device that is not remote-controllable: refused, nothing moves.
     back = playback.execute(HAND_OFF, {"s": session["id"], "d": phone}, user_id=user)
     assert codes(back) == ["NOT_REMOTE_CONTROLLABLE"]
+
+
+def test_a_device_coming_online_is_announced_to_the_others(
+    playback: SubgraphClient, redis: Redis
+) -> None:
+    user = uuid.uuid4()
+    tv = device(playback, user, "TV")
+    phone = device(playback, user, "Phone", kind="PHONE", remote=False)
+    beat = "mutation($d: ID!) { heartbeat(deviceId: $d) { id online } }"
+    with device_events(playback, redis, user, tv) as tv_socket:
+        assert playback.execute(beat, {"d": phone}, user_id=user)["data"]["heartbeat"]["online"]
+        online = next_event(tv_socket)
+        assert (online["kind"], online["deviceId"], online["device"]["name"]) == (
+            "ONLINE", phone, "Phone")
+        # Later heartbeats say nothing new; the next event is the next real change.
+        playback.execute(beat, {"d": phone}, user_id=user)
+        playback.execute(beat, {"d": tv}, user_id=user)
+        assert next_event(tv_socket)["deviceId"] == tv

@@ -1,0 +1,48 @@
+"""Presence flags in the database: one announcement per change, whoever races for it."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from mediagateway.migrate import migrate
+from subgraphs.common.db import close_database, open_database
+from subgraphs.playback.adapters.control import TortoiseControlRepository
+from subgraphs.playback.adapters.repository import TortoisePlaybackRepository
+from subgraphs.playback.domain.model import Device, DeviceKind
+from subgraphs.playback.settings import MODELS, NAME
+
+NOW = datetime(2024, 1, 1, 20, 0, tzinfo=UTC)
+
+
+async def _scenario(database_url: str) -> None:
+    await migrate(NAME, database_url)
+    await open_database(database_url, MODELS)
+    repo, control = TortoisePlaybackRepository(), TortoiseControlRepository()
+    try:
+        quiet, chatty = (Device(uuid.uuid4(), uuid.uuid4(), "TV", DeviceKind.TV)
+                         for _ in range(2))
+        for device in (quiet, chatty):
+            await repo.add_device(device)
+        # Concurrent first heartbeats (two replicas): exactly one announces.
+        came = await asyncio.gather(*(control.mark_online(quiet.id, NOW) for _ in range(4)))
+        assert sorted(came) == [False, False, False, True]
+        assert await control.mark_online(chatty.id, NOW) is True
+        assert await control.mark_online(chatty.id, NOW + timedelta(seconds=60)) is False
+
+        # The sweep gets "now - 90 s": devices last seen before it are silent.
+        cutoff = NOW + timedelta(seconds=1)
+        assert await control.sweep_offline(NOW) == []
+        # Two sweepers at once: the silent device goes offline once, the chatty one stays.
+        sweeps = await asyncio.gather(*(control.sweep_offline(cutoff) for _ in range(3)))
+        assert sorted(len(gone) for gone in sweeps) == [0, 0, 1]
+        assert [d.id for gone in sweeps for d in gone] == [quiet.id]
+        assert await control.sweep_offline(cutoff) == []
+        assert await control.mark_online(quiet.id, cutoff) is True  # back: announced again
+    finally:
+        await close_database()
+
+
+def test_presence_changes_are_announced_once(database_url: str) -> None:
+    asyncio.run(_scenario(database_url))
