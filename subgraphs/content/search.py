@@ -198,10 +198,16 @@ class SearchService:
             tasks["graph"] = self._part("graph", self._graph_hits(references, filters))
         if not vector_text and not keyword_text and not references:
             tasks["popularity"] = self._part("popularity", self.index.browse(filters, CANDIDATES))
+        # Titles the query names are looked up alongside the engine's sides.
+        named = asyncio.ensure_future(self._title_matches(query, intent, explicit, filters))
         sides = dict(zip(tasks, await asyncio.gather(*tasks.values()), strict=True))
         missing = [name for name, side in sides.items() if side.scores is None]
 
-        fuzzy, fuzzy_ok = await self._title_matches(query, intent, explicit, filters)
+        try:
+            fuzzy, fuzzy_ok = await named
+        except Exception:
+            log.warning("title lookup failed", exc_info=True)
+            fuzzy, fuzzy_ok = {}, {}
         keyword = sides.get("keyword")
         keyword_scores = None
         if (keyword is not None and keyword.scores is not None) or fuzzy_ok:
