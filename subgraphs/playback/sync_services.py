@@ -133,7 +133,7 @@ class SyncService:
             lock = self._locks[user_id] = asyncio.Lock()
         return lock
 
-    async def _refresh(self, user_id: uuid.UUID) -> _Cached:
+    async def _refresh(self, user_id: uuid.UUID, through_id: int | None = None) -> _Cached:
         """The cached document plus whatever any replica appended since it was last read."""
         cached = self._docs.pop(user_id, None) or _Cached()
         self._docs[user_id] = cached
@@ -142,7 +142,7 @@ class SyncService:
             lock = self._locks.get(evicted)
             if lock is not None and not lock.locked():
                 del self._locks[evicted]
-        stored = await self.store.load(user_id, cached.last_id)
+        stored = await self.store.load(user_id, cached.last_id, through_id)
         if stored.snapshot:
             cached.doc.merge(stored.snapshot)
         for _, update in stored.updates:
@@ -156,8 +156,8 @@ class SyncService:
     ) -> SyncMessage:
         async with self._lock(user_id):
             try:
-                async with self.store.writing(user_id):
-                    cached = await self._refresh(user_id)
+                async with self.store.writing(user_id) as lease:
+                    cached = await self._refresh(user_id, lease.through_id)
                     doc = cached.doc
                     before_view, before_clock = doc.view(), doc.clock()
                     change = op(doc)
@@ -166,11 +166,11 @@ class SyncService:
                     if not new:
                         return SyncMessage(cached.last_id, b"", [], doc.state_vector())
                     changes = change.touched.changes(before_view, doc.view())
-                    row_id, since = await self.store.append(
-                        user_id, change.update, new, change.touched.to_json(), device_id
+                    row_id = await self.store.append(
+                        user_id, change.update, new, change.touched.to_json(), device_id, lease
                     )
                     cached.last_id = row_id
-                    if since >= self.compact_every:
+                    if lease.since_snapshot >= self.compact_every:
                         await self.store.compact(user_id, doc.diff(), row_id)
                     message = SyncMessage(
                         row_id, change.update, [change_payload(c) for c in changes],

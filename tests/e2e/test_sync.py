@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import subprocess
+import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,9 @@ from gql import Client, gql
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
-from mediagateway.stack import ROUTER_DIR, Stack
+from mediagateway.redis_server import free_port
+from mediagateway.registry import SUBGRAPHS
+from mediagateway.stack import ROOT, ROUTER_DIR, Stack, _wait_until_up
 from subgraphs.playback.domain.sync import SyncDoc
 from tests.e2e.conftest import Router
 
@@ -198,3 +203,57 @@ def test_users_and_sync_stay_in_step_both_ways(stack: Stack, router: Router) -> 
     # No echo: each change was recorded once on each side.
     titles = _users_watchlist(router, token)
     assert {from_device, from_users} <= titles
+
+
+@pytest.fixture(scope="module")
+def second_replica(stack: Stack) -> Iterator[str]:
+    """A second playback process on the same database and Redis, behind its own router."""
+    playback_port, router_port = free_port(), free_port()
+    env = {**stack.env, "PLAYBACK_URL": f"http://127.0.0.1:{playback_port}/graphql",
+           "ROUTER_PORT": str(router_port)}
+    for name in ("HOST", "PORT"):
+        env.pop(name, None)
+    processes = [subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", SUBGRAPHS["playback"].app,
+         "--host", "127.0.0.1", "--port", str(playback_port), "--log-level", "warning",
+         "--ws", "websockets-sansio"], cwd=ROOT, env=env,
+    )]
+    try:
+        _wait_until_up(f"http://127.0.0.1:{playback_port}/health", "playback 2")
+        processes.append(subprocess.Popen(
+            [str(ROUTER_DIR / "node_modules" / ".bin" / "hive-gateway"), "supergraph",
+             "--config-path", "gateway.config.ts"], cwd=ROUTER_DIR, env=env,
+        ))
+        _wait_until_up(f"http://127.0.0.1:{router_port}/healthcheck", "router 2", 60)
+        yield f"http://127.0.0.1:{router_port}/graphql"
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="replicas share a PostgreSQL database; SQLite is one process's (scripts/test runs both)",
+)
+def test_a_change_through_one_replica_reaches_a_socket_on_the_other(
+    stack: Stack, router: Router, second_replica: str
+) -> None:
+    token = router.login("user25@demo.mediagateway.dev")
+    title = str(uuid.uuid4())
+    transport = WebsocketsTransport(
+        url=second_replica.replace("http://", "ws://"),
+        init_payload={"Authorization": f"Bearer {token}"},
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+    )
+
+    async def scenario() -> dict[str, Any]:
+        async with Client(transport=transport) as session:
+            stream = session.subscribe(gql(SUBSCRIBE))
+            await anext(stream)
+            # Written through the first router, hence the first playback process.
+            await asyncio.to_thread(_add, router, token, title)
+            message, _ = await _until(stream, title)
+            return message
+
+    assert asyncio.run(scenario())["originDeviceId"] == "phone"

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow
 
-__all__ = ["StoredDoc", "SyncLogEntry", "SyncStore", "TortoiseSyncStore"]
+__all__ = ["StoredDoc", "SyncLogEntry", "SyncStore", "TortoiseSyncStore", "WriteLease"]
 
 
 @dataclass(frozen=True)
@@ -36,36 +36,65 @@ class SyncLogEntry:
 
 
 class SyncStore(Protocol):
-    def writing(self, user_id: uuid.UUID) -> contextlib.AbstractAsyncContextManager[None]: ...
+    def writing(
+        self, user_id: uuid.UUID
+    ) -> contextlib.AbstractAsyncContextManager[WriteLease]: ...
 
-    async def load(self, user_id: uuid.UUID, after_id: int = 0) -> StoredDoc: ...
+    async def load(
+        self, user_id: uuid.UUID, after_id: int = 0, through_id: int | None = None
+    ) -> StoredDoc: ...
 
     async def append(
         self, user_id: uuid.UUID, update: bytes, clock: dict[int, int],
-        touched: dict[str, Any], device_id: str | None,
-    ) -> tuple[int, int]: ...
+        touched: dict[str, Any], device_id: str | None, lease: WriteLease,
+    ) -> int: ...
 
     async def compact(self, user_id: uuid.UUID, state: bytes, through_id: int) -> None: ...
 
     async def log_since(self, user_id: uuid.UUID, after_id: int) -> list[SyncLogEntry]: ...
 
 
+@dataclass
+class WriteLease:
+    """The locked snapshot row's counters, for the writer holding it."""
+
+    through_id: int
+    since_snapshot: int
+
+
 class TortoiseSyncStore:
     @contextlib.asynccontextmanager
-    async def writing(self, user_id: uuid.UUID) -> AsyncIterator[None]:
+    async def writing(self, user_id: uuid.UUID) -> AsyncIterator[WriteLease]:
         """A transaction holding the user's snapshot row: one writer at a time appends, so
         update ids follow the order updates were accepted in."""
         async with in_transaction():
-            await SyncSnapshotRow.get_or_create(user_id=user_id, defaults={"state": b""})
-            await SyncSnapshotRow.select_for_update().get(user_id=user_id)
-            yield
+            row = await self._lock(user_id)
+            if row is None:
+                await SyncSnapshotRow.get_or_create(user_id=user_id, defaults={"state": b""})
+                row = await self._lock(user_id)
+                assert row is not None
+            yield WriteLease(int(row["through_id"]), int(row["since_snapshot"]))
 
-    async def load(self, user_id: uuid.UUID, after_id: int = 0) -> StoredDoc:
-        """The document past `after_id`: from the snapshot when it is further along."""
-        snapshot = await SyncSnapshotRow.get_or_none(user_id=user_id)
+    @staticmethod
+    async def _lock(user_id: uuid.UUID) -> dict[str, Any] | None:
+        # Only the counters: the snapshot's bytes are read when a reader is behind them.
+        rows = await SyncSnapshotRow.filter(user_id=user_id).select_for_update().values(
+            "through_id", "since_snapshot"
+        )
+        return rows[0] if rows else None
+
+    async def load(
+        self, user_id: uuid.UUID, after_id: int = 0, through_id: int | None = None
+    ) -> StoredDoc:
+        """The document past `after_id`: from the snapshot when it is further along.
+
+        `through_id`, when the caller knows it (a writer holding the row), spares a read.
+        """
         state, through = None, after_id
-        if snapshot is not None and snapshot.through_id > after_id and snapshot.state:
-            state, through = bytes(snapshot.state), snapshot.through_id
+        if through_id is None or through_id > after_id:
+            snapshot = await SyncSnapshotRow.get_or_none(user_id=user_id)
+            if snapshot is not None and snapshot.through_id > after_id and snapshot.state:
+                state, through = bytes(snapshot.state), snapshot.through_id
         rows = await SyncUpdateRow.filter(
             user_id=user_id, id__gt=through, update__isnull=False
         ).order_by("id").values_list("id", "update")
@@ -73,17 +102,16 @@ class TortoiseSyncStore:
 
     async def append(
         self, user_id: uuid.UUID, update: bytes, clock: dict[int, int],
-        touched: dict[str, Any], device_id: str | None,
-    ) -> tuple[int, int]:
-        """Returns the update's id and how many updates now follow the snapshot."""
+        touched: dict[str, Any], device_id: str | None, lease: WriteLease,
+    ) -> int:
+        """Appends under `lease` (counting it); returns the update's id."""
         row = await SyncUpdateRow.create(
             user_id=user_id, update=update, touched=touched, device_id=device_id,
             clock={str(client): value for client, value in clock.items()},
         )
-        snapshot = await SyncSnapshotRow.get(user_id=user_id)
-        snapshot.since_snapshot += 1
-        await snapshot.save(update_fields=["since_snapshot"])
-        return int(row.id), snapshot.since_snapshot
+        lease.since_snapshot += 1
+        await SyncSnapshotRow.filter(user_id=user_id).update(since_snapshot=lease.since_snapshot)
+        return int(row.id)
 
     async def compact(self, user_id: uuid.UUID, state: bytes, through_id: int) -> None:
         """The snapshot now holds every update up to `through_id`; their bytes go."""

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Doc, Map, MapEvent, Subscription
+from pycrdt import Doc, Map, MapEvent
 
 from subgraphs.playback.domain.hlc import Hlc, InvalidHlc
 
@@ -294,6 +294,33 @@ class SyncDoc:
     def __init__(self, client_id: int | None = None) -> None:
         self.doc: Doc = Doc(client_id=client_id)
         self.maps: dict[str, Map] = {name: self.doc.get(name, type=Map) for name in _ROOTS}
+        # Add tags by title, so a remove need not scan every add; and, while `_observed` is
+        # active, the keys changes write. Observers stay subscribed: subscribing costs more
+        # than a change.
+        self._tags: dict[str, set[str]] = {}
+        self._collecting: tuple[Touched, list[InvalidUpdate]] | None = None
+        self._subscriptions = [
+            self.maps[root].observe(self._observer(root)) for root in _ROOTS
+        ]
+
+    def _observer(self, root: str) -> Any:
+        def on_change(event: MapEvent) -> None:
+            for key, change in event.keys.items():
+                action = change.get("action")
+                if root == ADDS:
+                    title, _, tag = key.partition("#")
+                    if action == "delete":
+                        self._tags.get(title, set()).discard(tag)
+                    else:
+                        self._tags.setdefault(title, set()).add(tag)
+                if self._collecting is None or action == "delete":
+                    continue
+                touched, problems = self._collecting
+                try:
+                    self._touch(touched, root, key, change.get("newValue"))
+                except InvalidUpdate as problem:
+                    problems.append(problem)
+        return on_change
 
     @classmethod
     def from_update(cls, update: bytes, client_id: int | None = None) -> SyncDoc:
@@ -318,28 +345,12 @@ class SyncDoc:
 
     @contextmanager
     def _observed(self) -> Iterator[Touched]:
-        touched = Touched()
-        problems: list[InvalidUpdate] = []
-
-        def watcher(root: str) -> Any:
-            def on_change(event: MapEvent) -> None:
-                for key, change in event.keys.items():
-                    if change.get("action") == "delete":
-                        continue
-                    try:
-                        self._touch(touched, root, key, change.get("newValue"))
-                    except InvalidUpdate as problem:
-                        problems.append(problem)
-            return on_change
-
-        subscriptions: list[tuple[Map, Subscription]] = [
-            (self.maps[root], self.maps[root].observe(watcher(root))) for root in _ROOTS
-        ]
+        touched, problems = Touched(), []
+        self._collecting = (touched, problems)
         try:
             yield touched
         finally:
-            for map_, subscription in subscriptions:
-                map_.unobserve(subscription)
+            self._collecting = None
         if problems:
             raise problems[0]
 
@@ -443,11 +454,7 @@ class SyncDoc:
 
     def _live_tags(self, title: str) -> list[str]:
         removed = self.maps[REMOVES]
-        prefix = f"{title}#"
-        return [
-            key.removeprefix(prefix) for key in self.maps[ADDS]
-            if key.startswith(prefix) and key.removeprefix(prefix) not in removed
-        ]
+        return [tag for tag in self._tags.get(title, ()) if tag not in removed]
 
     def view(self) -> SyncView:
         """The merged values; entries that do not parse (from a buggy peer) are skipped."""
