@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import signal
 import statistics
 import sys
 import time
@@ -202,6 +203,8 @@ async def measure(url: str, queries: list[str], clients: int) -> None:
 
 
 def main() -> None:
+    # A terminated run still stops the stack it started (SystemExit runs the `finally`s).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser()
     parser.add_argument("--titles", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)

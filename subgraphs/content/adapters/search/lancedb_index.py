@@ -1,4 +1,8 @@
-"""The embedded default engine: LanceDB under the data dir (BM25 + vectors + pre-filters)."""
+"""The embedded default engine: LanceDB under the data dir (BM25 + vectors + pre-filters).
+
+`lancedb` is imported here, at module level: importing it lazily from two worker threads at
+once fails inside its own circular imports.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import lancedb
 import pyarrow as pa
+from lancedb.query import MultiMatchQuery
 
 from subgraphs.content.adapters.search.base import IndexedTitle, RawHit
 from subgraphs.content.adapters.search.filters import lance_where
@@ -92,8 +98,6 @@ class LanceSearchIndex:
 
     def _open(self) -> Any:
         if self._table_handle is None:
-            import lancedb
-
             self._directory.mkdir(parents=True, exist_ok=True)
             db = lancedb.connect(str(self._directory))
             try:
@@ -167,8 +171,6 @@ class LanceSearchIndex:
     # -- reads ----------------------------------------------------------------------------
 
     def _keyword_sync(self, query: str, where: str | None, limit: int) -> list[RawHit]:
-        from lancedb.query import MultiMatchQuery
-
         table = self._table  # opening the table is what tells whether the FTS index exists
         if not self._fts_ready or not query.strip():
             return []
