@@ -114,3 +114,33 @@ async def test_rate_limiter_spaces_acquisitions() -> None:
     started = time.monotonic()
     await asyncio.gather(*(limiter.acquire() for _ in range(6)))
     assert time.monotonic() - started >= (6 - 2) / 20 * 0.9
+
+
+async def test_tmdb_titles_are_ingested_with_graph_links(tmdb, database_url: str) -> None:
+    from mediagateway.migrate import migrate
+    from subgraphs.common.db import close_database, open_database
+    from subgraphs.content.adapters.graph import TitleGraph
+    from subgraphs.content.adapters.orm import OfferRow, TitleEdgeRow, TitleRow
+    from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
+    from subgraphs.content.seed import GENRE_NAMES, PLATFORMS
+
+    _, url = tmdb
+    await migrate("content", database_url)
+    await open_database(database_url, "subgraphs.content.adapters.orm")
+    try:
+        await ensure_vocabulary(GENRE_NAMES, PLATFORMS)
+        feed = TmdbFeed(url, "k", pages=1, regions=("US",), rate=50, retries=0)
+        graph = TitleGraph()
+        report = await IngestPipeline(graph=graph).run(feed.name, feed.items(), progress=False)
+        assert (report.created, len(report.skipped)) == (2, 0)
+        one = await TitleRow.get(tmdb_id="1")
+        two = await TitleRow.get(tmdb_id="2")
+        assert (one.imdb_id, one.collection, one.runtime_minutes) == ("tt0000001", "Films", 136)
+        assert await OfferRow.filter(title_id=one.id).count() == 2
+        # Film 1 lists film 2 as similar; same collection, director, cast and genres too.
+        kinds = set(await TitleEdgeRow.filter(src_id=one.id, dst_id=two.id).values_list(
+            "kind", flat=True))
+        assert kinds == {"similar", "franchise", "director", "cast", "genres"}
+        assert (await graph.neighbours([one.id], max_hops=1)) == {two.id: pytest.approx(1.0)}
+    finally:
+        await close_database()
