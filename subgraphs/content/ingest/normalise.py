@@ -5,6 +5,7 @@ Raises `BadRecord` naming the first problem, so the report says why a record was
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -50,7 +51,11 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
 
 def region_code(value: object) -> str:
     """ISO 3166-1 alpha-2 from a code ("us", "UK", "DEU") or a name ("Germany")."""
-    text = str(value or "").strip()
+    return _region_code(str(value or "").strip())
+
+
+@functools.lru_cache(maxsize=1024)
+def _region_code(text: str) -> str:
     upper = text.upper()
     if upper == "UK":
         return "GB"
@@ -141,8 +146,21 @@ class Normaliser:
         self.vocabulary = vocabulary
         # Labels that mapped to no genre, for the report (a feed with a new genre shows up).
         self.unknown_genres: Counter[str] = Counter()
+        # Feeds repeat a few labels and platform names endlessly: look each up once.
+        self._genres: dict[str, str | None] = {}
+        self._platforms: dict[str, str] = {}
 
     def genre(self, label: str) -> str | None:
+        if label in self._genres:
+            slug = self._genres[label]
+            if slug is None:
+                self.unknown_genres[label] += 1
+            return slug
+        slug = self._genre(label)
+        self._genres[label] = slug
+        return slug
+
+    def _genre(self, label: str) -> str | None:
         text = label.strip().lower()
         if text in self.vocabulary.genres:
             return text
@@ -156,13 +174,15 @@ class Normaliser:
         return None
 
     def platform(self, name: str) -> str:
-        text = name.strip().lower()
-        if text in self.vocabulary.platforms:
-            return text
-        found = self.vocabulary.lookup("platform", text)
-        if not found:
-            raise BadRecord(f"unknown platform {name!r}")
-        return found[0]
+        slug = self._platforms.get(name)
+        if slug is None:
+            text = name.strip().lower()
+            found = (text,) if text in self.vocabulary.platforms else self.vocabulary.lookup(
+                "platform", text)
+            if not found:
+                raise BadRecord(f"unknown platform {name!r}")
+            slug = self._platforms[name] = found[0]
+        return slug
 
     def external_ids(self, raw: object) -> ExternalIds:
         if raw in (None, ""):
