@@ -66,6 +66,8 @@ class EntityResolver:
         self._by_year: dict[int | None, dict[str, list[CatalogEntry]]] = defaultdict(
             lambda: defaultdict(list))
         self._names: dict[int | None, list[str]] = defaultdict(list)
+        # Which feeds' titles the index holds ("movielens:"): spelling only looks across feeds.
+        self._feeds: set[str] = set()
         self._vectors: dict[str, list[float]] = {}
         self.matches: dict[str, int] = defaultdict(int)
         for entry in entries:
@@ -73,6 +75,7 @@ class EntityResolver:
 
     def add(self, entry: CatalogEntry) -> None:
         self._by_source.setdefault(entry.source_key, entry.id)
+        self._feeds.add(entry.source_key.split(":", 1)[0] + ":")
         for scheme in ("eidr", "imdb", "tmdb"):
             value = getattr(entry.external_ids, scheme)
             if value:
@@ -87,6 +90,8 @@ class EntityResolver:
         # A feed's own ids are authoritative among its records: spelling only matches titles
         # other sources brought (MovieLens lists a few films twice, under two ids).
         own = record.source_key.split(":", 1)[0] + ":"
+        if not self._feeds - {own}:
+            return None, []  # only this feed's titles so far: nothing to compare with
         name = normal_title(record.title)
         years = ([record.release_year - 1, record.release_year, record.release_year + 1]
                  if record.release_year else [None])
