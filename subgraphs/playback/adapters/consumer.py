@@ -141,11 +141,24 @@ def handlers(facts: FactsRepository, channel: DeviceChannel) -> dict[str, EventH
     }
 
 
+async def _supervised(
+    bus: EventBus, stream: str, handler: EventHandler, stop: asyncio.Event
+) -> None:
+    """Consume until `stop`; a failure outside the handler (Redis gone a moment) is logged and
+    the consumer starts again, instead of the projection silently falling behind for good."""
+    while not stop.is_set():
+        try:
+            await bus.consume(stream, GROUP, handler, stop)
+        except Exception:
+            logger.exception("consumer of %s failed; restarting", stream)
+            await asyncio.sleep(1)
+
+
 def start_consumers(
     bus: EventBus, facts: FactsRepository, channel: DeviceChannel, stop: asyncio.Event
 ) -> list[asyncio.Task[None]]:
     """Background tasks reading every stream playback projects; set `stop` to end them."""
     return [
-        asyncio.create_task(bus.consume(stream, GROUP, handler, stop), name=f"consume:{stream}")
+        asyncio.create_task(_supervised(bus, stream, handler, stop), name=f"consume:{stream}")
         for stream, handler in handlers(facts, channel).items()
     ]
