@@ -178,6 +178,7 @@ SEARCH = """query($q: String!) { search(query: $q, first: 20, filter: {region: "
 async def measure(url: str, queries: list[str], clients: int) -> None:
     latencies: list[float] = []
     inside: list[float] = []
+    degraded: list[str] = []
     queue: asyncio.Queue[str] = asyncio.Queue()
     for query in queries:
         queue.put_nowait(query)
@@ -191,6 +192,7 @@ async def measure(url: str, queries: list[str], clients: int) -> None:
             body = response.json()
             assert "errors" not in body, body
             inside.append(body["data"]["search"]["searchTimeMs"])
+            degraded.extend(body["data"]["search"]["missingParts"])
 
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=clients)) as h:
         started = time.perf_counter()
@@ -199,7 +201,8 @@ async def measure(url: str, queries: list[str], clients: int) -> None:
     cuts = statistics.quantiles(latencies, n=100)
     inner = statistics.quantiles(inside, n=100)
     print(f"{clients:>7} {cuts[49] * 1000:8.1f} {cuts[94] * 1000:8.1f} "
-          f"{len(latencies) / elapsed:8.1f} {inner[49]:10.1f} {inner[94]:10.1f}")
+          f"{len(latencies) / elapsed:8.1f} {inner[49]:10.1f} {inner[94]:10.1f} "
+          f"{len(degraded):>8}")
 
 
 def main() -> None:
@@ -224,7 +227,7 @@ def main() -> None:
                        timeout=60)
         print(f"{args.titles} titles; hybrid search via router, first 20, region US")
         print(f"{'clients':>7} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'inner p50':>10} "
-              f"{'inner p95':>10}")
+              f"{'inner p95':>10} {'degraded':>8}")
         for clients in (1, 16):
             asyncio.run(measure(stack.router_url, _queries(names, args.requests), clients))
 
