@@ -1,6 +1,6 @@
 """CRDT merge throughput of the sync document (pure pycrdt, no server).
 
-    .venv/bin/python benchmarks/sync_merge.py [--ops 100000]
+    .venv/bin/python benchmarks/sync_merge.py [--ops 30000]
 
 Three devices make `ops` edits between them while offline (a mix like real use: 40 % progress
 reports, 35 % watchlist adds, 15 % removes, 10 % preferences), one update per edit. Then a
@@ -57,7 +57,7 @@ def _edits(ops: int, seed: int = 7) -> list[list[bytes]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--ops", type=int, default=100_000)
+    parser.add_argument("--ops", type=int, default=30_000)
     args = parser.parse_args()
     print(f"generating {args.ops} edits on three offline devices...", file=sys.stderr)
     per_device = _edits(args.ops)

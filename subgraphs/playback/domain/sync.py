@@ -294,33 +294,10 @@ class SyncDoc:
     def __init__(self, client_id: int | None = None) -> None:
         self.doc: Doc = Doc(client_id=client_id)
         self.maps: dict[str, Map] = {name: self.doc.get(name, type=Map) for name in _ROOTS}
-        # Add tags by title, so a remove need not scan every add; and, while `_observed` is
-        # active, the keys changes write. Observers stay subscribed: subscribing costs more
-        # than a change.
-        self._tags: dict[str, set[str]] = {}
-        self._collecting: tuple[Touched, list[InvalidUpdate]] | None = None
-        self._subscriptions = [
-            self.maps[root].observe(self._observer(root)) for root in _ROOTS
-        ]
-
-    def _observer(self, root: str) -> Any:
-        def on_change(event: MapEvent) -> None:
-            for key, change in event.keys.items():
-                action = change.get("action")
-                if root == ADDS:
-                    title, _, tag = key.partition("#")
-                    if action == "delete":
-                        self._tags.get(title, set()).discard(tag)
-                    else:
-                        self._tags.setdefault(title, set()).add(tag)
-                if self._collecting is None or action == "delete":
-                    continue
-                touched, problems = self._collecting
-                try:
-                    self._touch(touched, root, key, change.get("newValue"))
-                except InvalidUpdate as problem:
-                    problems.append(problem)
-        return on_change
+        # Add tags by title, built on first use and kept by this document's own adds; anything
+        # merged from elsewhere drops it. Observers are only subscribed while checking a peer's
+        # update: pycrdt builds each event in Python, which costs more than the merge itself.
+        self._tags: dict[str, set[str]] | None = None
 
     @classmethod
     def from_update(cls, update: bytes, client_id: int | None = None) -> SyncDoc:
@@ -346,11 +323,25 @@ class SyncDoc:
     @contextmanager
     def _observed(self) -> Iterator[Touched]:
         touched, problems = Touched(), []
-        self._collecting = (touched, problems)
+
+        def observer(root: str) -> Any:
+            def on_change(event: MapEvent) -> None:
+                for key, change in event.keys.items():
+                    if change.get("action") == "delete":
+                        continue
+                    try:
+                        self._touch(touched, root, key, change.get("newValue"))
+                    except InvalidUpdate as problem:
+                        problems.append(problem)
+            return on_change
+
+        subscriptions = [(self.maps[r], self.maps[r].observe(observer(r))) for r in _ROOTS]
         try:
             yield touched
         finally:
-            self._collecting = None
+            for map_, subscription in subscriptions:
+                map_.unobserve(subscription)
+            self._tags = None
         if problems:
             raise problems[0]
 
@@ -380,6 +371,7 @@ class SyncDoc:
     def merge(self, update: bytes) -> None:
         """Apply an update already checked (stored or relayed): no observers, no checks."""
         self.doc.apply_update(update)
+        self._tags = None
 
     def all_keys(self) -> Touched:
         """Every key with a value: what a device that has nothing must be told."""
@@ -406,10 +398,10 @@ class SyncDoc:
     # -- typed operations ------------------------------------------------------------------
 
     @contextmanager
-    def _change(self) -> Iterator[list[Change]]:
+    def _change(self, touched: Touched) -> Iterator[list[Change]]:
         out: list[Change] = []
         before = self.state_vector()
-        with self._observed() as touched, self.doc.transaction():
+        with self.doc.transaction():
             yield out
         out.append(Change(self.doc.get_update(before), touched))
 
@@ -418,15 +410,18 @@ class SyncDoc:
         elsewhere cannot take this add back."""
         title = _uuid(title_id, "title id")
         tag = tag or uuid.uuid4().hex
-        with self._change() as out:
+        tags = self._tag_index()
+        with self._change(Touched(watchlist={title})) as out:
             self.maps[ADDS][f"{title}#{tag}"] = {"hlc": stamp.encode(), "device": stamp.node}
+        tags.setdefault(title, set()).add(tag)
+        self._tags = tags
         return out[0]
 
     def remove_from_watchlist(self, title_id: str, stamp: Hlc) -> Change:
         """Tombstones the add tags this document has seen for the title."""
         title = _uuid(title_id, "title id")
         removed = self.maps[REMOVES]
-        with self._change() as out:
+        with self._change(Touched(watchlist={title})) as out:
             for tag in self._live_tags(title):
                 removed[tag] = {"title": title, "hlc": stamp.encode(), "device": stamp.node}
         return out[0]
@@ -436,7 +431,7 @@ class SyncDoc:
         if duration <= 0 or not 0 <= position <= duration:
             raise InvalidUpdate(f"progress {position}/{duration} is out of range")
         _node(stamp.node)
-        with self._change() as out:
+        with self._change(Touched(progress={progress.title_id})) as out:
             self.maps[PROGRESS][f"{progress.title_id}|{stamp.node}"] = {
                 "position": position, "duration": duration, "hlc": stamp.encode(),
             }
@@ -444,7 +439,7 @@ class SyncDoc:
 
     def set_preference(self, name: str, value: str, stamp: Hlc) -> Change:
         _parse_preference(f"{name}|{_node(stamp.node)}", {"value": value, "hlc": stamp.encode()})
-        with self._change() as out:
+        with self._change(Touched(preferences={name})) as out:
             self.maps[PREFERENCES][f"{name}|{stamp.node}"] = {
                 "value": value, "hlc": stamp.encode(),
             }
@@ -452,9 +447,17 @@ class SyncDoc:
 
     # -- reading ---------------------------------------------------------------------------
 
+    def _tag_index(self) -> dict[str, set[str]]:
+        if self._tags is None:
+            self._tags = {}
+            for key in self.maps[ADDS]:
+                title, _, tag = key.partition("#")
+                self._tags.setdefault(title, set()).add(tag)
+        return self._tags
+
     def _live_tags(self, title: str) -> list[str]:
         removed = self.maps[REMOVES]
-        return [tag for tag in self._tags.get(title, ()) if tag not in removed]
+        return [tag for tag in self._tag_index().get(title, ()) if tag not in removed]
 
     def view(self) -> SyncView:
         """The merged values; entries that do not parse (from a buggy peer) are skipped."""
