@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/sync_fanout.py [--devices 1000] [--rounds 100] [--burst 10]
 
-Starts one playback process (SQLite, embedded Redis) and opens `devices` sockets to it straight
-(3 devices a user, identity forwarded as the router would), all subscribed to `syncUpdates`.
+Starts one playback process (SQLite, or DATABASE_URL's PostgreSQL; embedded Redis) and opens
+`devices` sockets to it straight (3 devices a user, identity forwarded as the router would), all
+subscribed to `syncUpdates`.
 Each round, `burst` users each add a title at once; the delivery latency is from the mutation's
 start to the moment each of that user's devices receives it. Prints p50/p95 over deliveries.
 """
@@ -91,7 +92,6 @@ def main() -> None:
     secret = secrets.token_urlsafe(16)
     env = {**os.environ, "MG_DATA_DIR": str(data), "MG_ROUTER_SECRET": secret,
            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
-    env.pop("DATABASE_URL", None)
     processes = [start_embedded_redis(redis_port, data / "redis")]
     try:
         subprocess.run([sys.executable, "-m", "mediagateway.migrate", "playback"], check=True,
