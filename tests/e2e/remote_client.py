@@ -75,24 +75,34 @@ def wait_for_listener(redis_url: str, user_id: str, timeout: float = 15.0) -> No
         client.close()
 
 
-def wait_for_consumers(redis_url: str, timeout: float = 1_200.0) -> float:
-    """Until every consumer group has handled its stream (the seed's events included).
+def wait_for_consumers(redis_url: str, timeout: float = 1_200.0, quiet: float = 30.0) -> float:
+    """Until every consumer group has handled its stream, or none has moved for `quiet` seconds.
 
     Commands live 5 seconds: on a stack still digesting 100,000 seeded events, delivery on a
-    2-core machine can take longer than that. Returns the seconds waited.
+    2-core machine can take longer than that. A group that stops moving no longer loads the
+    system, so it ends the wait too (and is printed). Returns the seconds waited.
     """
     client = redis.Redis.from_url(redis_url)
     started = time.monotonic()
+    positions: dict[str, bytes] = {}
+    moved = started
     try:
         while True:
-            behind = []
+            behind, now_at = [], {}
             for stream in client.scan_iter(_type="stream"):
                 last = client.xrevrange(stream, count=1)
                 for group in client.xinfo_groups(stream):
+                    name = f"{stream.decode()}/{group['name'].decode()}"
+                    now_at[name] = group["last-delivered-id"]
                     # Redis 6.2 (the embedded one) has no `lag`: compare the last delivered id.
                     if (last and group["last-delivered-id"] != last[0][0]) or group["pending"]:
-                        behind.append(f"{stream.decode()}/{group['name'].decode()}")
+                        behind.append(name)
             if not behind:
+                return time.monotonic() - started
+            if now_at != positions:
+                positions, moved = now_at, time.monotonic()
+            elif time.monotonic() - moved > quiet:
+                print(f"consumers behind but not moving for {quiet:.0f} s: {behind}")
                 return time.monotonic() - started
             assert time.monotonic() - started < timeout, f"consumers still behind: {behind}"
             time.sleep(0.5)
