@@ -120,3 +120,17 @@ def test_the_subscription_ends_when_the_token_expires(playback: SubgraphClient) 
     assert message["type"] in ("next", "error"), message
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_socket_sees_only_its_own_users_changes(playback: SubgraphClient) -> None:
+    alice, bob = uuid.uuid4(), uuid.uuid4()
+    alices_title, bobs_title = str(uuid.uuid4()), str(uuid.uuid4())
+    with playback.http.websocket_connect(
+        "/graphql", subprotocols=["graphql-transport-ws"], headers=playback.headers_for(bob)
+    ) as bobs_tv:
+        _subscribe(bobs_tv)
+        playback.execute(ADD, {"d": "phone", "t": alices_title}, user_id=alice)
+        playback.execute(ADD, {"d": "phone", "t": bobs_title}, user_id=bob)
+        # Messages arrive in order: had Alice's change reached Bob, it would come first.
+        message = bobs_tv.receive_json()["payload"]["data"]["syncUpdates"]
+    assert message["events"] == [{"kind": "WATCHLIST_ADDED", "titleId": bobs_title}]
