@@ -111,7 +111,7 @@ def test_graphql_ws_client_sees_the_phone_change(stack: Stack, router: Router) -
     script = Path(__file__).with_name("sync_client.mjs")
     process = subprocess.Popen(
         ["node", str(script), _ws_url(stack), token], stdout=subprocess.PIPE, text=True,
-        env={"ROUTER_DIR": str(ROUTER_DIR), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+        env={**os.environ, "ROUTER_DIR": str(ROUTER_DIR)},
     )
     try:
         assert process.stdout is not None
