@@ -72,7 +72,8 @@ class SyncHub:
             self._reader = asyncio.create_task(self._read(), name="sync-hub")
 
     async def _read(self) -> None:
-        while self._queues:
+        # Runs until `close()`: stopping when the last listener leaves would race a new one.
+        while True:
             try:
                 message = await self._pubsub.get_message(timeout=1.0)
             except asyncio.CancelledError:
