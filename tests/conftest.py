@@ -14,6 +14,19 @@ import redis
 from mediagateway.redis_server import free_port, start_embedded_redis
 
 
+@pytest.fixture(scope="session", autouse=True)
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Files subgraphs write under MG_DATA_DIR (search indices) go to a temporary folder."""
+    path = tmp_path_factory.mktemp("data")
+    previous = os.environ.get("MG_DATA_DIR")
+    os.environ["MG_DATA_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("MG_DATA_DIR", None)
+    else:
+        os.environ["MG_DATA_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[str]:
     """REDIS_URL's server when CI gives one (a real Redis), else an embedded one for the session.

@@ -49,6 +49,7 @@ class Router:
 def stack(tmp_path_factory: pytest.TempPathFactory, redis_server: str) -> Iterator[Stack]:
     env = dict(os.environ)
     env["REDIS_URL"] = f"{redis_server}/1"
+    env.pop("MG_DATA_DIR", None)  # the stack keeps its files in its own folder
     shared = env.get("DATABASE_URL", "")
     if shared.startswith("postgres"):
         env["DATABASE_URL"] = shared.rsplit("/", 1)[0] + f"/e2e_{uuid.uuid4().hex[:8]}"
