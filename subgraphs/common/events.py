@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 __all__ = ["Event", "EventBus", "EventHandler", "RedisEventBus"]
 
@@ -111,6 +111,11 @@ class RedisEventBus:
                     raise
                 await self._ensure_group(stream, group)
                 continue
+            except (RedisError, OSError):
+                # A dropped connection must not end the consumer: wait and read again.
+                logger.exception("reading %s for %s failed", stream, group)
+                await asyncio.sleep(1)
+                continue
             entries = [entry for _, stream_entries in batches for entry in stream_entries]
             if not entries:
                 start = ">"
@@ -120,5 +125,11 @@ class RedisEventBus:
             except Exception:
                 logger.exception("handling %d events from %s failed", len(entries), stream)
                 await asyncio.sleep(1)
+                start = "0"  # they stay pending: read them again, not only what is new
                 continue
-            await self.redis.xack(stream, group, *[entry_id for entry_id, _ in entries])
+            try:
+                await self.redis.xack(stream, group, *[entry_id for entry_id, _ in entries])
+            except (RedisError, OSError):
+                # Unacknowledged events come again; handlers are idempotent.
+                logger.exception("acknowledging events of %s failed", stream)
+                start = "0"
