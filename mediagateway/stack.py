@@ -107,16 +107,24 @@ class Stack:
         _wait_until_up(f"http://127.0.0.1:{self.router_port}/healthcheck", "router", 60)
 
     def stop(self) -> None:
-        for _, process in reversed(self.processes):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for name, process in reversed(self.processes):
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                print(f"{name} did not stop in time; killing it", file=sys.stderr)
-                process.kill()
+        # Redis goes last: the subgraphs' consumers still use it while they shut down.
+        infra = [item for item in self.processes if item[0] == "redis"]
+        services = [item for item in self.processes if item[0] != "redis"]
+        _terminate(list(reversed(services)))
+        _terminate(infra)
         self.processes.clear()
+
+
+def _terminate(processes: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
+    for _, process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for name, process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            print(f"{name} did not stop in time; killing it", file=sys.stderr)
+            process.kill()
 
 
 def _wait_until_up(url: str, name: str, timeout: float = 30) -> None:
