@@ -165,7 +165,5 @@ async def test_hybrid_fuses_both_sides(index: SearchIndex, fusion: str) -> None:
 
 
 async def test_rejects_vectors_of_another_space(index: SearchIndex) -> None:
-    if not hasattr(index, "dimensions"):
-        pytest.skip("engine does not expose dimensions")
     with pytest.raises(ValueError):
         await index.upsert([_title(9, "Wrong", vector=[1.0] * (DIMS + 1))])

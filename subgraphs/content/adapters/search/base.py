@@ -46,6 +46,8 @@ class SearchIndex(Protocol):
     """A full-text + vector index over titles with pre-filters; one per vector space."""
 
     name: str
+    # Vectors of any other length are refused: they come from another provider's space.
+    dimensions: int
 
     async def upsert(self, titles: Sequence[IndexedTitle]) -> None:
         """Insert or replace titles by id."""
