@@ -10,7 +10,7 @@ from subgraphs.playback.domain import offers
 
 __all__ = ["OfferType", "PlaybackOffer", "VideoQuality"]
 
-# Same names and values as the content subgraph's enums: one vocabulary in the supergraph.
+# The enums content exposes too (subgraphs.common.vocabulary): one vocabulary in the supergraph.
 OfferType = strawberry.enum(offers.OfferType, name="OfferType")
 VideoQuality = strawberry.enum(offers.VideoQuality, name="VideoQuality")
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from subgraphs.common.vocabulary import OfferType, VideoQuality
+
 __all__ = [
     "Credit",
     "CreditRole",
@@ -29,21 +31,6 @@ class TitleKind(enum.StrEnum):
     SERIES = "series"
     SEASON = "season"
     EPISODE = "episode"
-
-
-class OfferType(enum.StrEnum):
-    SUBSCRIPTION = "subscription"
-    FREE = "free"
-    ADS = "ads"
-    RENT = "rent"
-    BUY = "buy"
-
-
-class VideoQuality(enum.StrEnum):
-    SD = "sd"
-    HD = "hd"
-    UHD = "uhd"
-    HDR = "hdr"
 
 
 class CreditRole(enum.StrEnum):

@@ -7,12 +7,12 @@ The facts come from other subgraphs through events (offers from content's `title
 
 from __future__ import annotations
 
-import enum
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from subgraphs.common.vocabulary import OfferType, VideoQuality
 from subgraphs.playback.domain.model import Capabilities, Resolution
 
 __all__ = [
@@ -28,21 +28,6 @@ __all__ = [
 
 # Where a user is assumed to be until users' events say otherwise.
 DEFAULT_REGION = "US"
-
-
-class OfferType(enum.StrEnum):
-    SUBSCRIPTION = "subscription"
-    FREE = "free"
-    ADS = "ads"
-    RENT = "rent"
-    BUY = "buy"
-
-
-class VideoQuality(enum.StrEnum):
-    SD = "sd"
-    HD = "hd"
-    UHD = "uhd"
-    HDR = "hdr"
 
 
 _QUALITY_ORDER = (VideoQuality.SD, VideoQuality.HD, VideoQuality.UHD, VideoQuality.HDR)
