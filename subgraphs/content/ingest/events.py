@@ -8,7 +8,7 @@ from datetime import datetime
 
 from subgraphs.common.events import Event
 from subgraphs.common.ids import stable_id
-from subgraphs.content.adapters.orm import TitleRow
+from subgraphs.content.domain.model import Title
 
 __all__ = ["AVAILABILITY_CHANGED", "TITLE_UPSERTED", "AvailabilityChange",
            "availability_changed", "offer_payload", "title_upserted"]
@@ -53,15 +53,16 @@ def offer_payload(offer: Mapping[str, object]) -> dict[str, object]:
 
 
 def title_upserted(
-    row: TitleRow, genres: Sequence[str], offers: Sequence[Mapping[str, object]]
+    title: Title, version: str, genres: Sequence[str], offers: Sequence[Mapping[str, object]]
 ) -> Event:
+    """`version` is the title's content hash, as for `availability_changed`."""
     return Event(
         type=TITLE_UPSERTED,
-        id=str(stable_id(TITLE_UPSERTED, row.id, row.content_hash)),
+        id=str(stable_id(TITLE_UPSERTED, title.id, version)),
         payload={
-            "title_id": str(row.id), "title": row.title, "kind": row.kind.value,
-            "release_year": row.release_year, "genres": list(genres),
-            "popularity": row.popularity, "average_rating": row.average_rating,
-            "vote_count": row.vote_count, "offers": [offer_payload(o) for o in offers],
+            "title_id": str(title.id), "title": title.title, "kind": title.kind.value,
+            "release_year": title.release_year, "genres": list(genres),
+            "popularity": title.popularity, "average_rating": title.average_rating,
+            "vote_count": title.vote_count, "offers": [offer_payload(o) for o in offers],
         },
     )

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
+import orjson
+
 from subgraphs.content.domain.intent import COUNTRIES, Vocabulary
 from subgraphs.content.domain.model import (
     CreditRole,
@@ -125,7 +127,8 @@ def _datetime(value: object, key: str) -> datetime | None:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         raise BadRecord(f"{key} {value!r} is not an ISO date-time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # In UTC, as the database gives it back: events from the record and from a re-read agree.
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _languages(value: object, key: str) -> tuple[str, ...]:
@@ -149,6 +152,16 @@ class Normaliser:
         # Feeds repeat a few labels and platform names endlessly: look each up once.
         self._genres: dict[str, str | None] = {}
         self._platforms: dict[str, str] = {}
+        self._salts: dict[str, bytes] = {}
+
+    def _salt(self, feed: str) -> bytes:
+        """What a record's hash covers besides its data: the feed, and the vocabulary (a new
+        genre or platform re-normalises records)."""
+        salt = self._salts.get(feed)
+        if salt is None:
+            salt = self._salts[feed] = orjson.dumps(
+                [feed, sorted(self.vocabulary.genres), sorted(self.vocabulary.platforms)])
+        return salt
 
     def genre(self, label: str) -> str | None:
         if label in self._genres:
@@ -315,7 +328,5 @@ class Normaliser:
             collection=_text(data, "collection", 200),
             genres=genres, credits=credits, offers=offers,
             similar=tuple(sorted({str(s) for s in similar})),
-            # The vocabulary is hashed too: a new genre or platform re-normalises records.
-            digest=digest([feed, data, sorted(self.vocabulary.genres),
-                           sorted(self.vocabulary.platforms)]),
+            digest=digest(data, self._salt(feed)),
         )

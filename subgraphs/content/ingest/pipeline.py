@@ -9,6 +9,7 @@ Records that cannot be ingested are reported with the reason and skipped, never 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -35,6 +36,7 @@ __all__ = ["BATCH_SIZE", "IngestPipeline", "IngestReport", "Publisher", "TitleIn
 logger = logging.getLogger("mediagateway.content.ingest")
 
 BATCH_SIZE = 100
+_YIELD_EVERY = 10  # records normalised between two steps of the batch being written
 
 
 class Publisher(Protocol):
@@ -130,31 +132,43 @@ class IngestPipeline:
         batch: list[Resolved] = []
         in_batch: set[uuid.UUID] = set()
         bar = tqdm(total=total, desc=f"ingest {feed}", unit="title", disable=not progress)
+        # One batch is written (and published, indexed) while the next is normalised: the
+        # database (SQLite's thread, PostgreSQL's server) and the embedder work beside us.
+        # Batches still commit one after the other, in feed order.
+        writing: asyncio.Task[None] | None = None
 
         async def flush() -> None:
+            nonlocal writing
             if batch:
-                await self._flush(list(batch), report, written)
-                bar.update(len(batch))
+                if writing is not None:
+                    await writing
+                writing = asyncio.create_task(self._flush(list(batch), report, written, bar))
                 batch.clear()
                 in_batch.clear()
 
-        async for item in items:
-            report.read += 1
-            try:
-                record = self._record(item, normaliser, feed)
-            except BadRecord as error:
-                report.skipped.append((item.ref, str(error)))
-                bar.update(1)
-                continue
-            match = await resolver.resolve(record)
-            if match.title_id in in_batch:
-                await flush()  # the same title twice: the later record wins, in order
-            batch.append(Resolved(record, match.title_id, record.content_hash()))
-            in_batch.add(match.title_id)
-            similar += [(match.title_id, ref) for ref in record.similar]
-            if len(batch) >= self.batch_size:
-                await flush()
-        await flush()
+        try:
+            async for item in items:
+                report.read += 1
+                if report.read % _YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # lets the batch being written take its next step
+                try:
+                    record = self._record(item, normaliser, feed)
+                except BadRecord as error:
+                    report.skipped.append((item.ref, str(error)))
+                    bar.update(1)
+                    continue
+                match = await resolver.resolve(record)
+                if match.title_id in in_batch:
+                    await flush()  # the same title twice: the later record wins, in order
+                batch.append(Resolved(record, match.title_id, record.content_hash()))
+                in_batch.add(match.title_id)
+                similar += [(match.title_id, ref) for ref in record.similar]
+                if len(batch) >= self.batch_size:
+                    await flush()
+            await flush()
+        finally:
+            if writing is not None:
+                await writing
         bar.close()
         if self.graph is not None:
             report.graph_edges = await self._link(similar, resolver, written)
@@ -172,7 +186,7 @@ class IngestPipeline:
         return normaliser.record(item.data, feed)
 
     async def _flush(
-        self, batch: list[Resolved], report: IngestReport, written: set[uuid.UUID]
+        self, batch: list[Resolved], report: IngestReport, written: set[uuid.UUID], bar: tqdm,
     ) -> None:
         results: list[BatchResult] = []
         try:
@@ -196,6 +210,7 @@ class IngestPipeline:
                 report.events += len(result.events)
             if result.titles and self.indexer is not None:
                 report.indexed += await self.indexer.index_titles(result.titles)
+        bar.update(len(batch))
 
     async def _link(
         self, similar: list[tuple[uuid.UUID, str]], resolver: EntityResolver,

@@ -2,6 +2,8 @@
 
 A record whose content hash equals the stored one is not written at all. Offers are compared
 with what the title had, so each offer that appears or goes becomes one availability change.
+Rows go out as plain tuples through `store` (COPY on PostgreSQL, executemany on SQLite); only
+titles that already exist are read back as models, to merge the record over what they hold.
 """
 
 from __future__ import annotations
@@ -11,38 +13,38 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from subgraphs.common.events import Event
 from subgraphs.common.ids import stable_id
-from subgraphs.content.adapters.orm import (
-    CreditRow,
-    OfferRow,
-    PersonRow,
-    PlatformRow,
-    TitleGenreRow,
-    TitleRow,
-)
+from subgraphs.content.adapters.orm import OfferRow, PlatformRow, TitleGenreRow, TitleRow
 from subgraphs.content.adapters.repository import title_from_row
-from subgraphs.content.domain.model import OfferType, Title
-from subgraphs.content.ingest.bulk import insert_rows
+from subgraphs.content.domain.model import Title
 from subgraphs.content.ingest.events import (
     AvailabilityChange,
     availability_changed,
     title_upserted,
 )
-from subgraphs.content.ingest.records import OfferRecord, TitleRecord
+from subgraphs.content.ingest.records import OfferRecord, TitleRecord, json_text
+from subgraphs.content.ingest.store import (
+    CREDIT,
+    OFFER,
+    PERSON,
+    TITLE,
+    TITLE_GENRE,
+    BulkStore,
+    bulk_store,
+)
 
 __all__ = ["BatchResult", "CatalogWriter", "Resolved"]
 
 _SCALARS = ("kind", "title", "original_title", "overview", "release_date", "release_year",
             "runtime_minutes", "popularity", "average_rating", "vote_count", "collection")
-_UPDATED = (*_SCALARS, "imdb_id", "tmdb_id", "eidr_id", "content_hash", "updated_at")
 _OFFER_FIELDS = ("title_id", "platform_id", "region", "type", "quality", "price", "currency",
                  "deep_link", "web_url", "available_from", "available_until")
+_KNOWN_PEOPLE = 500_000  # ids remembered as stored; past this the set starts again
 
 
 @dataclass(frozen=True)
@@ -66,155 +68,217 @@ class BatchResult:
         return self.created + self.updated
 
 
+@dataclass
+class _Batch:
+    """What one transaction wrote, for the events that follow it."""
+
+    titles: list[Title] = field(default_factory=list)
+    versions: dict[uuid.UUID, str] = field(default_factory=dict)
+    offers: dict[uuid.UUID, list[tuple[Any, ...]]] = field(default_factory=dict)
+    offers_before: dict[uuid.UUID, set[tuple[str, str, str]]] = field(
+        default_factory=lambda: defaultdict(set))
+    people: set[str] = field(default_factory=set)
+
+
 class CatalogWriter:
     def __init__(self) -> None:
-        self._platforms: dict[str, PlatformRow] | None = None
-        self._people: dict[str, uuid.UUID] = {}
+        self._links: dict[str, tuple[str, str]] | None = None
+        self._people: dict[str, str] = {}  # person key -> id (text)
+        # Person ids a committed batch stored: later batches need not send them again.
+        self._stored_people: set[str] = set()
 
-    async def _platform(self, slug: str) -> PlatformRow:
-        if self._platforms is None:
-            self._platforms = {row.slug: row for row in await PlatformRow.all()}
-        return self._platforms[slug]
+    async def _platform_links(self) -> dict[str, tuple[str, str]]:
+        if self._links is None:
+            self._links = {row.slug: (row.deep_link_template, row.web_url_template)
+                           for row in await PlatformRow.all()}
+        return self._links
 
     async def write(self, batch: Sequence[Resolved], events: bool = True) -> BatchResult:
         """Upsert `batch` (each title at most once) in one transaction; events are returned,
         not published: the caller publishes them once the transaction has committed."""
         result = BatchResult()
-        existing = {row.id: row for row in
-                    await TitleRow.filter(id__in=[item.title_id for item in batch])}
-        todo = []
-        for item in batch:
-            row = existing.get(item.title_id)
-            if row is not None and row.content_hash == item.content_hash:
-                result.unchanged.append(item.title_id)
-            else:
-                todo.append(item)
-        if not todo:
-            return result
-        now = datetime.now(UTC)
-        created: list[Any] = []
-        updated: list[TitleRow] = []
-        for item in todo:
-            row = existing.get(item.title_id)
-            if row is None:
-                # A plain namespace, not a model: building thousands of models costs more
-                # than the INSERT itself.
-                row = SimpleNamespace(**{
-                    **dict.fromkeys(_UPDATED), "id": item.title_id,
-                    "source_key": item.record.source_key, "popularity": 0.0, "vote_count": 0,
-                    "parent_id": None, "season_number": None, "episode_number": None})
-                created.append(row)
-            else:
-                updated.append(row)
-            _merge(row, item.record, item.content_hash, now)
-        offers_before: dict[uuid.UUID, set[tuple[str, str, str]]] = defaultdict(set)
-        async with in_transaction():
-            if created:
-                await insert_rows(TitleRow, [vars(row) for row in created])
-            if updated:
-                await TitleRow.bulk_update(updated, fields=list(_UPDATED))
-            await self._genres(todo)
-            await self._credits(todo)
-            offer_items = [item for item in todo if item.record.offers is not None]
-            if offer_items:
-                ids = [item.title_id for item in offer_items]
-                for title_id, platform, region, kind in await OfferRow.filter(
-                    title_id__in=ids
-                ).values_list("title_id", "platform_id", "region", "type"):
-                    offers_before[_uuid(title_id)].add((platform, region, _value(kind)))
-                await OfferRow.filter(title_id__in=ids).delete()
-                await insert_rows(OfferRow, [
-                    await self._offer_row(item, offer) for item in offer_items
-                    for offer in item.record.offers or ()
-                ])
-        result.created = [row.id for row in created]
-        result.updated = [row.id for row in updated]
+        links = await self._platform_links()
+        written = _Batch()
+        async with in_transaction() as connection:
+            store = bulk_store(connection)
+            stored = {str(title_id): content_hash for title_id, content_hash in await store.select(
+                ("id", "content_hash"), "title", "id", [str(item.title_id) for item in batch])}
+            todo: list[Resolved] = []
+            for item in batch:
+                content_hash = stored.get(str(item.title_id), False)
+                if content_hash == item.content_hash:
+                    result.unchanged.append(item.title_id)
+                else:
+                    todo.append(item)
+                    (result.updated if content_hash is not False else result.created).append(
+                        item.title_id)
+            if not todo:
+                return result
+            now = datetime.now(UTC)
+            old = {str(title_id) for title_id in result.updated}
+            new = [item for item in todo if str(item.title_id) not in old]
+            await store.insert(TITLE, [_title_values(item, now) for item in new])
+            written.titles += [_title(item) for item in new]
+            if old:
+                rows = await TitleRow.filter(id__in=result.updated).using_db(connection)
+                by_id = {str(item.title_id): item for item in todo}
+                for row in rows:
+                    item = by_id[str(row.id)]
+                    _merge(row, item.record, item.content_hash, now)
+                await store.update(TITLE, [_row_values(row) for row in rows])
+                written.titles += [title_from_row(row) for row in rows]
+            written.versions = {item.title_id: item.content_hash for item in todo}
+            await self._genres(store, todo, old)
+            await self._credits(store, todo, old, written)
+            await self._offers(store, todo, old, links, written)
+        # Committed: what it stored can be relied on from now on.
+        self._stored_people |= written.people
+        if len(self._stored_people) > _KNOWN_PEOPLE:
+            self._stored_people.clear()
         for item in todo:
             if item.record.offers is None:
                 continue
             after = {offer.key for offer in item.record.offers}
-            before = offers_before.get(item.title_id, set())
+            before = written.offers_before.get(item.title_id, set())
             result.changes += [(item.title_id, *key, True) for key in sorted(after - before)]
             result.changes += [(item.title_id, *key, False) for key in sorted(before - after)]
         if events:
-            await self._events(result, created + updated)
-        else:
-            result.titles = [title_from_row(row) for row in created + updated]
+            await self._events(result, todo, written)
+        result.titles = written.titles
         return result
 
-    async def _genres(self, todo: Sequence[Resolved]) -> None:
+    async def _genres(self, store: BulkStore, todo: Sequence[Resolved], old: set[str]) -> None:
         items = [item for item in todo if item.record.genres is not None]
-        if not items:
-            return
-        await TitleGenreRow.filter(title_id__in=[item.title_id for item in items]).delete()
-        await insert_rows(TitleGenreRow, [
-            {"title_id": item.title_id, "genre_id": slug}
-            for item in items for slug in item.record.genres or ()
-        ])
+        # A new title has no rows to replace: only titles that existed are cleared first.
+        await store.delete("title_genre", "title_id",
+                           [str(item.title_id) for item in items if str(item.title_id) in old])
+        await store.insert(TITLE_GENRE, [(str(item.title_id), slug) for item in items
+                                         for slug in item.record.genres or ()])
 
-    async def _credits(self, todo: Sequence[Resolved]) -> None:
+    async def _credits(
+        self, store: BulkStore, todo: Sequence[Resolved], old: set[str], written: _Batch
+    ) -> None:
         items = [item for item in todo if item.record.credits is not None]
-        if not items:
-            return
-        people = {c.person_key: c.name for item in items for c in item.record.credits or ()}
-        ids = {key: self._person_id(key) for key in people}
-        known: set[uuid.UUID] = set()
-        for chunk in _chunks(list(ids.values()), 500):
-            known.update(_uuid(value) for value in
-                         await PersonRow.filter(id__in=chunk).values_list("id", flat=True))
+        people: dict[str, tuple[str, str, str]] = {}
+        for item in items:
+            for credit in item.record.credits or ():
+                person_id = self._person_id(credit.person_key)
+                if person_id not in self._stored_people and person_id not in people:
+                    people[person_id] = (person_id, credit.person_key, credit.name)
         # People already known keep their row (and name).
-        await insert_rows(PersonRow, [
-            {"id": ids[key], "source_key": key, "name": name}
-            for key, name in sorted(people.items()) if ids[key] not in known
-        ])
-        await CreditRow.filter(title_id__in=[item.title_id for item in items]).delete()
-        await insert_rows(CreditRow, [
-            {"title_id": item.title_id, "person_id": ids[c.person_key], "role": c.role,
-             "character": c.character, "order": c.order}
+        await store.insert_missing(PERSON, sorted(people.values(), key=lambda row: row[1]))
+        written.people.update(people)
+        await store.delete("credit", "title_id",
+                           [str(item.title_id) for item in items if str(item.title_id) in old])
+        await store.insert(CREDIT, [
+            (str(item.title_id), self._person_id(c.person_key), c.role.value, c.character,
+             c.order)
             for item in items for c in item.record.credits or ()
         ])
 
-    def _person_id(self, key: str) -> uuid.UUID:
+    def _person_id(self, key: str) -> str:
         found = self._people.get(key)
         if found is None:
-            found = self._people[key] = stable_id("person", key)
+            found = self._people[key] = str(stable_id("person", key))
             if len(self._people) > 200_000:
                 self._people.clear()
         return found
 
-    async def _offer_row(self, item: Resolved, offer: OfferRecord) -> dict[str, object]:
-        platform = await self._platform(offer.platform)
-        # Without links from the feed, the platform's templates with our source id stand in.
-        key = item.record.source_key.split(":", 1)[1]
-        return {
-            "id": stable_id("offer", item.title_id, *offer.key),
-            "title_id": item.title_id, "platform_id": offer.platform, "region": offer.region,
-            "type": offer.type, "price": offer.price, "currency": offer.currency,
-            "quality": offer.quality, "audio_languages": list(offer.audio_languages),
-            "subtitle_languages": list(offer.subtitle_languages),
-            "available_from": offer.available_from, "available_until": offer.available_until,
-            "deep_link": offer.deep_link or platform.deep_link_template.format(key=key),
-            "web_url": offer.web_url or platform.web_url_template.format(key=key),
-        }
+    async def _offers(
+        self, store: BulkStore, todo: Sequence[Resolved], old: set[str],
+        links: dict[str, tuple[str, str]], written: _Batch,
+    ) -> None:
+        items = [item for item in todo if item.record.offers is not None]
+        replaced = [str(item.title_id) for item in items if str(item.title_id) in old]
+        if replaced:
+            for title_id, platform, region, kind in await store.select(
+                ("title_id", "platform_id", "region", "type"), "offer", "title_id", replaced
+            ):
+                written.offers_before[_uuid(title_id)].add((platform, region, kind))
+            await store.delete("offer", "title_id", replaced)
+        rows = []
+        for item in items:
+            title_id = str(item.title_id)
+            # Without links from the feed, the platform's templates with our source id stand in.
+            key = item.record.source_key.split(":", 1)[1]
+            mine = written.offers[item.title_id] = []
+            for offer in item.record.offers or ():
+                deep, web = links[offer.platform]
+                mine.append(_offer_values(title_id, offer,
+                                          offer.deep_link or deep.format(key=key),
+                                          offer.web_url or web.format(key=key)))
+            rows += mine
+        await store.insert(OFFER, rows)
 
-    async def _events(self, result: BatchResult, rows: Sequence[Any]) -> None:
-        ids = [row.id for row in rows]
-        genres: dict[uuid.UUID, list[str]] = defaultdict(list)
-        for title_id, slug in await TitleGenreRow.filter(title_id__in=ids).values_list(
-            "title_id", "genre_id"
-        ):
-            genres[_uuid(title_id)].append(slug)
-        offers: dict[uuid.UUID, list[dict[str, object]]] = defaultdict(list)
-        for offer in await OfferRow.filter(title_id__in=ids).order_by(
-            "platform_id", "region", "type"
-        ).values(*_OFFER_FIELDS):
-            offers[_uuid(offer.pop("title_id"))].append(offer)
-        version = {row.id: row.content_hash or "" for row in rows}
-        result.events += [availability_changed(change, version[change[0]])
+    async def _events(
+        self, result: BatchResult, todo: Sequence[Resolved], written: _Batch
+    ) -> None:
+        # Genres and offers a record left out are the catalog's: read those back.
+        keep_genres = [item.title_id for item in todo if item.record.genres is None]
+        keep_offers = [item.title_id for item in todo if item.record.offers is None]
+        genres: dict[uuid.UUID, list[str]] = {
+            item.title_id: list(item.record.genres) for item in todo
+            if item.record.genres is not None}
+        if keep_genres:
+            for title_id, slug in await TitleGenreRow.filter(
+                title_id__in=keep_genres
+            ).values_list("title_id", "genre_id"):
+                genres.setdefault(_uuid(title_id), []).append(slug)
+        offers: dict[uuid.UUID, list[dict[str, object]]] = {
+            title_id: [dict(zip(OFFER.columns, values, strict=True)) for values in rows]
+            for title_id, rows in written.offers.items()}
+        if keep_offers:
+            for offer in await OfferRow.filter(title_id__in=keep_offers).order_by(
+                "platform_id", "region", "type"
+            ).values(*_OFFER_FIELDS):
+                offers.setdefault(_uuid(offer.pop("title_id")), []).append(offer)
+        result.events += [availability_changed(change, written.versions[change[0]])
                           for change in result.changes]
-        result.events += [title_upserted(row, sorted(genres[row.id]), offers[row.id])
-                          for row in rows]
-        result.titles = [title_from_row(row) for row in rows]
+        result.events += [
+            title_upserted(title, written.versions[title.id], sorted(genres.get(title.id, [])),
+                           offers.get(title.id, []))
+            for title in written.titles]
+
+
+def _title(item: Resolved) -> Title:
+    record = item.record
+    return Title(
+        id=item.title_id, kind=record.kind, title=record.title,
+        original_title=record.original_title, overview=record.overview,
+        release_date=record.release_date, release_year=record.release_year,
+        runtime_minutes=record.runtime_minutes, popularity=record.popularity or 0.0,
+        average_rating=record.average_rating, vote_count=record.vote_count or 0,
+        external_ids=record.external_ids,
+    )
+
+
+def _title_values(item: Resolved, now: datetime) -> tuple[Any, ...]:
+    """A new title's row in `TITLE.columns` order."""
+    record = item.record
+    ids = record.external_ids
+    return (str(item.title_id), record.source_key, record.kind.value, record.title,
+            record.original_title, record.overview, record.release_date, record.release_year,
+            record.runtime_minutes, record.popularity or 0.0, record.average_rating,
+            record.vote_count or 0, ids.imdb, ids.tmdb, ids.eidr, record.collection,
+            item.content_hash, now)
+
+
+def _row_values(row: TitleRow) -> tuple[Any, ...]:
+    """An existing title's merged row in `TITLE.columns` order."""
+    return (str(row.id), row.source_key, _value(row.kind), row.title, row.original_title,
+            row.overview, row.release_date, row.release_year, row.runtime_minutes,
+            row.popularity, row.average_rating, row.vote_count, row.imdb_id, row.tmdb_id,
+            row.eidr_id, row.collection, row.content_hash, row.updated_at)
+
+
+def _offer_values(title_id: str, offer: OfferRecord, deep_link: str,
+                  web_url: str) -> tuple[Any, ...]:
+    """An offer's row in `OFFER.columns` order."""
+    platform, region, kind = offer.key
+    return (str(stable_id("offer", title_id, platform, region, kind)), title_id, platform,
+            region, kind, offer.quality.value, offer.price, offer.currency,
+            json_text(offer.audio_languages), json_text(offer.subtitle_languages),
+            offer.available_from, offer.available_until, deep_link, web_url)
 
 
 def _merge(row: Any, record: TitleRecord, content_hash: str, now: datetime) -> None:
@@ -231,13 +295,9 @@ def _merge(row: Any, record: TitleRecord, content_hash: str, now: datetime) -> N
     row.updated_at = now
 
 
-def _chunks(items: list[uuid.UUID], size: int) -> list[list[uuid.UUID]]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
-
-
 def _uuid(value: object) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _value(kind: object) -> str:
-    return kind.value if isinstance(kind, OfferType) else str(kind)
+    return str(getattr(kind, "value", kind))
