@@ -45,6 +45,8 @@ _ALPHA3 = {"USA": "US", "GBR": "GB", "DEU": "DE", "FRA": "FR", "JPN": "JP", "ESP
            "ITA": "IT", "CAN": "CA", "AUS": "AU", "BRA": "BR", "MEX": "MX", "IND": "IN",
            "KOR": "KR", "NLD": "NL", "SWE": "SE"}
 _COUNTRY_NAMES = {name: code for code, names in COUNTRIES.items() for name in names}
+_ROLES = {role.value: role for role in CreditRole}
+_CACHED_OFFERS = 20_000
 _IMDB = re.compile(r"^tt\d{7,10}$")
 _TMDB = re.compile(r"^\d{1,10}$")
 _EIDR = re.compile(r"^10\.5240/(?:[0-9A-F]{4}-){5}[0-9A-Z]$")
@@ -153,6 +155,7 @@ class Normaliser:
         self._genres: dict[str, str | None] = {}
         self._platforms: dict[str, str] = {}
         self._salts: dict[str, bytes] = {}
+        self._offers: dict[tuple[tuple[str, object], ...], OfferRecord] = {}
 
     def _salt(self, feed: str) -> bytes:
         """What a record's hash covers besides its data: the feed, and the vocabulary (a new
@@ -216,6 +219,19 @@ class Normaliser:
     def offer(self, raw: object) -> OfferRecord:
         if not isinstance(raw, Mapping):
             raise BadRecord("an offer must be an object")
+        # Feeds without per-title links repeat the same few offers (platform x region x type)
+        # endlessly: an offer of plain strings is checked once. Problems are never cached.
+        if not all(type(value) is str for value in raw.values()):
+            return self._offer(raw)
+        key = tuple(raw.items())
+        found = self._offers.get(key)
+        if found is None:
+            found = self._offer(raw)
+            if len(self._offers) < _CACHED_OFFERS:
+                self._offers[key] = found
+        return found
+
+    def _offer(self, raw: Mapping[str, object]) -> OfferRecord:
         platform = self.platform(str(raw.get("platform") or ""))
         region = region_code(raw.get("region"))
         kind = str(raw.get("type") or "").strip().lower()
@@ -256,10 +272,9 @@ class Normaliser:
         name = _text(raw, "name", 300, required=True)
         assert name is not None
         role = str(raw.get("role") or "").strip().lower()
-        try:
-            credit_role = CreditRole(role)
-        except ValueError:
-            raise BadRecord(f"unknown credit role {role!r}") from None
+        credit_role = _ROLES.get(role)
+        if credit_role is None:
+            raise BadRecord(f"unknown credit role {role!r}")
         key = str(raw.get("person_id") or "").strip() or f"{feed}-name:{name.lower()}"
         return CreditRecord(person_key=key[:120], name=name, role=credit_role,
                             order=_int(raw, "order", 0, 100_000) or 0,

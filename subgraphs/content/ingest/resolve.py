@@ -73,13 +73,16 @@ class EntityResolver:
         for entry in entries:
             self.add(entry)
 
-    def add(self, entry: CatalogEntry) -> None:
+    def add(self, entry: CatalogEntry, spelling: bool = True) -> None:
+        """Index `entry` by source key and ids, and (`spelling`) by its title's spelling."""
         self._by_source.setdefault(entry.source_key, entry.id)
         self._feeds.add(entry.source_key.split(":", 1)[0] + ":")
         for scheme in ("eidr", "imdb", "tmdb"):
             value = getattr(entry.external_ids, scheme)
             if value:
                 self._by_id.setdefault(f"{scheme}:{value}", entry.id)
+        if not spelling:
+            return
         name = normal_title(entry.title)
         bucket = self._by_year[entry.release_year]
         if name not in bucket:
@@ -144,8 +147,11 @@ class EntityResolver:
         match = await self._decide(record)
         self.matches[match.how] += 1
         # The record's own keys now point at its title: a later duplicate in the run agrees.
+        # Its spelling is not indexed: a run is one feed, and spelling never matches a feed's
+        # titles against its own (ids decide there).
         self.add(CatalogEntry(match.title_id, record.source_key, record.title,
-                              record.release_year, record.kind.value, record.external_ids))
+                              record.release_year, record.kind.value, record.external_ids),
+                 spelling=False)
         return match
 
     async def _decide(self, record: TitleRecord) -> Match:

@@ -18,7 +18,6 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from subgraphs.common.events import Event
-from subgraphs.common.ids import stable_id
 from subgraphs.content.adapters.orm import OfferRow, PlatformRow, TitleGenreRow, TitleRow
 from subgraphs.content.adapters.repository import title_from_row
 from subgraphs.content.domain.model import Title
@@ -27,6 +26,7 @@ from subgraphs.content.ingest.events import (
     availability_changed,
     title_upserted,
 )
+from subgraphs.content.ingest.ids import stable_text
 from subgraphs.content.ingest.records import OfferRecord, TitleRecord, json_text
 from subgraphs.content.ingest.store import (
     CREDIT,
@@ -179,7 +179,7 @@ class CatalogWriter:
     def _person_id(self, key: str) -> str:
         found = self._people.get(key)
         if found is None:
-            found = self._people[key] = str(stable_id("person", key))
+            found = self._people[key] = stable_text("person", key)
             if len(self._people) > 200_000:
                 self._people.clear()
         return found
@@ -275,7 +275,7 @@ def _offer_values(title_id: str, offer: OfferRecord, deep_link: str,
                   web_url: str) -> tuple[Any, ...]:
     """An offer's row in `OFFER.columns` order."""
     platform, region, kind = offer.key
-    return (str(stable_id("offer", title_id, platform, region, kind)), title_id, platform,
+    return (stable_text("offer", title_id, platform, region, kind), title_id, platform,
             region, kind, offer.quality.value, offer.price, offer.currency,
             json_text(offer.audio_languages), json_text(offer.subtitle_languages),
             offer.available_from, offer.available_until, deep_link, web_url)
