@@ -6,7 +6,9 @@ Starts one playback process (SQLite, or DATABASE_URL's PostgreSQL; embedded Redi
 `devices` sockets to it straight (3 devices a user, identity forwarded as the router would), all
 subscribed to `syncUpdates`.
 Each round, `burst` users each add a title at once; the delivery latency is from the mutation's
-start to the moment each of that user's devices receives it. Prints p50/p95 over deliveries.
+start to the moment each of that user's devices receives it. Prints p50/p95 over deliveries, and
+the playback process's CPU time per change (mutation plus its deliveries; steadier than
+wall-clock figures on a shared machine).
 """
 
 from __future__ import annotations
@@ -41,7 +43,14 @@ def _headers(secret: str, user: uuid.UUID) -> dict[str, str]:
     return {SECRET_HEADER: secret, CLAIMS_HEADER: encode_claims({"sub": str(user), "scope": ""})}
 
 
-async def _run(url: str, secret: str, devices: int, rounds: int, burst: int) -> list[float]:
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _run(url: str, secret: str, devices: int, rounds: int, burst: int, server: int
+               ) -> tuple[list[float], float]:
     users = [uuid.uuid4() for _ in range((devices + 2) // 3)]
     ws_url = url.replace("http://", "ws://")
     sockets: dict[uuid.UUID, list] = {user: [] for user in users}
@@ -73,12 +82,14 @@ async def _run(url: str, secret: str, devices: int, rounds: int, burst: int) -> 
 
     rng = random.Random(3)
     async with httpx.AsyncClient(timeout=60) as http:
+        cpu_before = cpu_seconds(server)
         for _ in range(rounds):
             await asyncio.gather(*(change(http, user) for user in rng.sample(users, burst)))
+        cpu = cpu_seconds(server) - cpu_before
     for group in sockets.values():
         for socket in group:
             await socket.close()
-    return latencies
+    return latencies, cpu
 
 
 def main() -> None:
@@ -102,14 +113,17 @@ def main() -> None:
              "--no-access-log", "--ws", "websockets-sansio"], cwd=ROOT, env=env))
         _wait_until_up(f"http://127.0.0.1:{port}/health", "playback")
         url = f"http://127.0.0.1:{port}/graphql"
-        latencies = asyncio.run(_run(url, secret, args.devices, args.rounds, args.burst))
+        latencies, cpu = asyncio.run(
+            _run(url, secret, args.devices, args.rounds, args.burst, processes[-1].pid)
+        )
     finally:
         for process in reversed(processes):
             process.terminate()
             process.wait(timeout=10)
     p50, p95 = percentiles(latencies)
     print(f"{args.devices} subscribed devices on one playback process, {len(latencies)} "
-          f"deliveries ({args.burst} users changing at once): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+          f"deliveries ({args.burst} users changing at once): p50 {p50:.1f} ms, p95 {p95:.1f} ms; "
+          f"playback CPU {cpu / (args.rounds * args.burst) * 1000:.2f} ms per change")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pycrdt import merge_updates
 
 from subgraphs.common.errors import BadInput
 from subgraphs.common.events import Event
-from subgraphs.playback.adapters.sync_store import SyncStore
+from subgraphs.playback.adapters.sync_store import SyncStore, WriteLease
 from subgraphs.playback.domain.hlc import Clock, Hlc
 from subgraphs.playback.domain.sync import (
     Change,
@@ -111,6 +111,10 @@ class SyncMessage:
 class _Cached:
     doc: SyncDoc = field(default_factory=SyncDoc)
     last_id: int = 0
+    # The locked row's (through_id, since_snapshot) when this copy was last complete. The pair
+    # changes with every append and compaction and never comes back, so finding it unchanged
+    # under the lock means no replica appended since: the read can be skipped.
+    mark: tuple[int, int] | None = None
 
 
 class SyncService:
@@ -133,7 +137,7 @@ class SyncService:
             lock = self._locks[user_id] = asyncio.Lock()
         return lock
 
-    async def _refresh(self, user_id: uuid.UUID, through_id: int | None = None) -> _Cached:
+    async def _refresh(self, user_id: uuid.UUID, lease: WriteLease | None = None) -> _Cached:
         """The cached document plus whatever any replica appended since it was last read."""
         cached = self._docs.pop(user_id, None) or _Cached()
         self._docs[user_id] = cached
@@ -142,7 +146,14 @@ class SyncService:
             lock = self._locks.get(evicted)
             if lock is not None and not lock.locked():
                 del self._locks[evicted]
-        stored = await self.store.load(user_id, cached.last_id, through_id)
+        if lease is not None:
+            mark = (lease.through_id, lease.since_snapshot)
+            if cached.mark == mark:
+                return cached
+            cached.mark = mark
+        stored = await self.store.load(
+            user_id, cached.last_id, lease.through_id if lease is not None else None
+        )
         if stored.snapshot:
             cached.doc.merge(stored.snapshot)
         for _, update in stored.updates:
@@ -157,21 +168,24 @@ class SyncService:
         async with self._lock(user_id):
             try:
                 async with self.store.writing(user_id) as lease:
-                    cached = await self._refresh(user_id, lease.through_id)
+                    cached = await self._refresh(user_id, lease)
                     doc = cached.doc
-                    before_view, before_clock = doc.view(), doc.clock()
+                    before_clock = doc.clock()
                     change = op(doc)
                     after_clock = doc.clock()
                     new = {c: v for c, v in after_clock.items() if v > before_clock.get(c, 0)}
                     if not new:
                         return SyncMessage(cached.last_id, b"", [], doc.state_vector())
-                    changes = change.touched.changes(before_view, doc.view())
+                    # Only the keys the change wrote are read: the document may be large.
+                    changes = change.touched.changes(change.before, doc.view_of(change.touched))
                     row_id = await self.store.append(
                         user_id, change.update, new, change.touched.to_json(), device_id, lease
                     )
                     cached.last_id = row_id
+                    cached.mark = (lease.through_id, lease.since_snapshot)
                     if lease.since_snapshot >= self.compact_every:
                         await self.store.compact(user_id, doc.diff(), row_id)
+                        cached.mark = (row_id, 0)
                     message = SyncMessage(
                         row_id, change.update, [change_payload(c) for c in changes],
                         doc.state_vector(), device_id=device_id,
@@ -180,9 +194,13 @@ class SyncService:
                 # The document may hold a change the database rolled back: read it again.
                 self._docs.pop(user_id, None)
                 raise
-        await self.hub.publish(user_id, message.to_json())
+        # Both only after commit; neither waits for the other (two Redis round trips at once).
         if origin != USERS_ORIGIN:
-            await self._tell_users(user_id, changes)
+            await asyncio.gather(
+                self.hub.publish(user_id, message.to_json()), self._tell_users(user_id, changes)
+            )
+        else:
+            await self.hub.publish(user_id, message.to_json())
         return message
 
     async def _tell_users(self, user_id: uuid.UUID, changes: Iterable[SyncChange]) -> None:
@@ -217,8 +235,9 @@ class SyncService:
                 touched = doc.check(update)
             except InvalidUpdate as error:
                 raise InvalidSyncInput(f"Refused update: {error}.", "INVALID_UPDATE") from None
+            before = doc.view_of(touched)
             doc.merge(update)
-            return Change(update, touched)
+            return Change(update, touched, before)
 
         return await self._write(user_id, device_id, op)
 
@@ -270,7 +289,7 @@ class SyncService:
                 for entry in await self.store.log_since(user_id, 0):
                     if not is_covered(have, entry.clock):
                         touched.merge(Touched.from_json(entry.touched))
-            changes = touched.changes(None, doc.view())
+            changes = touched.changes(None, doc.view_of(touched))
             return SyncMessage(
                 last_id, update, [change_payload(c) for c in changes], doc.state_vector(),
                 catch_up=True,
@@ -347,7 +366,7 @@ def _absorb(doc: SyncDoc, events: list[Event]) -> Change:
         if change is not None:
             updates.append(change.update)
             touched.merge(change.touched)
-    return Change(merge_updates(*updates) if updates else b"", touched)
+    return Change(merge_updates(*updates) if updates else b"", touched, view)
 
 
 def _is_uuid(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
@@ -71,4 +72,16 @@ class SyncPayload:
             events=[SyncEvent.from_payload(change) for change in message.changes],
             catch_up=message.catch_up,
             origin_device_id=strawberry.ID(message.device_id) if message.device_id else None,
+        )
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SyncPayload:
+        """From a published `SyncMessage.to_json()`: its base64 is used as it is."""
+        device = data.get("device_id")
+        return cls(
+            update=data["update"],
+            state_vector=data["state_vector"],
+            events=[SyncEvent.from_payload(change) for change in data["changes"]],
+            catch_up=False,
+            origin_device_id=strawberry.ID(device) if device else None,
         )

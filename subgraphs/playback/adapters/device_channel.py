@@ -83,9 +83,10 @@ class RedisDeviceChannel:
         await self.hub.publish(_user_of(event), event_json(event))
 
     async def events(self, user_id: uuid.UUID) -> AsyncIterator[DeviceEvent]:
-        async with self.hub.listen(user_id) as queue:
+        # Decoded once per event by the hub, shared by all the user's sockets.
+        async with self.hub.listen(user_id, decode=event_from_json) as queue:
             while True:
-                yield event_from_json(await queue.get())
+                yield await queue.get()
 
     async def close(self) -> None:
         await self.hub.close()

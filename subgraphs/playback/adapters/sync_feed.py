@@ -2,7 +2,8 @@
 
 A socket per device would otherwise cost a Redis connection each; here a process subscribes to
 a user's channel while at least one of that user's devices listens to it, and hands every
-message to each local listener's queue.
+message to each local listener's queue. Each message is decoded once (per decoder) and the same
+object goes to all the user's sockets: with many devices, decoding per socket was the cost.
 """
 
 from __future__ import annotations
@@ -13,13 +14,21 @@ import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from redis.asyncio import Redis
 
 __all__ = ["SyncHub", "sync_channel"]
 
 logger = logging.getLogger("mediagateway.playback")
+
+T = TypeVar("T")
+Decoder = Callable[[dict[str, Any]], Any]
+_DROPPED = object()
+
+
+def _raw(message: dict[str, Any]) -> dict[str, Any]:
+    return message
 
 
 def sync_channel(user_id: uuid.UUID) -> str:
@@ -36,7 +45,8 @@ class SyncHub:
         # Device events reuse the hub on their own channels (`device_channel_for`).
         self._channel = channel
         self._pubsub = redis.pubsub(ignore_subscribe_messages=True)
-        self._queues: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
+        # Per channel: each local listener's queue and the decoder it asked for.
+        self._queues: dict[str, dict[asyncio.Queue[Any], Decoder]] = {}
         self._lock = asyncio.Lock()
         self._reader: asyncio.Task[None] | None = None
 
@@ -44,14 +54,21 @@ class SyncHub:
         await self.redis.publish(self._channel(user_id), json.dumps(message))
 
     @contextlib.asynccontextmanager
-    async def listen(self, user_id: uuid.UUID) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
+    async def listen(
+        self, user_id: uuid.UUID,
+        decode: Callable[[dict[str, Any]], T] = _raw,  # type: ignore[assignment]
+    ) -> AsyncIterator[asyncio.Queue[T]]:
         """A queue of the user's messages, subscribed before this returns: nothing published
-        after entering is missed."""
+        after entering is missed.
+
+        Messages arrive as `decode(json)`; listeners passing the same `decode` share one
+        decoded object per message, so it must be treated as read-only.
+        """
         channel = self._channel(user_id)
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        queue: asyncio.Queue[T] = asyncio.Queue()
         async with self._lock:
-            listeners = self._queues.setdefault(channel, set())
-            listeners.add(queue)
+            listeners = self._queues.setdefault(channel, {})
+            listeners[queue] = decode
             if len(listeners) == 1:
                 await self._pubsub.subscribe(channel)
                 # Redis confirms a subscription on the same connection the reader reads.
@@ -60,8 +77,8 @@ class SyncHub:
             yield queue
         finally:
             async with self._lock:
-                listeners = self._queues.get(channel, set())
-                listeners.discard(queue)
+                listeners = self._queues.get(channel, {})
+                listeners.pop(queue, None)
                 if not listeners:
                     self._queues.pop(channel, None)
                     with contextlib.suppress(Exception):
@@ -86,9 +103,23 @@ class SyncHub:
                 continue
             channel = message["channel"]
             channel = channel.decode() if isinstance(channel, bytes) else channel
-            payload = json.loads(message["data"])
-            for queue in list(self._queues.get(channel, ())):
-                queue.put_nowait(payload)
+            listeners = list(self._queues.get(channel, {}).items())
+            if listeners:
+                self._deliver(json.loads(message["data"]), listeners)
+
+    @staticmethod
+    def _deliver(payload: dict[str, Any], listeners: list[tuple[asyncio.Queue[Any], Decoder]]
+                 ) -> None:
+        decoded: dict[Decoder, Any] = {}
+        for queue, decode in listeners:
+            if decode not in decoded:
+                try:
+                    decoded[decode] = decode(payload)
+                except Exception:
+                    logger.exception("undecodable message on a sync channel; dropped")
+                    decoded[decode] = _DROPPED
+            if decoded[decode] is not _DROPPED:
+                queue.put_nowait(decoded[decode])
 
     async def close(self) -> None:
         if self._reader is not None:

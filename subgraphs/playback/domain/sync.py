@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pycrdt import Doc, Map, MapEvent
 
@@ -66,6 +66,10 @@ class Progress:
     hlc: Hlc
 
     @property
+    def key(self) -> str:
+        return self.title_id
+
+    @property
     def device_id(self) -> str:
         return self.hlc.node
 
@@ -83,6 +87,10 @@ class Preference:
     name: str
     value: str
     hlc: Hlc
+
+    @property
+    def key(self) -> str:
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ class PreferenceChanged:
 
 
 SyncChange = WatchlistAdded | WatchlistRemoved | ProgressChanged | PreferenceChanged
+_Register = TypeVar("_Register", Progress, Preference)
 
 
 @dataclass(frozen=True)
@@ -286,6 +295,8 @@ class Change:
 
     update: bytes
     touched: Touched
+    # The touched keys' values before the change (`view_of`); None: report their values now.
+    before: SyncView | None = None
 
 
 class SyncDoc:
@@ -298,6 +309,9 @@ class SyncDoc:
         # merged from elsewhere drops it. Observers are only subscribed while checking a peer's
         # update: pycrdt builds each event in Python, which costs more than the merge itself.
         self._tags: dict[str, set[str]] | None = None
+        # The greatest clock stamp, kept by this document's own writes; merges forget it.
+        self._latest: Hlc | None = None
+        self._latest_known = False
 
     @classmethod
     def from_update(cls, update: bytes, client_id: int | None = None) -> SyncDoc:
@@ -341,7 +355,7 @@ class SyncDoc:
         finally:
             for map_, subscription in subscriptions:
                 map_.unobserve(subscription)
-            self._tags = None
+            self._forget()
         if problems:
             raise problems[0]
 
@@ -371,7 +385,16 @@ class SyncDoc:
     def merge(self, update: bytes) -> None:
         """Apply an update already checked (stored or relayed): no observers, no checks."""
         self.doc.apply_update(update)
+        self._forget()
+
+    def _forget(self) -> None:
+        """Drops what is derived from the content: a merge may have changed anything."""
         self._tags = None
+        self._latest_known = False
+
+    def _stamped(self, stamp: Hlc) -> None:
+        if self._latest_known and (self._latest is None or stamp > self._latest):
+            self._latest = stamp
 
     def all_keys(self) -> Touched:
         """Every key with a value: what a device that has nothing must be told."""
@@ -400,10 +423,10 @@ class SyncDoc:
     @contextmanager
     def _change(self, touched: Touched) -> Iterator[list[Change]]:
         out: list[Change] = []
-        before = self.state_vector()
+        before, values = self.state_vector(), self.view_of(touched)
         with self.doc.transaction():
             yield out
-        out.append(Change(self.doc.get_update(before), touched))
+        out.append(Change(self.doc.get_update(before), touched, values))
 
     def add_to_watchlist(self, title_id: str, stamp: Hlc, *, tag: str | None = None) -> Change:
         """A fresh add tag, even when the title is already there, so a concurrent remove
@@ -415,6 +438,7 @@ class SyncDoc:
             self.maps[ADDS][f"{title}#{tag}"] = {"hlc": stamp.encode(), "device": stamp.node}
         tags.setdefault(title, set()).add(tag)
         self._tags = tags
+        self._stamped(stamp)
         return out[0]
 
     def remove_from_watchlist(self, title_id: str, stamp: Hlc) -> Change:
@@ -424,6 +448,7 @@ class SyncDoc:
         with self._change(Touched(watchlist={title})) as out:
             for tag in self._live_tags(title):
                 removed[tag] = {"title": title, "hlc": stamp.encode(), "device": stamp.node}
+                self._stamped(stamp)
         return out[0]
 
     def report_progress(self, title_id: str, position: int, duration: int, stamp: Hlc) -> Change:
@@ -435,6 +460,7 @@ class SyncDoc:
             self.maps[PROGRESS][f"{progress.title_id}|{stamp.node}"] = {
                 "position": position, "duration": duration, "hlc": stamp.encode(),
             }
+        self._stamped(stamp)
         return out[0]
 
     def set_preference(self, name: str, value: str, stamp: Hlc) -> Change:
@@ -443,6 +469,7 @@ class SyncDoc:
             self.maps[PREFERENCES][f"{name}|{stamp.node}"] = {
                 "value": value, "hlc": stamp.encode(),
             }
+        self._stamped(stamp)
         return out[0]
 
     # -- reading ---------------------------------------------------------------------------
@@ -467,28 +494,54 @@ class SyncDoc:
             title, _, tag = key.partition("#")
             if tag not in removed:
                 watchlist.add(title)
-        progress: dict[str, Progress] = {}
-        for key, value in self.maps[PROGRESS].items():
+        return SyncView(
+            frozenset(watchlist), self._registers(PROGRESS, _parse_progress),
+            self._registers(PREFERENCES, _parse_preference),
+        )
+
+    def view_of(self, touched: Touched) -> SyncView:
+        """`view()` of `touched`'s keys only: a write costs what its keys do, not what the
+        whole document does."""
+        removed = self.maps[REMOVES]
+        tags = self._tag_index()
+        watchlist = frozenset(
+            title for title in touched.watchlist
+            if any(tag not in removed for tag in tags.get(title, ()))
+        )
+        return SyncView(
+            watchlist, self._registers(PROGRESS, _parse_progress, touched.progress),
+            self._registers(PREFERENCES, _parse_preference, touched.preferences),
+        )
+
+    def _registers(
+        self, root: str, parse: Callable[[str, object], _Register],
+        only: set[str] | None = None,
+    ) -> dict[str, _Register]:
+        """Per title (or preference name), the entry with the greatest (HLC, device); `only`
+        limits it to those keys, parsing nothing else."""
+        if only is not None and not only:
+            return {}
+        entries = self.maps[root]
+        best: dict[str, _Register] = {}
+        for key in entries:
+            if only is not None and key.partition("|")[0] not in only:
+                continue
             try:
-                entry = _parse_progress(key, value)
+                entry = parse(key, entries[key])
             except InvalidUpdate:
                 continue
-            best = progress.get(entry.title_id)
-            if best is None or entry.hlc > best.hlc:
-                progress[entry.title_id] = entry
-        preferences: dict[str, Preference] = {}
-        for key, value in self.maps[PREFERENCES].items():
-            try:
-                pref = _parse_preference(key, value)
-            except InvalidUpdate:
-                continue
-            best_pref = preferences.get(pref.name)
-            if best_pref is None or pref.hlc > best_pref.hlc:
-                preferences[pref.name] = pref
-        return SyncView(frozenset(watchlist), progress, preferences)
+            known = best.get(entry.key)
+            if known is None or entry.hlc > known.hlc:
+                best[entry.key] = entry
+        return best
 
     def latest_hlc(self) -> Hlc | None:
         """The greatest clock stamp in the document, for a server clock to move past."""
+        if not self._latest_known:
+            self._latest, self._latest_known = self._scan_latest(), True
+        return self._latest
+
+    def _scan_latest(self) -> Hlc | None:
         stamps = []
         for root in _ROOTS:
             for value in self.maps[root].values():

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -16,7 +17,7 @@ from strawberry.types import Info
 from subgraphs.common.errors import BadInput, DomainError, Forbidden, Unauthenticated
 from subgraphs.common.ids import parse_id
 from subgraphs.playback.context import Context
-from subgraphs.playback.sync_services import SyncMessage, SyncService, decode_b64
+from subgraphs.playback.sync_services import SyncService, decode_b64
 from subgraphs.playback.types_sync import SyncPayload
 
 __all__ = ["SyncMutation", "SyncSubscription"]
@@ -116,7 +117,8 @@ class SyncSubscription:
         except DomainError as error:
             raise _coded(error) from None
         service = _service(info)
-        async with service.hub.listen(user) as queue:  # type: ignore[attr-defined]
+        hub = service.hub
+        async with hub.listen(user, decode=_delivered) as queue:  # type: ignore[attr-defined]
             try:
                 first = await service.catch_up(user, vector)
             except DomainError as error:
@@ -124,21 +126,26 @@ class SyncSubscription:
             yield SyncPayload.from_message(first)
             seen = first.id
             while True:
-                message = await _next(queue, viewer.expires_at)
-                if message.id <= seen:
+                message_id, payload = await _next(queue, viewer.expires_at)
+                if message_id <= seen:
                     continue  # already in the catch-up
-                seen = message.id
-                yield SyncPayload.from_message(message)
+                seen = message_id
+                yield payload
 
 
-async def _next(queue: asyncio.Queue, expires_at: float | None) -> SyncMessage:
+def _delivered(message: Mapping[str, Any]) -> tuple[int, SyncPayload]:
+    """Built once per change by the hub and shared by all the user's sockets here."""
+    return int(message["id"]), SyncPayload.from_json(message)
+
+
+async def _next(queue: asyncio.Queue, expires_at: float | None) -> tuple[int, SyncPayload]:
     """The next message, or UNAUTHENTICATED once the token expires (sockets outlive tokens)."""
     timeout = None if expires_at is None else expires_at - time.time()
     if timeout is not None and timeout <= 0:
         raise _coded(Unauthenticated("The token expired: subscribe again with a fresh one."))
     try:
         async with asyncio.timeout(timeout):
-            return SyncMessage.from_json(await queue.get())
+            return await queue.get()
     except TimeoutError:
         raise _coded(Unauthenticated("The token expired: subscribe again with a fresh one.")
                      ) from None

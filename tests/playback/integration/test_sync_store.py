@@ -50,6 +50,9 @@ async def _scenario(database_url: str) -> None:
 
         # It writes on top of what it read; the first replica sees that write too.
         await reader.remove_from_watchlist(user, "web", titles[2])
+        # The first replica's next write starts from that remove, not from its cached copy.
+        repeated = await writer.remove_from_watchlist(user, "phone", titles[2])
+        assert repeated.changes == []
         again = await writer.catch_up(user, None)
         added = {c["title_id"] for c in again.changes if c["kind"] == "WATCHLIST_ADDED"}
         assert added == {str(t) for t in titles[3:]} | {str(titles[1])}

@@ -186,6 +186,25 @@ def test_three_devices_converge_and_no_add_is_lost(ops: list[tuple]) -> None:
             assert views[0].progress[title].hlc == max(stamps)
         else:
             assert title not in views[0].progress
+    # What a write reads (only its keys) agrees with the whole view.
+    for device in devices:
+        assert device.doc.view_of(Touched(set(TITLES), set(TITLES))) == views[0]
+        assert device.doc.view_of(Touched({TITLES[0]})).watchlist == views[0].watchlist & {
+            TITLES[0]}
+
+
+def test_latest_stamp_kept_by_writes_matches_a_fresh_read() -> None:
+    doc, peer = SyncDoc(), SyncDoc()
+    assert doc.latest_hlc() is None
+    doc.add_to_watchlist(TITLES[0], Hlc(10, 0, "phone"))
+    doc.report_progress(TITLES[1], 5, 10, Hlc(30, 0, "phone"))
+    doc.set_preference("subtitles", "en", Hlc(20, 0, "phone"))
+    doc.remove_from_watchlist(TITLES[2], Hlc(99, 0, "phone"))  # nothing to remove: no stamp
+    assert doc.latest_hlc() == Hlc(30, 0, "phone")
+    peer.report_progress(TITLES[1], 6, 10, Hlc(50, 0, "tv"))
+    doc.merge(peer.diff())
+    assert doc.latest_hlc() == Hlc(50, 0, "tv")
+    assert doc.latest_hlc() == SyncDoc.from_update(doc.diff()).latest_hlc()
 
 
 def test_changes_of_an_update_name_progress() -> None:
