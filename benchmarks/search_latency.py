@@ -102,7 +102,7 @@ async def build(data_dir: Path, env: dict[str, str], count: int) -> list[str]:
     await open_database(database_url_for("content", env), "subgraphs.content.adapters.orm")
     index = LanceSearchIndex(data_dir / "search", "titles_all_minilm_l6_v2_384", 384)
     # Bulk load: build the indices once at the end instead of while rows arrive.
-    index._fts_ready = index._vector_indexed = True
+    index._fts_ready = True
     regions = list(REGIONS)
     try:
         async with in_transaction():

@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from subgraphs.common.errors import BadInput
@@ -248,7 +249,8 @@ class SearchService:
                 part = parts[title_id]
                 parts[title_id] = replace(part, keyword=(part.keyword or 0.0)
                                           + TITLE_MATCH_BONUS * fuzzy[title_id])
-        ranked = sorted(parts.items(), key=lambda item: (-item[1].total, str(item[0])))
+        totals = {title_id: part.total for title_id, part in parts.items()}
+        ranked = sorted(parts.items(), key=lambda item: (-totals[item[0]], str(item[0])))
         page_ids = [title_id for title_id, _ in ranked[offset : offset + limit]]
         titles = await self.repo.titles_by_ids(page_ids)
         reasons_for = _Reasons(intent, filters, fuzzy, references, sides)
@@ -343,6 +345,15 @@ class _Reasons:
         return tuple(out)
 
 
+@lru_cache(maxsize=8192)
+def _platforms_in(availability: tuple[str, ...], region: str) -> frozenset[str]:
+    """Platforms of a title's availability tokens in `region` ("*" = any); titles share a
+    few hundred distinct token tuples, so this runs once per tuple, not once per hit."""
+    return frozenset(token.split(":")[1] for token in availability
+                     if token.startswith(f"{region}:") and token.endswith(":*")
+                     and token.split(":")[1] != "*")
+
+
 def _facets(hits: Sequence[RawHit], filters: SearchFilters) -> Facets:
     region = filters.regions[0] if len(filters.regions) == 1 else "*"
     genres: Counter[str] = Counter()
@@ -350,9 +361,7 @@ def _facets(hits: Sequence[RawHit], filters: SearchFilters) -> Facets:
     decades: Counter[int] = Counter()
     for hit in hits:
         genres.update(hit.genres)
-        platforms.update({token.split(":")[1] for token in hit.availability
-                          if token.startswith(f"{region}:") and token.endswith(":*")
-                          and token.split(":")[1] != "*"})
+        platforms.update(_platforms_in(hit.availability, region))
         if hit.year:
             decades[hit.year // 10 * 10] += 1
     return Facets(genres=dict(genres.most_common()), platforms=dict(platforms.most_common()),

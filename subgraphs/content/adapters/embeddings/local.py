@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from subgraphs.content.adapters.embeddings.base import BATCH_SIZE, batches
+from subgraphs.content.adapters.embeddings.base import BATCH_SIZE
 from subgraphs.content.adapters.embeddings.minilm_onnx import MODEL_NAME, ensure_model, model_dir
 
 __all__ = ["LocalEmbeddingProvider"]
@@ -44,6 +44,9 @@ class LocalEmbeddingProvider:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3  # shape-merge warnings of the hand-built graph are noise
+        # Idle workers would spin for a while after each run, holding a core the search's other
+        # parts need (2 cores: 15.7 -> 7.7 ms CPU per one-text query, +1-2 ms wall).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         tokenizer = Tokenizer.from_file(str(weights / "tokenizer.json"))
         # The packaged tokenizer pads every text to 128 tokens; pad to the batch's longest.
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
@@ -56,16 +59,18 @@ class LocalEmbeddingProvider:
 
     def embed_sync(self, texts: Sequence[str]) -> np.ndarray:
         self._load()
-        out = []
-        for batch in batches(texts, BATCH_SIZE):
-            encoded = self._tokenizer.encode_batch(list(batch))
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        # A batch is padded to its longest text: texts of similar length (in characters, a
+        # close proxy for tokens) go together, so little work is spent on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), BATCH_SIZE):
+            chosen = order[start : start + BATCH_SIZE]
+            encoded = self._tokenizer.encode_batch([texts[i] for i in chosen])
             ids = np.array([e.ids for e in encoded], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
             (vectors,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
-            out.append(vectors)
-        if not out:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        return np.concatenate(out)
+            out[chosen] = vectors
+        return out
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:

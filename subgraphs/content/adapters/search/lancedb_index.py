@@ -1,5 +1,10 @@
 """The embedded default engine: LanceDB under the data dir (BM25 + vectors + pre-filters).
 
+LanceDB is the store of record and answers BM25; vector, fetch and browse reads are served by
+an in-memory mirror of its vectors and filter columns (`memory_mirror.py`), kept in step by this
+adapter's writes. Writes by another process are seen after a restart (as LanceDB's own table
+handle only sees them after reopening).
+
 `lancedb` is imported here, at module level: importing it lazily from two worker threads at
 once fails inside its own circular imports.
 """
@@ -15,23 +20,25 @@ from pathlib import Path
 from typing import Any
 
 import lancedb
+import numpy as np
 import pyarrow as pa
 from lancedb.query import MultiMatchQuery
 
 from subgraphs.content.adapters.search.base import IndexedTitle, RawHit
 from subgraphs.content.adapters.search.filters import lance_where
+from subgraphs.content.adapters.search.memory_mirror import MemoryMirror
 from subgraphs.content.domain.fusion import fuse_sides
 from subgraphs.content.domain.search import SearchFilters
 
-__all__ = ["VECTOR_INDEX_THRESHOLD", "LanceSearchIndex"]
+__all__ = ["LanceSearchIndex"]
 
-# Below this a flat scan is exact and fast enough (30k x 384 floats ~ 2 ms); above, IVF-PQ.
-VECTOR_INDEX_THRESHOLD = 30_000
 _TITLE_BOOST = 3.0  # a query word in the title counts three times one in the text
 _COLUMNS = ["id", "genres", "availability", "year", "popularity"]
 _SCALAR_INDICES = (("id", "BTREE"), ("genres", "LABEL_LIST"), ("availability", "LABEL_LIST"),
                    ("year", "BTREE"), ("runtime", "BTREE"), ("rating", "BTREE"))
-_REFINE = 2  # re-rank 2x the candidates with full vectors: PQ alone blurs close scores
+# What the mirror holds besides the vector.
+_MIRRORED = ["id", "kind", "genres", "availability", "year", "runtime", "rating", "age_rating",
+             "popularity"]
 
 
 def _schema(dimensions: int) -> pa.Schema:
@@ -91,7 +98,7 @@ class LanceSearchIndex:
         self._open_lock = threading.Lock()
         self._write_lock = asyncio.Lock()
         self._fts_ready = False
-        self._vector_indexed = False
+        self._mirror = MemoryMirror(dimensions)
 
     @property
     def _table(self) -> Any:
@@ -108,12 +115,22 @@ class LanceSearchIndex:
                 indices = {cfg.name for cfg in table.list_indices()}
                 self._fts_ready = any("title" in n for n in indices) and any(
                     "text" in n for n in indices)
-                self._vector_indexed = any("vector" in n for n in indices)
             except ValueError:
                 table = db.create_table(self.name, schema=_schema(self.dimensions),
                                         exist_ok=True)
+            self._load_mirror(table)
             self._table_handle = table
         return self._table_handle
+
+    def _load_mirror(self, table: Any) -> None:
+        """Every row into the mirror: ~1 s at 100k titles (read, copy, train the lists)."""
+        data = table.to_arrow().select([*_MIRRORED, "vector"])
+        vectors = data.column("vector").combine_chunks().flatten()
+        self._mirror.reset({name: data.column(name).to_pylist() for name in _MIRRORED},
+                           vectors.to_numpy(zero_copy_only=False))
+
+    async def warm(self) -> None:
+        await asyncio.to_thread(lambda: self._table)
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -133,6 +150,10 @@ class LanceSearchIndex:
             table = pa.Table.from_pylist(rows, schema=self._table.schema)
             (self._table.merge_insert("id").when_matched_update_all()
              .when_not_matched_insert_all().execute(table))
+            self._mirror.upsert({name: [row[name] for row in rows] for name in _MIRRORED},
+                                np.asarray([row["vector"] for row in rows], dtype=np.float32))
+            if self._mirror.needs_rebuild:
+                self._load_mirror(self._table)
         if not self._fts_ready:
             # Rows added after an index is built are still searched (flat), until `optimize`.
             with warnings.catch_warnings():  # the replacement API takes no column list yet
@@ -144,18 +165,13 @@ class LanceSearchIndex:
                 for column, kind in _SCALAR_INDICES:
                     self._table.create_scalar_index(column, index_type=kind, replace=True)
             self._fts_ready = True
-        if not self._vector_indexed and self._table.count_rows() >= VECTOR_INDEX_THRESHOLD:
-            self._table.create_index(metric="cosine", vector_column_name="vector",
-                                     index_type="IVF_PQ", num_sub_vectors=self.dimensions // 8)
-            self._vector_indexed = True
 
     async def rebuild_indices(self) -> None:
-        """Build the FTS and (past the threshold) vector indices anew over all rows: after a
-        bulk load, so no rows are left to a flat scan."""
+        """Build the FTS and scalar indices anew over all rows: after a bulk load, so no rows
+        are left to a flat scan. (Vectors need no LanceDB index: the mirror serves them.)"""
         def rebuild() -> None:
             self._table.optimize()  # one fragment instead of one per batch
             self._fts_ready = False
-            self._vector_indexed = False
             self._upsert_sync([])
 
         async with self._write_lock:
@@ -170,8 +186,12 @@ class LanceSearchIndex:
         if not ids:
             return
         predicate = "id IN (" + ", ".join(f"'{uuid.UUID(str(i))}'" for i in ids) + ")"
+        def delete() -> None:
+            self._table.delete(predicate)
+            self._mirror.delete(uuid.UUID(str(i)) for i in ids)
+
         async with self._write_lock:
-            await asyncio.to_thread(self._table.delete, predicate)
+            await asyncio.to_thread(delete)
 
     async def count(self) -> int:
         return await asyncio.to_thread(self._table.count_rows)
@@ -190,34 +210,18 @@ class LanceSearchIndex:
             search = search.where(where, prefilter=True)
         return _hits(search.to_arrow(), "_score")
 
-    def _vector_sync(self, vector: Sequence[float], where: str | None, limit: int) -> list[RawHit]:
-        search = (self._table.search(list(vector), vector_column_name="vector")
-                  .distance_type("cosine").select([*_COLUMNS, "_distance"]).limit(limit))
-        if self._vector_indexed:
-            search = search.nprobes(20).refine_factor(_REFINE)
-        if where:
-            search = search.where(where, prefilter=True)
-        return _hits(search.to_arrow(), "_distance")
-
-    def _scan_sync(self, where: str | None, limit: int) -> list[RawHit]:
-        search = self._table.search().select(_COLUMNS).limit(limit)
-        if where:
-            search = search.where(where)
-        return _hits(search.to_arrow(), None)
+    def _mirrored(self) -> MemoryMirror:
+        self._table  # noqa: B018 - opening the table loads the mirror
+        return self._mirror
 
     async def fetch(self, ids: Sequence[uuid.UUID], filters: SearchFilters) -> list[RawHit]:
         if not ids:
             return []
-        wanted = "id IN (" + ", ".join(f"'{uuid.UUID(str(i))}'" for i in ids) + ")"
-        where = " AND ".join(filter(None, [wanted, lance_where(filters)]))
-        hits = await asyncio.to_thread(self._scan_sync, where, len(ids))
-        return [RawHit(id=h.id, score=0.0, genres=h.genres, availability=h.availability,
-                       year=h.year, popularity=h.popularity) for h in hits]
+        wanted = [uuid.UUID(str(i)) for i in ids]
+        return await asyncio.to_thread(lambda: self._mirrored().fetch(wanted, filters))
 
     async def browse(self, filters: SearchFilters, limit: int) -> list[RawHit]:
-        # LanceDB has no ORDER BY: scan the (narrow) filtered columns and sort here.
-        hits = await asyncio.to_thread(self._scan_sync, lance_where(filters), 1_000_000)
-        return sorted(hits, key=lambda h: (-h.popularity, str(h.id)))[:limit]
+        return await asyncio.to_thread(lambda: self._mirrored().browse(filters, limit))
 
     async def keyword(self, query: str, filters: SearchFilters, limit: int) -> list[RawHit]:
         return await asyncio.to_thread(self._keyword_sync, query, lance_where(filters), limit)
@@ -225,7 +229,7 @@ class LanceSearchIndex:
     async def vector(
         self, vector: Sequence[float], filters: SearchFilters, limit: int
     ) -> list[RawHit]:
-        return await asyncio.to_thread(self._vector_sync, vector, lance_where(filters), limit)
+        return await asyncio.to_thread(lambda: self._mirrored().vector(vector, filters, limit))
 
     async def hybrid(
         self,
