@@ -187,3 +187,47 @@ async def test_events_reach_the_redis_stream(
         assert set(payload) == {"title_id", "platform", "region", "offer_type", "available"}
     finally:
         await redis.aclose()
+
+
+async def test_upserted_offers_read_the_same_from_the_record_and_the_catalog(
+    catalog: None, tmp_path: Path
+) -> None:
+    offers = [{"platform": "netflix", "region": "US", "type": "rent", "price": "3.99",
+               "currency": "USD", "available_from": "2026-01-01T02:00:00+02:00",
+               "audio_languages": ["en"]},
+              {"platform": "hulu", "region": "US", "type": "ads"}]
+    first, second = Captured(), Captured()
+    await ingest(write(tmp_path / "a.jsonl", [heat(offers=offers)]), first)
+    # The second record leaves offers and genres out: the event reads them from the catalog.
+    await ingest(write(tmp_path / "b.jsonl", [heat(offers=None, genres=None, title="Heat!")]),
+                 second)
+    [before] = first.of("title.upserted")
+    [after] = second.of("title.upserted")
+    assert after["title"] == "Heat!" and second.of("availability.changed") == []
+    assert after["offers"] == before["offers"] and after["genres"] == before["genres"]
+    assert before["offers"][1]["available_from"] == "2026-01-01T00:00:00+00:00"
+
+
+async def test_people_already_stored_are_credited_again(catalog: None, tmp_path: Path) -> None:
+    await ingest(write(tmp_path / "a.jsonl", [heat()]))
+    other = heat(source_id="collateral", title="Collateral", ids={"imdb": "tt0369339"},
+                 credits=[{"person_id": "imdb:nm0000520", "name": "M. Mann", "role": "director"}])
+    report = await ingest(write(tmp_path / "b.jsonl", [other]))
+    assert report.created == 1 and not report.skipped
+    row = await TitleRow.get(source_key="test:collateral")
+    [credit] = await CreditRow.filter(title_id=row.id).prefetch_related("person")
+    assert credit.person.name == "Michael Mann", "a known person keeps their name"
+
+
+async def test_batches_written_beside_normalising_keep_feed_order(
+    catalog: None, tmp_path: Path
+) -> None:
+    # The same title in many small batches: whichever batch comes last in the feed wins.
+    records = [heat(source_id=f"s{n % 3}", title=f"Take {n}", ids={}, offers=[])
+               for n in range(30)]
+    indexer = Indexer()
+    report = await ingest(write(tmp_path / "many.jsonl", records), indexer=indexer,
+                          batch_size=4)
+    assert report.created + report.updated == 30 and report.indexed == 30
+    assert sorted(await TitleRow.all().values_list("title", flat=True)) == [
+        "Take 27", "Take 28", "Take 29"]
