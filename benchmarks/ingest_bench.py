@@ -1,17 +1,21 @@
 """Ingestion throughput: titles/s persisted (SQLite, PostgreSQL), and with embeddings + index.
 
+    .venv/bin/python benchmarks/ingest_bench.py --databases sqlite,postgres   # the whole set
     .venv/bin/python benchmarks/ingest_bench.py [--titles 5000] [--embed-titles 1000]
     .venv/bin/python benchmarks/ingest_bench.py --embed-titles 0 \
         --postgres postgres://postgres:postgres@127.0.0.1:55432/mediagateway
 
-One database dialect per process (Tortoise caches SQL per connection name): with --postgres only
-PostgreSQL is measured, in a scratch database that is dropped afterwards.
+One database dialect per process (Tortoise caches SQL per connection name): SQLite runs in this
+process, PostgreSQL in a child process, in a scratch database that is dropped afterwards; with
+`--databases ...,postgres` and no `--postgres` URL a throwaway server is started with
+`scripts/services` (on free ports) and stopped at the end.
 
 Synthetic feed records (3 genres, 4 credits, 3 offers each, unique titles and ids) go through
 the whole pipeline (normalise, resolve, batches of 100, one transaction each). Reported per
-run: wall-clock titles/s and CPU titles/s (this process only; the machine is shared, so CPU
-time is the steadier figure), for a first load and for a rerun that changes nothing. Then the
-same with the local MiniLM embeddings and the LanceDB index (the search helper's indexer) on.
+run: wall-clock titles/s and CPU titles/s (this process only: SQLite's work is in it, the
+PostgreSQL server's is not; the machine is shared, so CPU time is the steadier figure), for a
+first load and for a rerun that changes nothing. Then the same with the local MiniLM
+embeddings and the LanceDB index on (a fresh embedding cache, so every text is embedded).
 Record results in RESULTS.md.
 """
 
@@ -19,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +38,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mediagateway.migrate import migrate
+from mediagateway.redis_server import free_port
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
 from subgraphs.content.ingest.records import FeedItem
@@ -86,7 +93,7 @@ async def persist(database_url: str, count: int, label: str) -> None:
         await close_database()
 
 
-async def with_index(database_url: str, count: int, data_dir: Path) -> None:
+async def with_index(database_url: str, count: int, data_dir: Path, label: str) -> None:
     from subgraphs.content.adapters.repository import TortoiseContentRepository
     from subgraphs.content.search_engine import build_search
     from subgraphs.content.search_settings import SearchSettings
@@ -100,7 +107,7 @@ async def with_index(database_url: str, count: int, data_dir: Path) -> None:
         await ensure_vocabulary(GENRE_NAMES, PLATFORMS)
         await search.indexer.provider.embed(["warm up the model"])
         wall, cpu, report = await _run_once(count, indexer=search.indexer)
-        print(f"{'sqlite':<10} {'+ embed + index':<11} {count} titles: {count / wall:8.0f} "
+        print(f"{label:<10} {'+ embed + index':<11} {count} titles: {count / wall:8.0f} "
               f"titles/s wall, {count / cpu:8.0f} titles/s CPU  ({report.indexed} indexed, "
               f"{await search.index.count()} in the index)")
     finally:
@@ -108,29 +115,71 @@ async def with_index(database_url: str, count: int, data_dir: Path) -> None:
         await close_database()
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--titles", type=int, default=5000)
-    parser.add_argument("--embed-titles", type=int, default=1000)
-    parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is used")
-    args = parser.parse_args()
-    if args.postgres:
-        name = f"bench_ingest_{uuid.uuid4().hex[:8]}"
-        base = args.postgres.rsplit("/", 1)[0]
-        admin = await asyncpg.connect(f"{base}/postgres".replace("postgres://",
-                                                                  "postgresql://", 1))
-        try:
-            await persist(f"{base}/{name}", args.titles, "postgres")
-        finally:
+async def on_postgres(server: str, args: argparse.Namespace) -> None:
+    base = server.rsplit("/", 1)[0]
+    admin = await asyncpg.connect(f"{base}/postgres".replace("postgres://", "postgresql://", 1))
+    names = [f"bench_ingest_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    try:
+        await persist(f"{base}/{names[0]}", args.titles, "postgres")
+        if args.embed_titles:
+            with tempfile.TemporaryDirectory() as directory:
+                await with_index(f"{base}/{names[1]}", args.embed_titles,
+                                 Path(directory) / "data", "postgres")
+    finally:
+        for name in names:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.close()
-        return
+        await admin.close()
+
+
+async def on_sqlite(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as directory:
         await persist(f"sqlite://{directory}/bench.sqlite3", args.titles, "sqlite")
         if args.embed_titles:
             await with_index(f"sqlite://{directory}/indexed.sqlite3", args.embed_titles,
-                             Path(directory) / "data")
+                             Path(directory) / "data", "sqlite")
+
+
+def postgres_child(args: argparse.Namespace) -> None:
+    """This script again, on PostgreSQL: `--postgres` when given, else a throwaway server."""
+    root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, __file__, "--titles", str(args.titles),
+               "--embed-titles", str(args.embed_titles)]
+    if args.postgres:
+        subprocess.run([*command, "--postgres", args.postgres], check=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="ingest-bench-") as directory:
+        env = {**os.environ, "MG_TEST_PG_PORT": str(free_port()),
+               "MG_TEST_REDIS_PORT": str(free_port())}
+        started = subprocess.run([str(root / "scripts/services"), "start", directory], env=env,
+                                 check=True, capture_output=True, text=True).stdout
+        url = next(line.split("=", 1)[1] for line in started.splitlines()
+                   if line.startswith("export DATABASE_URL="))
+        try:
+            subprocess.run([*command, "--postgres", url], check=True)
+        finally:
+            subprocess.run([str(root / "scripts/services"), "stop", directory], env=env,
+                           check=False, capture_output=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--titles", type=int, default=5000)
+    parser.add_argument("--embed-titles", type=int, default=1000)
+    parser.add_argument("--databases",
+                        help="comma-separated: sqlite, postgres (default: sqlite, or the "
+                             "--postgres server alone when that is given)")
+    parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is used")
+    args = parser.parse_args()
+    if args.postgres and not args.databases:
+        asyncio.run(on_postgres(args.postgres, args))
+        return
+    databases = (args.databases or "sqlite").split(",")
+    if "sqlite" in databases:
+        asyncio.run(on_sqlite(args))
+    if "postgres" in databases:
+        postgres_child(args)
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()
