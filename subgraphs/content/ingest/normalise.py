@@ -317,7 +317,7 @@ class Normaliser:
                 credit = self.credit(raw, feed)
                 unique.setdefault((credit.person_key, credit.role), credit)
             credits = tuple(sorted(unique.values(),
-                                   key=lambda c: (c.role.value, c.order, c.person_key)))
+                                   key=lambda c: (str(c.role), c.order, c.person_key)))
         offers = None
         if data.get("offers") is not None:
             if not isinstance(data["offers"], list):

@@ -28,6 +28,7 @@ from subgraphs.content.domain.model import ExternalIds, Title
 from subgraphs.content.ingest.normalise import Normaliser
 from subgraphs.content.ingest.records import BadRecord, FeedItem, TitleRecord
 from subgraphs.content.ingest.resolve import CatalogEntry, Embedder, EntityResolver
+from subgraphs.content.ingest.store import bulk_load
 from subgraphs.content.ingest.writer import BatchResult, CatalogWriter, Resolved
 
 __all__ = ["BATCH_SIZE", "IngestPipeline", "IngestReport", "Publisher", "TitleIndexer",
@@ -146,29 +147,30 @@ class IngestPipeline:
                 batch.clear()
                 in_batch.clear()
 
-        try:
-            async for item in items:
-                report.read += 1
-                if report.read % _YIELD_EVERY == 0:
-                    await asyncio.sleep(0)  # lets the batch being written take its next step
-                try:
-                    record = self._record(item, normaliser, feed)
-                except BadRecord as error:
-                    report.skipped.append((item.ref, str(error)))
-                    bar.update(1)
-                    continue
-                match = await resolver.resolve(record)
-                if match.title_id in in_batch:
-                    await flush()  # the same title twice: the later record wins, in order
-                batch.append(Resolved(record, match.title_id, record.content_hash()))
-                in_batch.add(match.title_id)
-                similar += [(match.title_id, ref) for ref in record.similar]
-                if len(batch) >= self.batch_size:
-                    await flush()
-            await flush()
-        finally:
-            if writing is not None:
-                await writing
+        async with bulk_load():
+            try:
+                async for item in items:
+                    report.read += 1
+                    if report.read % _YIELD_EVERY == 0:
+                        await asyncio.sleep(0)  # lets the batch being written take its next step
+                    try:
+                        record = self._record(item, normaliser, feed)
+                    except BadRecord as error:
+                        report.skipped.append((item.ref, str(error)))
+                        bar.update(1)
+                        continue
+                    match = await resolver.resolve(record)
+                    if match.title_id in in_batch:
+                        await flush()  # the same title twice: the later record wins, in order
+                    batch.append(Resolved(record, match.title_id, record.content_hash()))
+                    in_batch.add(match.title_id)
+                    similar += [(match.title_id, ref) for ref in record.similar]
+                    if len(batch) >= self.batch_size:
+                        await flush()
+                await flush()
+            finally:
+                if writing is not None:
+                    await writing
         bar.close()
         if self.graph is not None:
             report.graph_edges = await self._link(similar, resolver, written)

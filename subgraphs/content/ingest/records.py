@@ -59,9 +59,10 @@ class OfferRecord:
     audio_languages: tuple[str, ...] = ()
     subtitle_languages: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def key(self) -> tuple[str, str, str]:
-        return self.platform, self.region, self.type.value
+        # Cached: offers are compared, sorted and written by it, and feeds repeat a few offers.
+        return self.platform, self.region, str(self.type)
 
 
 @dataclass(frozen=True)

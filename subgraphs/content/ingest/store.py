@@ -9,12 +9,15 @@ enums their values and JSON columns JSON text. PostgreSQL gets new rows by `COPY
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from tortoise import Tortoise
+
 __all__ = ["CREDIT", "OFFER", "PERSON", "TITLE", "TITLE_GENRE", "BulkStore", "Table",
-           "bulk_store"]
+           "bulk_load", "bulk_store"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,24 @@ class PostgresStore:
             async with self._client.acquire_connection() as conn:
                 await conn.execute(f'DELETE FROM "{table}" WHERE "{key}" = ANY($1::uuid[])',
                                    list(ids))
+
+
+@contextlib.asynccontextmanager
+async def bulk_load() -> AsyncIterator[None]:
+    """While ingesting into SQLite, commits skip the fsync (`synchronous=NORMAL`; WAL keeps
+    the file consistent). A power cut may lose the last batches: the next run writes them again,
+    and their events carry the same ids, so consumers drop the repeats. PostgreSQL: unchanged."""
+    connection = Tortoise.get_connection("default")
+    if connection.capabilities.dialect != "sqlite":
+        yield
+        return
+    _, rows = await connection.execute_query("PRAGMA synchronous")
+    before = rows[0][0]
+    await connection.execute_script("PRAGMA synchronous=NORMAL")
+    try:
+        yield
+    finally:
+        await connection.execute_script(f"PRAGMA synchronous={int(before)}")
 
 
 def bulk_store(connection: Any) -> BulkStore:

@@ -8,6 +8,7 @@ titles that already exist are read back as models, to merge the record over what
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -52,6 +53,11 @@ class Resolved:
     record: TitleRecord
     title_id: uuid.UUID
     content_hash: str
+
+    @functools.cached_property
+    def id_text(self) -> str:
+        """The id as stored and sent (a title's rows repeat it)."""
+        return str(self.title_id)
 
 
 @dataclass
@@ -102,10 +108,10 @@ class CatalogWriter:
         async with in_transaction() as connection:
             store = bulk_store(connection)
             stored = {str(title_id): content_hash for title_id, content_hash in await store.select(
-                ("id", "content_hash"), "title", "id", [str(item.title_id) for item in batch])}
+                ("id", "content_hash"), "title", "id", [item.id_text for item in batch])}
             todo: list[Resolved] = []
             for item in batch:
-                content_hash = stored.get(str(item.title_id), False)
+                content_hash = stored.get(item.id_text, False)
                 if content_hash == item.content_hash:
                     result.unchanged.append(item.title_id)
                 else:
@@ -116,12 +122,12 @@ class CatalogWriter:
                 return result
             now = datetime.now(UTC)
             old = {str(title_id) for title_id in result.updated}
-            new = [item for item in todo if str(item.title_id) not in old]
+            new = [item for item in todo if item.id_text not in old]
             await store.insert(TITLE, [_title_values(item, now) for item in new])
             written.titles += [_title(item) for item in new]
             if old:
                 rows = await TitleRow.filter(id__in=result.updated).using_db(connection)
-                by_id = {str(item.title_id): item for item in todo}
+                by_id = {item.id_text: item for item in todo}
                 for row in rows:
                     item = by_id[str(row.id)]
                     _merge(row, item.record, item.content_hash, now)
@@ -151,8 +157,8 @@ class CatalogWriter:
         items = [item for item in todo if item.record.genres is not None]
         # A new title has no rows to replace: only titles that existed are cleared first.
         await store.delete("title_genre", "title_id",
-                           [str(item.title_id) for item in items if str(item.title_id) in old])
-        await store.insert(TITLE_GENRE, [(str(item.title_id), slug) for item in items
+                           [item.id_text for item in items if item.id_text in old])
+        await store.insert(TITLE_GENRE, [(item.id_text, slug) for item in items
                                          for slug in item.record.genres or ()])
 
     async def _credits(
@@ -169,9 +175,9 @@ class CatalogWriter:
         await store.insert_missing(PERSON, sorted(people.values(), key=lambda row: row[1]))
         written.people.update(people)
         await store.delete("credit", "title_id",
-                           [str(item.title_id) for item in items if str(item.title_id) in old])
+                           [item.id_text for item in items if item.id_text in old])
         await store.insert(CREDIT, [
-            (str(item.title_id), self._person_id(c.person_key), c.role.value, c.character,
+            (item.id_text, self._person_id(c.person_key), str(c.role), c.character,
              c.order)
             for item in items for c in item.record.credits or ()
         ])
@@ -189,7 +195,7 @@ class CatalogWriter:
         links: dict[str, tuple[str, str]], written: _Batch,
     ) -> None:
         items = [item for item in todo if item.record.offers is not None]
-        replaced = [str(item.title_id) for item in items if str(item.title_id) in old]
+        replaced = [item.id_text for item in items if item.id_text in old]
         if replaced:
             for title_id, platform, region, kind in await store.select(
                 ("title_id", "platform_id", "region", "type"), "offer", "title_id", replaced
@@ -198,7 +204,7 @@ class CatalogWriter:
             await store.delete("offer", "title_id", replaced)
         rows = []
         for item in items:
-            title_id = str(item.title_id)
+            title_id = item.id_text
             # Without links from the feed, the platform's templates with our source id stand in.
             key = item.record.source_key.split(":", 1)[1]
             mine = written.offers[item.title_id] = []
@@ -256,7 +262,7 @@ def _title_values(item: Resolved, now: datetime) -> tuple[Any, ...]:
     """A new title's row in `TITLE.columns` order."""
     record = item.record
     ids = record.external_ids
-    return (str(item.title_id), record.source_key, record.kind.value, record.title,
+    return (item.id_text, record.source_key, str(record.kind), record.title,
             record.original_title, record.overview, record.release_date, record.release_year,
             record.runtime_minutes, record.popularity or 0.0, record.average_rating,
             record.vote_count or 0, ids.imdb, ids.tmdb, ids.eidr, record.collection,
@@ -276,7 +282,7 @@ def _offer_values(title_id: str, offer: OfferRecord, deep_link: str,
     """An offer's row in `OFFER.columns` order."""
     platform, region, kind = offer.key
     return (stable_text("offer", title_id, platform, region, kind), title_id, platform,
-            region, kind, offer.quality.value, offer.price, offer.currency,
+            region, kind, str(offer.quality), offer.price, offer.currency,
             json_text(offer.audio_languages), json_text(offer.subtitle_languages),
             offer.available_from, offer.available_until, deep_link, web_url)
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from mediagateway.migrate import migrate
@@ -15,7 +16,7 @@ from subgraphs.common.db import close_database, open_database
 from subgraphs.content.adapters.orm import OfferRow, PersonRow, TitleRow
 from subgraphs.content.domain.model import OfferType, TitleKind
 from subgraphs.content.ingest import ensure_vocabulary
-from subgraphs.content.ingest.store import OFFER, PERSON, TITLE, bulk_store
+from subgraphs.content.ingest.store import OFFER, PERSON, TITLE, bulk_load, bulk_store
 from subgraphs.content.seed import PLATFORMS
 
 
@@ -77,3 +78,20 @@ async def test_a_failed_transaction_leaves_nothing(catalog: None) -> None:
             await store.insert(TITLE, [title(str(uuid.uuid4()), "Heat", when)])
             await store.insert(TITLE, [title(same, "Ronin", when), title(same, "Ronin", when)])
     assert await TitleRow.all().count() == 0
+
+
+async def test_a_bulk_load_skips_sqlite_fsyncs_only_while_it_lasts(catalog: None) -> None:
+    connection = Tortoise.get_connection("default")
+    if connection.capabilities.dialect != "sqlite":
+        async with bulk_load():  # nothing to change on PostgreSQL
+            assert await TitleRow.all().count() == 0
+        return
+
+    async def synchronous() -> int:
+        _, rows = await connection.execute_query("PRAGMA synchronous")
+        return int(rows[0][0])
+
+    before = await synchronous()
+    async with bulk_load():
+        assert await synchronous() == 1  # NORMAL
+    assert await synchronous() == before == 2  # FULL, SQLite's default
