@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from subgraphs.common.extensions import ErrorCodes, default_limits
+from subgraphs.playback.execution import EventScopedExecutor
 from subgraphs.playback.resolvers import Mutation, Subscription
 from subgraphs.playback.types import Device, PlaybackSession, Title, User
 
@@ -16,4 +17,5 @@ schema = strawberry.federation.Schema(
     types=[User, Device, PlaybackSession, Title],
     extensions=[*default_limits(), ErrorCodes],
     federation_version="2.9",
+    execution_context_class=EventScopedExecutor,
 )
