@@ -5,6 +5,7 @@ row costs only itself), then the batch's events are published (`availability.cha
 offer that appeared or went, `title.upserted` per written title) and the search indexer is
 called with the written titles. At the end the title graph is rebuilt around what changed.
 Records that cannot be ingested are reported with the reason and skipped, never half-written.
+While one batch is written, published and indexed, the next is normalised and resolved.
 """
 
 from __future__ import annotations
