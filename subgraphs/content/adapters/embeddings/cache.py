@@ -55,10 +55,15 @@ class CachedEmbeddingProvider:
         return found
 
     def _put(self, items: list[tuple[str, list[float]]]) -> None:
-        self._db.executemany(
-            "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
-            [(key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items],
-        )
+        rows = [(key, np.asarray(v, dtype=np.float32).tobytes()) for key, v in items]
+        # One transaction: in autocommit each row was its own commit (and fsync).
+        self._db.execute("BEGIN")
+        try:
+            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         keys = [self._key(text) for text in texts]
