@@ -154,3 +154,14 @@ async def test_cache_embeds_each_text_once(tmp_path: Path) -> None:
     assert await reopened.embed(["ccc"]) == [[3.0, 1.0]]
     assert inner.seen == ["a", "bb", "ccc"], "the cache survives a restart"
     reopened.close()
+
+
+async def test_texts_batched_by_length_come_back_in_the_callers_order(
+    minilm: LocalEmbeddingProvider,
+) -> None:
+    # Longest first and 40 texts: batches of 32 are formed by length, not by position.
+    texts = [("word " * n).strip() for n in range(40, 0, -1)]
+    together = await minilm.embed(texts)
+    for text, vector in zip(texts[::7], together[::7], strict=True):
+        [alone] = await minilm.embed([text])
+        assert np.allclose(vector, alone, atol=1e-5), text
