@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow
@@ -60,6 +63,42 @@ class WriteLease:
 
     through_id: int
     since_snapshot: int
+    connection: BaseDBAsyncClient | None = None
+
+
+@dataclass(frozen=True)
+class _Sql:
+    """The statements of every write, written out: building them through the ORM cost more
+    CPU than running them (about 1 ms a write of the ~2.5 ms the whole write takes)."""
+
+    lock: str
+    insert: str
+    count: str
+    # How the dialect's driver takes a user id.
+    user: Callable[[uuid.UUID], Any]
+
+
+_SQL = {
+    "sqlite": _Sql(
+        lock='SELECT "through_id", "since_snapshot" FROM "sync_snapshot" WHERE "user_id" = ?',
+        insert='INSERT INTO "sync_update" ("user_id", "update", "clock", "touched", "device_id", '
+               '"created_at") VALUES (?, ?, ?, ?, ?, ?)',
+        count='UPDATE "sync_snapshot" SET "since_snapshot" = ? WHERE "user_id" = ?',
+        user=str,
+    ),
+    "postgres": _Sql(
+        lock='SELECT "through_id", "since_snapshot" FROM "sync_snapshot" WHERE "user_id" = $1 '
+             "FOR UPDATE",
+        insert='INSERT INTO "sync_update" ("user_id", "update", "clock", "touched", "device_id", '
+               '"created_at") VALUES ($1, $2, $3, $4, $5, $6) RETURNING "id"',
+        count='UPDATE "sync_snapshot" SET "since_snapshot" = $1 WHERE "user_id" = $2',
+        user=lambda user_id: user_id,
+    ),
+}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 class TortoiseSyncStore:
@@ -67,20 +106,21 @@ class TortoiseSyncStore:
     async def writing(self, user_id: uuid.UUID) -> AsyncIterator[WriteLease]:
         """A transaction holding the user's snapshot row: one writer at a time appends, so
         update ids follow the order updates were accepted in."""
-        async with in_transaction():
-            row = await self._lock(user_id)
+        async with in_transaction() as connection:
+            sql = _SQL[connection.capabilities.dialect]
+            row = await self._lock(connection, sql, user_id)
             if row is None:
                 await SyncSnapshotRow.get_or_create(user_id=user_id, defaults={"state": b""})
-                row = await self._lock(user_id)
+                row = await self._lock(connection, sql, user_id)
                 assert row is not None
-            yield WriteLease(int(row["through_id"]), int(row["since_snapshot"]))
+            yield WriteLease(int(row["through_id"]), int(row["since_snapshot"]), connection)
 
     @staticmethod
-    async def _lock(user_id: uuid.UUID) -> dict[str, Any] | None:
+    async def _lock(
+        connection: BaseDBAsyncClient, sql: _Sql, user_id: uuid.UUID
+    ) -> dict[str, Any] | None:
         # Only the counters: the snapshot's bytes are read when a reader is behind them.
-        rows = await SyncSnapshotRow.filter(user_id=user_id).select_for_update().values(
-            "through_id", "since_snapshot"
-        )
+        rows = await connection.execute_query_dict(sql.lock, [sql.user(user_id)])
         return rows[0] if rows else None
 
     async def load(
@@ -105,13 +145,23 @@ class TortoiseSyncStore:
         touched: dict[str, Any], device_id: str | None, lease: WriteLease,
     ) -> int:
         """Appends under `lease` (counting it); returns the update's id."""
-        row = await SyncUpdateRow.create(
-            user_id=user_id, update=update, touched=touched, device_id=device_id,
-            clock={str(client): value for client, value in clock.items()},
-        )
+        connection = lease.connection
+        assert connection is not None, "append only inside `writing`"
+        dialect = connection.capabilities.dialect
+        sql = _SQL[dialect]
+        values = [
+            sql.user(user_id), update,
+            _json({str(client): value for client, value in clock.items()}), _json(touched),
+            device_id, datetime.now(UTC),
+        ]
+        if dialect == "sqlite":
+            values[-1] = str(values[-1])  # as Tortoise stores it
+            row_id = await connection.execute_insert(sql.insert, values)
+        else:
+            row_id = (await connection.execute_query_dict(sql.insert, values))[0]["id"]
         lease.since_snapshot += 1
-        await SyncSnapshotRow.filter(user_id=user_id).update(since_snapshot=lease.since_snapshot)
-        return int(row.id)
+        await connection.execute_query(sql.count, [lease.since_snapshot, sql.user(user_id)])
+        return int(row_id)
 
     async def compact(self, user_id: uuid.UUID, state: bytes, through_id: int) -> None:
         """The snapshot now holds every update up to `through_id`; their bytes go."""
