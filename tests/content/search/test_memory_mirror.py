@@ -22,6 +22,8 @@ ROWS = 600
 def _rows(ids: list[uuid.UUID], rng: np.random.Generator) -> dict[str, list[Any]]:
     return {
         "id": [str(i) for i in ids],
+        "title": ["River Story" if n % 5 == 0 else "Quiet Night" for n in range(len(ids))],
+        "text": [f"Film number {n}." for n in range(len(ids))],
         "kind": ["movie"] * len(ids),
         "genres": [("drama",) if n % 3 == 0 else ("comedy",) for n in range(len(ids))],
         "availability": [("US:*:*",) if n % 2 == 0 else () for n in range(len(ids))],
@@ -84,6 +86,19 @@ def test_upserts_and_deletes_are_seen_by_every_read(mirror: Any) -> None:
     new = uuid.UUID(int=10_000)  # takes a freed position
     index.upsert(_rows([new], rng), vectors[[3]])
     assert index.vector(vectors[3], SearchFilters(), 1)[0].id == new
+
+
+def test_keyword_finds_stemmed_title_words_under_filters(mirror: Any) -> None:
+    index, ids, _ = mirror
+    hits = index.keyword("rivers", SearchFilters(genres=("drama",)), 500)
+    # Title "River Story" (n % 5 == 0) and drama (n % 3 == 0): every n % 15 == 0.
+    assert {h.id for h in hits} == {ids[n] for n in range(0, ROWS, 15)}
+    assert index.keyword("night", SearchFilters(exclude_ids=(ids[1],)), 1000)[0].score > 0
+    assert ids[1] not in {h.id for h in index.keyword("night", SearchFilters(
+        exclude_ids=(ids[1],)), 1000)}
+    index.delete([ids[0]])
+    assert ids[0] not in {h.id for h in index.keyword("river", SearchFilters(), 1000)}
+    assert index.keyword("the and", SearchFilters(), 10) == []  # stop words only
 
 
 def test_browse_is_most_popular_first(mirror: Any) -> None:

@@ -81,4 +81,7 @@ class SearchIndex(Protocol):
     ) -> list[RawHit]:
         """Both sides fused by `fusion` ("relativeScore" or "ranked"), as Weaviate does."""
 
+    async def warm(self) -> None:
+        """Load what the first query would need (called at app start, in the background)."""
+
     async def close(self) -> None: ...

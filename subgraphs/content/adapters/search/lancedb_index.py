@@ -1,9 +1,10 @@
 """The embedded default engine: LanceDB under the data dir (BM25 + vectors + pre-filters).
 
-LanceDB is the store of record and answers BM25; vector, fetch and browse reads are served by
-an in-memory mirror of its vectors and filter columns (`memory_mirror.py`), kept in step by this
-adapter's writes. Writes by another process are seen after a restart (as LanceDB's own table
-handle only sees them after reopening).
+LanceDB is the store of record; every read (BM25, vectors, fetch, browse) is served by an
+in-memory mirror of its rows (`memory_mirror.py`), kept in step by this adapter's writes.
+Writes by another process are seen after a restart, as with LanceDB's own table handle, which
+sees them only once reopened. LanceDB's FTS and scalar indices are still built, for tools that
+read the table directly and for merges by id.
 
 `lancedb` is imported here, at module level: importing it lazily from two worker threads at
 once fails inside its own circular imports.
@@ -22,23 +23,19 @@ from typing import Any
 import lancedb
 import numpy as np
 import pyarrow as pa
-from lancedb.query import MultiMatchQuery
 
 from subgraphs.content.adapters.search.base import IndexedTitle, RawHit
-from subgraphs.content.adapters.search.filters import lance_where
 from subgraphs.content.adapters.search.memory_mirror import MemoryMirror
 from subgraphs.content.domain.fusion import fuse_sides
 from subgraphs.content.domain.search import SearchFilters
 
 __all__ = ["LanceSearchIndex"]
 
-_TITLE_BOOST = 3.0  # a query word in the title counts three times one in the text
-_COLUMNS = ["id", "genres", "availability", "year", "popularity"]
 _SCALAR_INDICES = (("id", "BTREE"), ("genres", "LABEL_LIST"), ("availability", "LABEL_LIST"),
                    ("year", "BTREE"), ("runtime", "BTREE"), ("rating", "BTREE"))
 # What the mirror holds besides the vector.
-_MIRRORED = ["id", "kind", "genres", "availability", "year", "runtime", "rating", "age_rating",
-             "popularity"]
+_MIRRORED = ["id", "title", "text", "kind", "genres", "availability", "year", "runtime",
+             "rating", "age_rating", "popularity"]
 
 
 def _schema(dimensions: int) -> pa.Schema:
@@ -66,21 +63,6 @@ def _row(title: IndexedTitle) -> dict[str, Any]:
         "age_rating": title.age_rating, "popularity": title.popularity,
         "vector": list(title.vector),
     }
-
-
-def _hits(table: pa.Table, score: str | None) -> list[RawHit]:
-    """Arrow columns straight to hits: about twice as fast as `to_list()`'s dicts."""
-    columns = table.to_pydict()
-    scores = columns[score] if score else columns["popularity"]
-    if score == "_distance":
-        scores = [1.0 - d for d in scores]
-    return [
-        RawHit(id=uuid.UUID(i), score=float(sc or 0.0), genres=tuple(g or ()),
-               availability=tuple(a or ()), year=y, popularity=float(p or 0.0))
-        for i, sc, g, a, y, p in zip(columns["id"], scores, columns["genres"],
-                                     columns["availability"], columns["year"],
-                                     columns["popularity"], strict=True)
-    ]
 
 
 class LanceSearchIndex:
@@ -155,13 +137,11 @@ class LanceSearchIndex:
             if self._mirror.needs_rebuild:
                 self._load_mirror(self._table)
         if not self._fts_ready:
-            # Rows added after an index is built are still searched (flat), until `optimize`.
             with warnings.catch_warnings():  # the replacement API takes no column list yet
                 warnings.simplefilter("ignore", DeprecationWarning)
                 self._table.create_fts_index("title", use_tantivy=False, replace=True)
                 self._table.create_fts_index("text", use_tantivy=False, replace=True)
-                # Pre-filters and fetches by id scan every row without these: at 100k titles
-                # a filtered vector query took 137 ms, with them 39 ms; a fetch 19 ms -> 5 ms.
+                # LanceDB's own queries scan every row without these (137 vs 39 ms at 100k).
                 for column, kind in _SCALAR_INDICES:
                     self._table.create_scalar_index(column, index_type=kind, replace=True)
             self._fts_ready = True
@@ -198,18 +178,6 @@ class LanceSearchIndex:
 
     # -- reads ----------------------------------------------------------------------------
 
-    def _keyword_sync(self, query: str, where: str | None, limit: int) -> list[RawHit]:
-        table = self._table  # opening the table is what tells whether the FTS index exists
-        if not self._fts_ready or not query.strip():
-            return []
-        search = table.search(
-            MultiMatchQuery(query, ["title", "text"], boosts=[_TITLE_BOOST, 1.0]),
-            query_type="fts",
-        ).select([*_COLUMNS, "_score"]).limit(limit)
-        if where:
-            search = search.where(where, prefilter=True)
-        return _hits(search.to_arrow(), "_score")
-
     def _mirrored(self) -> MemoryMirror:
         self._table  # noqa: B018 - opening the table loads the mirror
         return self._mirror
@@ -224,7 +192,7 @@ class LanceSearchIndex:
         return await asyncio.to_thread(lambda: self._mirrored().browse(filters, limit))
 
     async def keyword(self, query: str, filters: SearchFilters, limit: int) -> list[RawHit]:
-        return await asyncio.to_thread(self._keyword_sync, query, lance_where(filters), limit)
+        return await asyncio.to_thread(lambda: self._mirrored().keyword(query, filters, limit))
 
     async def vector(
         self, vector: Sequence[float], filters: SearchFilters, limit: int

@@ -236,6 +236,9 @@ class WeaviateSearchIndex:
         )
         return [_hit(obj, obj.metadata.score or 0.0) for obj in response.objects]
 
+    async def warm(self) -> None:
+        return None  # the server holds the index
+
     async def close(self) -> None:
         if self._client is not None:
             await self._client.close()
