@@ -11,9 +11,10 @@ __all__ = ["SyncSnapshotRow", "SyncUpdateRow"]
 class SyncUpdateRow(Model):
     """One accepted update of a user's document, in the order it was accepted.
 
-    Compaction folds `update` into the snapshot and clears it; `clock` (the state the update
-    brought each writer to) and `touched` (the keys it wrote) stay, so a device coming back
-    after any time still learns which values changed while it was away.
+    Compaction folds the updates into the snapshot and the rows into one summary (the last
+    folded row, without bytes): its `clock` is the greatest state any folded update brought
+    each writer to and its `touched` every key they wrote, so a device coming back after any
+    time still learns which values changed while it was away.
     """
 
     id = fields.BigIntField(primary_key=True)

@@ -54,7 +54,9 @@ class SyncStore(Protocol):
 
     async def compact(self, user_id: uuid.UUID, state: bytes, through_id: int) -> None: ...
 
-    async def log_since(self, user_id: uuid.UUID, after_id: int) -> list[SyncLogEntry]: ...
+    async def log_since(
+        self, user_id: uuid.UUID, after_id: int, through_id: int | None = None
+    ) -> list[SyncLogEntry]: ...
 
 
 @dataclass
@@ -129,16 +131,29 @@ class TortoiseSyncStore:
         """The document past `after_id`: from the snapshot when it is further along.
 
         `through_id`, when the caller knows it (a writer holding the row), spares a read.
+        Without the lock, a compaction can land between reading the snapshot and reading the
+        rows (their bytes gone, not yet in the snapshot read): then it reads again.
         """
-        state, through = None, after_id
-        if through_id is None or through_id > after_id:
-            snapshot = await SyncSnapshotRow.get_or_none(user_id=user_id)
-            if snapshot is not None and snapshot.through_id > after_id and snapshot.state:
-                state, through = bytes(snapshot.state), snapshot.through_id
-        rows = await SyncUpdateRow.filter(
-            user_id=user_id, id__gt=through, update__isnull=False
-        ).order_by("id").values_list("id", "update")
-        return StoredDoc(state, through, [(int(i), bytes(u)) for i, u in rows])
+        while True:
+            state, through, compacted = None, after_id, 0
+            if through_id is None or through_id > after_id:
+                snapshot = await SyncSnapshotRow.get_or_none(user_id=user_id)
+                compacted = snapshot.through_id if snapshot is not None else 0
+                if snapshot is not None and snapshot.through_id > after_id and snapshot.state:
+                    state, through = bytes(snapshot.state), snapshot.through_id
+            rows = await SyncUpdateRow.filter(
+                user_id=user_id, id__gt=through, update__isnull=False
+            ).order_by("id").values_list("id", "update")
+            if through_id is None and compacted != await self._compacted_through(user_id):
+                continue
+            return StoredDoc(state, through, [(int(i), bytes(u)) for i, u in rows])
+
+    @staticmethod
+    async def _compacted_through(user_id: uuid.UUID) -> int:
+        found = await SyncSnapshotRow.filter(user_id=user_id).values_list(
+            "through_id", flat=True
+        )
+        return int(found[0]) if found else 0
 
     async def append(
         self, user_id: uuid.UUID, update: bytes, clock: dict[int, int],
@@ -164,16 +179,38 @@ class TortoiseSyncStore:
         return int(row_id)
 
     async def compact(self, user_id: uuid.UUID, state: bytes, through_id: int) -> None:
-        """The snapshot now holds every update up to `through_id`; their bytes go."""
+        """The snapshot now holds every update up to `through_id`: those rows fold into one.
+
+        Called by the writer holding the row lock, so no replica appends meanwhile. The row
+        `through_id` is kept, without bytes, as the summary of all of them: for each writer the
+        greatest clock any of them reached, and every key any of them touched. A device whose
+        state vector covers it lacks none of them; any other device is told those keys' current
+        values (more than it lacks, never less). Catch-up then reads at most one summary and the
+        rows since the last compaction, however long the document's history.
+        """
         await SyncSnapshotRow.filter(user_id=user_id).update(
             state=state, through_id=through_id, since_snapshot=0
         )
-        await SyncUpdateRow.filter(user_id=user_id, id__lte=through_id).update(update=None)
+        folded = await self.log_since(user_id, 0, through_id)
+        clock: dict[str, int] = {}
+        touched: dict[str, set[str]] = {}
+        for entry in folded:
+            for client, value in entry.clock.items():
+                clock[str(client)] = max(clock.get(str(client), 0), value)
+            for kind, keys in entry.touched.items():
+                touched.setdefault(kind, set()).update(keys)
+        await SyncUpdateRow.filter(user_id=user_id, id=through_id).update(
+            update=None, clock=clock, touched={kind: sorted(keys) for kind, keys in touched.items()}
+        )
+        await SyncUpdateRow.filter(user_id=user_id, id__lt=through_id).delete()
 
-    async def log_since(self, user_id: uuid.UUID, after_id: int) -> list[SyncLogEntry]:
-        rows = await SyncUpdateRow.filter(user_id=user_id, id__gt=after_id).order_by(
-            "id"
-        ).values_list("id", "clock", "touched")
+    async def log_since(
+        self, user_id: uuid.UUID, after_id: int, through_id: int | None = None
+    ) -> list[SyncLogEntry]:
+        query = SyncUpdateRow.filter(user_id=user_id, id__gt=after_id)
+        if through_id is not None:
+            query = query.filter(id__lte=through_id)
+        rows = await query.order_by("id").values_list("id", "clock", "touched")
         return [
             SyncLogEntry(int(i), {int(k): int(v) for k, v in clock.items()}, touched)
             for i, clock, touched in rows

@@ -10,8 +10,9 @@ from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow
 from subgraphs.playback.adapters.sync_store import TortoiseSyncStore
+from subgraphs.playback.domain.sync import SyncDoc
 from subgraphs.playback.settings import MODELS, NAME
-from subgraphs.playback.sync_services import SyncService
+from subgraphs.playback.sync_services import SyncMessage, SyncService
 
 
 class _Hub:
@@ -36,7 +37,9 @@ async def _scenario(database_url: str) -> None:
         snapshot = await SyncSnapshotRow.get(user_id=user)
         assert snapshot.through_id > 0 and snapshot.since_snapshot < 3
         rows = await SyncUpdateRow.filter(user_id=user).order_by("id")
-        assert len(rows) == 9  # one per accepted change, in order
+        # The compacted changes folded into one summary row, the later ones one row each.
+        assert [r.id for r in rows if r.id <= snapshot.through_id] == [snapshot.through_id]
+        assert len(rows) == 1 + snapshot.since_snapshot
         assert all(r.update is None for r in rows if r.id <= snapshot.through_id)
         assert all(r.update is not None for r in rows if r.id > snapshot.through_id)
 
@@ -63,3 +66,35 @@ async def _scenario(database_url: str) -> None:
 def test_compaction_and_a_second_replica_lose_nothing(database_url: str) -> None:
     asyncio.run(migrate(NAME, database_url))
     asyncio.run(_scenario(database_url))
+
+
+async def _reconnects(database_url: str) -> None:
+    await open_database(database_url, MODELS)
+    try:
+        user = uuid.uuid4()
+        titles = [uuid.uuid4() for _ in range(9)]
+        service = SyncService(TortoiseSyncStore(), _Hub(), compact_every=4)
+        vectors = []
+        for title in titles:  # compacted after the 4th and the 8th
+            vectors.append((await service.add_to_watchlist(user, "phone", title)).state_vector)
+        assert await SyncUpdateRow.filter(user_id=user).count() == 2
+
+        def added(message: SyncMessage) -> set[str]:
+            return {c["title_id"] for c in message.changes if c["kind"] == "WATCHLIST_ADDED"}
+
+        fresh = SyncService(TortoiseSyncStore(), _Hub())  # nothing cached: all from the rows
+        # At the last compaction: exactly the one change made since.
+        assert added(await fresh.catch_up(user, vectors[7])) == {str(titles[8])}
+        # Behind it: every key changed since, at least (what folded is told whole).
+        behind = await fresh.catch_up(user, vectors[1])
+        assert {str(t) for t in titles[2:]} <= added(behind)
+        device = SyncDoc.from_update((await fresh.catch_up(user, None)).update)
+        assert device.view().watchlist == {str(t) for t in titles}
+        assert added(await fresh.catch_up(user, vectors[8])) == set()
+    finally:
+        await close_database()
+
+
+def test_compacted_rows_fold_and_a_device_still_learns_what_changed(database_url: str) -> None:
+    asyncio.run(migrate(NAME, database_url))
+    asyncio.run(_reconnects(database_url))
