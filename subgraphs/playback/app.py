@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 if stuck:
                     logger.warning("%d background tasks did not stop in time", len(stuck))
                 await app.state.devices.close()
+                await app.state.feed.close()
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         state = request.app.state

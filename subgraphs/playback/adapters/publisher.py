@@ -11,7 +11,8 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 
 from subgraphs.common.events import Event, EventBus
-from subgraphs.playback.adapters.fanout import listen, publish_json
+from subgraphs.playback.adapters.fanout import publish_json
+from subgraphs.playback.adapters.sync_feed import SyncHub
 from subgraphs.playback.domain.events import PlaybackUpdated
 from subgraphs.playback.domain.model import PlaybackSession, PlaybackState
 from subgraphs.playback.domain.offers import ChosenOffer, OfferFact, OfferType, VideoQuality
@@ -80,11 +81,19 @@ class RedisPlaybackPublisher:
 
 
 class RedisPlaybackFeed:
-    """A user's playback updates as they are published, for as long as the caller listens."""
+    """A user's playback updates as they are published, for as long as the caller listens.
+
+    One Redis subscription per process and user, shared by all local sockets (`SyncHub`):
+    a pub/sub connection per socket would not hold a thousand devices.
+    """
 
     def __init__(self, redis: Redis) -> None:
-        self.redis = redis
+        self.hub = SyncHub(redis, channel=channel_for)
 
     async def updates(self, user_id: uuid.UUID) -> AsyncIterator[PlaybackSession]:
-        async for payload in listen(self.redis, channel_for(user_id)):
-            yield session_from_payload(payload)
+        async with self.hub.listen(user_id, decode=session_from_payload) as queue:
+            while True:
+                yield await queue.get()
+
+    async def close(self) -> None:
+        await self.hub.close()
