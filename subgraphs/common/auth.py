@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hmac
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ __all__ = [
 CLAIMS_HEADER = "x-mg-claims"
 SECRET_HEADER = "x-mg-router-secret"
 CLIENT_IP_HEADER = "x-mg-client-ip"
+_REGION = re.compile(r"[A-Za-z]{2}")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Viewer:
     client_ip: str = "unknown"
     # When the caller's token expires (Unix seconds): long-lived sockets end then.
     expires_at: float | None = None
+    # The user's home region (ISO 3166-1 alpha-2) as of sign-in, when the token carries it.
+    home_region: str | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -89,9 +93,12 @@ def viewer_from_headers(
         return Viewer(client_ip=client_ip)
     scopes = claims.get("scope", "")
     expires = claims.get("exp")
+    region = claims.get("home_region")
     return Viewer(
         user_id=user_id,
         scopes=frozenset(scopes.split()) if isinstance(scopes, str) else frozenset(),
         client_ip=client_ip,
         expires_at=float(expires) if isinstance(expires, int | float) else None,
+        home_region=region.upper() if isinstance(region, str) and _REGION.fullmatch(region)
+        else None,
     )

@@ -122,7 +122,7 @@ async def register(
     password_hash = await asyncio.to_thread(passwords.hash, registration.password)
     await repo.add_user(user, password_hash, Profile.default_for(user))
     await bus.publish(events.user_registered(user))
-    return user, tokens.issue(user.id)
+    return user, tokens.issue(user.id, home_region=user.home_region)
 
 
 async def login(
@@ -144,7 +144,8 @@ async def login(
     if not await asyncio.to_thread(passwords.verify, credentials.password_hash, password):
         raise InvalidCredentials()
     found = await repo.users_by_ids([credentials.user_id])
-    return found[credentials.user_id], tokens.issue(credentials.user_id)
+    user = found[credentials.user_id]
+    return user, tokens.issue(user.id, home_region=user.home_region)
 
 
 async def update_preferences(

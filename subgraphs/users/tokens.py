@@ -61,7 +61,10 @@ class TokenIssuer:
         user_id: uuid.UUID,
         scopes: Sequence[str] = DEFAULT_SCOPES,
         now: datetime | None = None,
+        home_region: str | None = None,
     ) -> AccessToken:
+        """`home_region` goes into the claims (as at sign-in): subgraphs use it as the default
+        region, e.g. for search's `bestOffer`, without asking the users subgraph."""
         issued = int((now or datetime.now(UTC)).timestamp())
         claims = {
             "iss": ISSUER,
@@ -72,6 +75,8 @@ class TokenIssuer:
             "exp": issued + self.ttl_seconds,
             "jti": uuid.uuid4().hex,
         }
+        if home_region:
+            claims["home_region"] = home_region
         token = jwt.encode(claims, self._private, algorithm=ALGORITHM, headers={"kid": self.kid})
         return AccessToken(token=token, expires_in=self.ttl_seconds)
 

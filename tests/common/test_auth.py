@@ -28,6 +28,14 @@ def test_claims_with_the_router_secret_identify_the_user() -> None:
     assert viewer.scopes == {"a", "b"}
 
 
+@pytest.mark.parametrize(("claim", "region"), [("de", "DE"), ("GB", "GB"), ("DEU", None),
+                                               (7, None), (None, None)])
+def test_the_home_region_claim_is_read_when_well_formed(claim: object, region: str | None
+                                                        ) -> None:
+    claims = {"sub": str(USER), "scope": "a", "home_region": claim}
+    assert viewer_from_headers(_headers("s3cret", claims), "s3cret").home_region == region
+
+
 @pytest.mark.parametrize("secret", ["", "wrong"])
 def test_claims_without_the_secret_are_ignored(secret: str) -> None:
     assert not viewer_from_headers(_headers(secret), "s3cret").is_authenticated

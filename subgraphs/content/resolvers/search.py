@@ -27,5 +27,7 @@ async def resolve_search(
         query, filters, page.offset, page.limit, viewer_id=info.context.viewer.user_id
     )
     intent_regions = getattr(result.intent, "regions", ())
-    best_region = region or (intent_regions[0] if intent_regions else None)
+    # The filter's region, else the one the query names, else the signed-in viewer's own.
+    best_region = (region or (intent_regions[0] if intent_regions else None)
+                   or info.context.viewer.home_region)
     return SearchConnection.from_domain(result, page, best_region)

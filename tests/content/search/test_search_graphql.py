@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from redis.asyncio import Redis
 
 from mediagateway.migrate import migrate
 from mediagateway.movielens import MovieLens
+from subgraphs.common.auth import CLAIMS_HEADER, encode_claims
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import RedisEventBus
 from subgraphs.content import seed
@@ -189,3 +191,19 @@ def test_a_failing_part_is_reported_and_the_others_answer(
     assert _titles(page)[0] == "Toy Story"
     top = page["edges"][0]["node"]
     assert top["parts"]["vector"] is None and top["parts"]["keyword"] > 0
+
+
+def test_best_offer_defaults_to_the_signed_in_viewers_home_region(
+    catalog: SubgraphClient,
+) -> None:
+    query = """query { search(query: "star wars", first: 5) {
+      edges { node { bestOffer { region } } } } }"""
+    anonymous = catalog.execute(query)["data"]["search"]["edges"]
+    assert anonymous and all(e["node"]["bestOffer"] is None for e in anonymous)
+    headers = catalog.headers_for(None)
+    headers[CLAIMS_HEADER] = encode_claims({"sub": str(uuid.uuid4()), "scope": "",
+                                            "home_region": "de"})
+    signed_in = catalog.http.post("/graphql", json={"query": query}, headers=headers).json()
+    regions = [e["node"]["bestOffer"]["region"]
+               for e in signed_in["data"]["search"]["edges"] if e["node"]["bestOffer"]]
+    assert regions and set(regions) == {"DE"}

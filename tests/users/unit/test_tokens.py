@@ -28,6 +28,17 @@ def test_a_token_verifies_with_its_own_key_only() -> None:
                    audience="media-gateway")
 
 
+def test_a_token_carries_the_home_region_when_given() -> None:
+    key = generate_signing_key()
+    public = RSAAlgorithm.from_jwk(jwks([key])["keys"][0])
+    with_region = TokenIssuer(key).issue(uuid.uuid4(), home_region="FR").token
+    claims = jwt.decode(with_region, public, algorithms=["RS256"], audience="media-gateway")
+    assert claims["home_region"] == "FR"
+    without = TokenIssuer(key).issue(uuid.uuid4()).token
+    claims = jwt.decode(without, public, algorithms=["RS256"], audience="media-gateway")
+    assert "home_region" not in claims
+
+
 def test_tokens_expire_after_an_hour() -> None:
     key = generate_signing_key()
     token = TokenIssuer(key).issue(uuid.uuid4(), now=datetime(2020, 1, 1, tzinfo=UTC)).token
