@@ -42,6 +42,10 @@ def test_search_like_a_title_for_a_signed_in_viewer(router: Router) -> None:
     assert all(1990 <= e["node"]["title"]["releaseYear"] <= 1999 for e in page["edges"])
     assert "Toy Story" not in {e["node"]["title"]["title"] for e in page["edges"]}
     assert {f["value"] for f in page["facets"]["decades"]} == {"1990"}
+    # No region asked for: bestOffer is in the viewer's home region, from the token's claims.
+    me = router.execute("{ me { homeRegion } }", token=token)["data"]["me"]
+    regions = {e["node"]["bestOffer"]["region"] for e in page["edges"] if e["node"]["bestOffer"]}
+    assert regions == {me["homeRegion"]}
 
 
 def test_search_rejects_a_query_over_500_characters(router: Router) -> None:
