@@ -38,10 +38,11 @@ _LABEL_COLUMNS = ("genres", "availability", "kind")
 _NUMBERS = ("year", "runtime", "rating", "age_rating", "popularity")
 
 
-def _unit(vectors: np.ndarray) -> np.ndarray:
+def _unit(vectors: Any, dimensions: int) -> np.ndarray:
     """Cosine similarity as inner product: rows scaled to length 1 (zero rows stay zero)."""
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1.0, norms)
+    out = np.array(vectors, dtype=np.float32, order="C").reshape(-1, dimensions)  # a copy
+    faiss.normalize_L2(out)
+    return out
 
 
 class MemoryMirror:
@@ -64,6 +65,8 @@ class MemoryMirror:
         self._index: Any = None
         self._lists = 1
         self._text = TextIndex()
+        # Titles share a few hundred distinct genre and availability lists: one tuple each.
+        self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._positions)
@@ -79,14 +82,14 @@ class MemoryMirror:
         """Replace everything with `rows` (columns of the table) and their vectors."""
         with self._lock:
             self._clear()
-            vectors = _unit(np.asarray(vectors, dtype=np.float32).reshape(-1, self.dimensions))
+            vectors = _unit(vectors, self.dimensions)
             self._lists = _list_count(len(vectors))
             self._index = _new_index(self.dimensions, self._lists, vectors)
             self._put(rows, vectors)
 
     def upsert(self, rows: Mapping[str, Sequence[Any]], vectors: np.ndarray) -> None:
         with self._lock:
-            vectors = _unit(np.asarray(vectors, dtype=np.float32).reshape(-1, self.dimensions))
+            vectors = _unit(vectors, self.dimensions)
             if self._index is None:
                 self._index = _new_index(self.dimensions, self._lists, vectors)
             self._put(rows, vectors)
@@ -116,20 +119,25 @@ class MemoryMirror:
         positions = []
         for n, title_id in enumerate(ids):
             position = self._positions.get(title_id)
+            replacing = position is not None or bool(self._free)
             if position is None:
                 position = self._free.pop() if self._free else self._grow()
                 self._positions[title_id] = position
             positions.append(position)
-            labels = {"genres": tuple(rows["genres"][n] or ()),
-                      "availability": tuple(rows["availability"][n] or ()),
-                      "kind": (rows["kind"][n],) if rows["kind"][n] else ()}
+            labels = {"genres": self._shared(rows["genres"][n]),
+                      "availability": self._shared(rows["availability"][n]),
+                      "kind": self._shared([rows["kind"][n]] if rows["kind"][n] else ())}
             numbers = {name: _number(rows[name][n]) for name in _NUMBERS}
             self._set_row(position, title_id, labels, numbers)
             self._text.put(position, rows["title"][n], rows["text"][n], labels,
-                           {name: rows[name][n] for name in _NUMBERS})
+                           {name: rows[name][n] for name in _NUMBERS}, replacing=replacing)
         if positions:
             self._index.add_with_ids(vectors, np.asarray(positions, dtype=np.int64))
             self._text.commit()
+
+    def _shared(self, values: Iterable[str] | None) -> tuple[str, ...]:
+        values = tuple(values or ())
+        return self._tuples.setdefault(values, values)
 
     def _grow(self) -> int:
         position = len(self._ids)
@@ -163,7 +171,7 @@ class MemoryMirror:
 
     def vector(self, vector: Sequence[float], filters: SearchFilters, limit: int
                ) -> list[RawHit]:
-        query = _unit(np.asarray(vector, dtype=np.float32).reshape(1, -1))
+        query = _unit(vector, len(vector))
         with self._lock:
             if self._index is None or not self._positions or limit <= 0:
                 return []
@@ -282,7 +290,7 @@ def _new_index(dimensions: int, lists: int, sample: np.ndarray) -> Any:
         index.is_trained = True
     else:
         rng = np.random.default_rng(0)
-        take = rng.choice(len(sample), min(len(sample), 64 * lists), replace=False)
+        take = rng.choice(len(sample), min(len(sample), 40 * lists), replace=False)
         index.train(sample[take])
     return index
 

@@ -31,7 +31,8 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("title", tokenizer_name=_ANALYZER, index_option="freq")
     builder.add_text_field("text", tokenizer_name=_ANALYZER, index_option="freq")
     for name in _LABELS:
-        builder.add_text_field(name, tokenizer_name="raw", index_option="basic")
+        # One text per title, labels separated by spaces: one call instead of ~20 per title.
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="basic")
     for name in _INTEGERS:
         builder.add_integer_field(name, indexed=True, fast=True)
     builder.add_float_field("rating", indexed=True, fast=True)
@@ -55,16 +56,18 @@ class TextIndex:
         self._searcher = self._index.searcher()
 
     def put(self, position: int, title: str, text: str,
-            labels: Mapping[str, Sequence[str]], numbers: Mapping[str, float | None]) -> None:
+            labels: Mapping[str, Sequence[str]], numbers: Mapping[str, float | None],
+            *, replacing: bool = True) -> None:
         """Add or replace the document at `position`; seen by searches after `commit`."""
-        self._writer.delete_documents_by_term("pos", position)
+        if replacing:
+            self._writer.delete_documents_by_term("pos", position)
         doc = tantivy.Document()
         doc.add_integer("pos", position)
         doc.add_text("title", title or "")
         doc.add_text("text", text or "")
         for name in _LABELS:
-            for label in labels.get(name, ()):
-                doc.add_text(name, label)
+            if values := labels.get(name):
+                doc.add_text(name, " ".join(values))
         for name in _INTEGERS:
             if (value := numbers.get(name)) is not None:
                 doc.add_integer(name, int(value))
