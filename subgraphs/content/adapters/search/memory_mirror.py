@@ -46,7 +46,7 @@ def _unit(vectors: Any, dimensions: int) -> np.ndarray:
 
 
 class MemoryMirror:
-    """Vectors in faiss, filter columns in numpy; every method is safe across threads."""
+    """Vectors in faiss, BM25 in tantivy, filter columns in numpy; thread-safe (one lock)."""
 
     def __init__(self, dimensions: int) -> None:
         self.dimensions = dimensions
