@@ -81,6 +81,10 @@ class LanceSearchIndex:
         self._write_lock = asyncio.Lock()
         self._fts_ready = False
         self._mirror = MemoryMirror(dimensions)
+        # Loaded on the first read (or `warm`), so processes that only write (seeding, the
+        # ingest CLI) never build it; held while writing so a load never misses a write.
+        self._mirror_lock = threading.Lock()
+        self._mirror_ready = False
 
     @property
     def _table(self) -> Any:
@@ -100,19 +104,26 @@ class LanceSearchIndex:
             except ValueError:
                 table = db.create_table(self.name, schema=_schema(self.dimensions),
                                         exist_ok=True)
-            self._load_mirror(table)
             self._table_handle = table
         return self._table_handle
 
     def _load_mirror(self, table: Any) -> None:
-        """Every row into the mirror: ~1 s at 100k titles (read, copy, train the lists)."""
+        """Every row into the mirror: ~8 s CPU at 100k titles (read, train the lists, BM25)."""
         data = table.to_arrow().select([*_MIRRORED, "vector"])
         vectors = data.column("vector").combine_chunks().flatten()
         self._mirror.reset({name: data.column(name).to_pylist() for name in _MIRRORED},
                            vectors.to_numpy(zero_copy_only=False))
 
+    def _mirrored(self) -> MemoryMirror:
+        if not self._mirror_ready:
+            with self._mirror_lock:
+                if not self._mirror_ready:
+                    self._load_mirror(self._table)
+                    self._mirror_ready = True
+        return self._mirror
+
     async def warm(self) -> None:
-        await asyncio.to_thread(lambda: self._table)
+        await asyncio.to_thread(self._mirrored)
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -130,12 +141,15 @@ class LanceSearchIndex:
     def _upsert_sync(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             table = pa.Table.from_pylist(rows, schema=self._table.schema)
-            (self._table.merge_insert("id").when_matched_update_all()
-             .when_not_matched_insert_all().execute(table))
-            self._mirror.upsert({name: [row[name] for row in rows] for name in _MIRRORED},
-                                np.asarray([row["vector"] for row in rows], dtype=np.float32))
-            if self._mirror.needs_rebuild:
-                self._load_mirror(self._table)
+            with self._mirror_lock:
+                (self._table.merge_insert("id").when_matched_update_all()
+                 .when_not_matched_insert_all().execute(table))
+                if self._mirror_ready:
+                    self._mirror.upsert(
+                        {name: [row[name] for row in rows] for name in _MIRRORED},
+                        np.asarray([row["vector"] for row in rows], dtype=np.float32))
+                    if self._mirror.needs_rebuild:
+                        self._load_mirror(self._table)
         if not self._fts_ready:
             with warnings.catch_warnings():  # the replacement API takes no column list yet
                 warnings.simplefilter("ignore", DeprecationWarning)
@@ -167,8 +181,10 @@ class LanceSearchIndex:
             return
         predicate = "id IN (" + ", ".join(f"'{uuid.UUID(str(i))}'" for i in ids) + ")"
         def delete() -> None:
-            self._table.delete(predicate)
-            self._mirror.delete(uuid.UUID(str(i)) for i in ids)
+            with self._mirror_lock:
+                self._table.delete(predicate)
+                if self._mirror_ready:
+                    self._mirror.delete(uuid.UUID(str(i)) for i in ids)
 
         async with self._write_lock:
             await asyncio.to_thread(delete)
@@ -177,10 +193,6 @@ class LanceSearchIndex:
         return await asyncio.to_thread(self._table.count_rows)
 
     # -- reads ----------------------------------------------------------------------------
-
-    def _mirrored(self) -> MemoryMirror:
-        self._table  # noqa: B018 - opening the table loads the mirror
-        return self._mirror
 
     async def fetch(self, ids: Sequence[uuid.UUID], filters: SearchFilters) -> list[RawHit]:
         if not ids:
