@@ -30,7 +30,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.sync_support import percentiles, subscribe
+from benchmarks.sync_support import cpu_seconds, percentiles, subscribe
 from mediagateway.redis_server import free_port, start_embedded_redis
 from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import ROOT, _wait_until_up
@@ -41,12 +41,6 @@ ADD = "mutation($t: ID!) { syncAddToWatchlist(deviceId: \"phone\", titleId: $t) 
 
 def _headers(secret: str, user: uuid.UUID) -> dict[str, str]:
     return {SECRET_HEADER: secret, CLAIMS_HEADER: encode_claims({"sub": str(user), "scope": ""})}
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time a process has used so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _run(url: str, secret: str, devices: int, rounds: int, burst: int, server: int

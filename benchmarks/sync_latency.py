@@ -4,7 +4,8 @@
 
 Starts its own stack without the demo data (a fresh account is registered), subscribes a "TV"
 to `syncUpdates` over the router's websocket, and times, for each `syncAddToWatchlist` the
-"phone" posts to the router, the moment the TV's socket receives that change. Prints p50/p95.
+"phone" posts to the router, the moment the TV's socket receives that change. Prints p50/p95,
+and the CPU time the playback process and the router each spent per change.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.sync_support import percentiles, subscribe
+from benchmarks.sync_support import cpu_seconds, percentiles, subscribe
 from mediagateway.redis_server import free_port
 from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
@@ -32,13 +33,17 @@ REGISTER = """mutation($e: String!) { register(input: {email: $e, password: "ben
 ADD = "mutation($t: ID!) { syncAddToWatchlist(deviceId: \"phone\", titleId: $t) { stateVector } }"
 
 
-async def _run(router_url: str, token: str, requests: int) -> list[float]:
+async def _run(router_url: str, token: str, requests: int, pids: dict[str, int]
+               ) -> tuple[list[float], dict[str, float]]:
     ws_url = router_url.replace("http://", "ws://")
     tv = await subscribe(ws_url, {"Authorization": f"Bearer {token}"})
     latencies = []
     headers = {"authorization": f"Bearer {token}"}
+    cpu: dict[str, float] = {}
     async with httpx.AsyncClient(timeout=30) as http:
         for n in range(requests + 20):
+            if n == 20:
+                cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
             title = str(uuid.uuid4())
             started = time.perf_counter()
             response = await http.post(router_url, json={"query": ADD, "variables": {"t": title}},
@@ -51,8 +56,9 @@ async def _run(router_url: str, token: str, requests: int) -> list[float]:
                     break
             if n >= 20:  # the first ones warm up connections and the query plan cache
                 latencies.append(time.perf_counter() - started)
+    spent = {name: (cpu_seconds(pid) - cpu[name]) / requests for name, pid in pids.items()}
     await tv.close()
-    return latencies
+    return latencies, spent
 
 
 def main() -> None:
@@ -69,10 +75,12 @@ def main() -> None:
             "query": REGISTER, "variables": {"e": f"bench-{uuid.uuid4().hex[:8]}@example.com"}},
         ).json()
         token = result["data"]["register"]["accessToken"]
-        latencies = asyncio.run(_run(stack.router_url, token, args.requests))
+        pids = {name: p.pid for name, p in stack.processes if name in ("playback", "router")}
+        latencies, spent = asyncio.run(_run(stack.router_url, token, args.requests, pids))
     p50, p95 = percentiles(latencies)
     print(f"phone mutation -> TV event through the router ({len(latencies)} changes): "
-          f"p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+          f"p50 {p50:.1f} ms, p95 {p95:.1f} ms; CPU per change: "
+          + ", ".join(f"{name} {seconds * 1000:.2f} ms" for name, seconds in spent.items()))
 
 
 if __name__ == "__main__":
