@@ -44,6 +44,7 @@ def create_app(
             # Viewing events feed the title graph's co-watching edges.
             stop = asyncio.Event()
             consumers = start_consumers(RedisEventBus(redis), TitleGraph(), stop)
+            consumers.append(asyncio.create_task(search.service.follow_index(stop)))
             try:
                 yield
             finally:

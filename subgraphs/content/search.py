@@ -7,6 +7,7 @@ Knows nothing of GraphQL. Every part runs in its own task; a part that fails or 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -35,6 +36,7 @@ MAX_QUERY_LENGTH = 500
 CANDIDATES = 100  # per side; facets and totals count the fused candidates (200 cost ~5 ms more)
 _EMBEDDING_CACHE = 4096  # query vectors kept (1.5 KB each at 384 dimensions)
 _LOOKUP_TTL = 60.0  # seconds before the in-memory title list is read again
+INDEX_REFRESH_SECONDS = 2.0  # how soon titles another process indexed become searchable
 # A query that names a title should find it: fuzzy similarity 0.8 -> 0, 1.0 -> 1.
 _FUZZY_FLOOR = 0.8
 # Added to the keyword part of a title the query names (times the match's strength): a typo
@@ -123,6 +125,18 @@ class SearchService:
         """Load the embedding model and the index before the first query (no database work:
         app start-up)."""
         await asyncio.gather(self._warm_provider(), self.index.warm())
+
+    async def follow_index(self, stop: asyncio.Event,
+                           interval: float = INDEX_REFRESH_SECONDS) -> None:
+        """Take in other processes' index writes (the ingest CLI, other replicas) every
+        `interval` seconds until `stop` is set."""
+        while not stop.is_set():
+            try:
+                await self.index.refresh()
+            except Exception:
+                log.exception("search index refresh failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
 
     async def prepare(self) -> None:
         """Also load the title lookup and the parser (benchmarks; otherwise the first search)."""

@@ -61,25 +61,42 @@ ENGINES = ["lancedb", pytest.param("weaviate", marks=pytest.mark.skipif(
     not os.environ.get("WEAVIATE_URL"), reason="WEAVIATE_URL not set (needs a Weaviate server)"))]
 
 
-@pytest.fixture(params=ENGINES)
-async def index(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SearchIndex]:
-    name = f"titles_contract_{uuid.uuid4().hex[:8]}_{DIMS}"
-    engine: SearchIndex
-    if request.param == "lancedb":
+def _engine(kind: str, directory: Path, name: str) -> SearchIndex:
+    if kind == "lancedb":
         from subgraphs.content.adapters.search.lancedb_index import LanceSearchIndex
 
-        engine = LanceSearchIndex(tmp_path / "search", name, DIMS)
-    else:
-        from subgraphs.content.adapters.search.weaviate_index import WeaviateSearchIndex
+        return LanceSearchIndex(directory / "search", name, DIMS)
+    from subgraphs.content.adapters.search.weaviate_index import WeaviateSearchIndex
 
-        engine = WeaviateSearchIndex(os.environ["WEAVIATE_URL"], name, DIMS)
+    return WeaviateSearchIndex(os.environ["WEAVIATE_URL"], name, DIMS)
+
+
+@pytest.fixture(params=ENGINES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path, str]:
+    """Where one index lives: engine, directory, collection name."""
+    return request.param, tmp_path, f"titles_contract_{uuid.uuid4().hex[:8]}_{DIMS}"
+
+
+@pytest.fixture
+async def index(store: tuple[str, Path, str]) -> AsyncIterator[SearchIndex]:
+    engine = _engine(*store)
     await engine.upsert(CATALOG)
     try:
         yield engine
     finally:
-        if request.param == "weaviate":
+        if store[0] == "weaviate":
             client = engine._client  # type: ignore[attr-defined]
             await client.collections.delete(engine.name)
+        await engine.close()
+
+
+@pytest.fixture
+async def other_process(store: tuple[str, Path, str]) -> AsyncIterator[SearchIndex]:
+    """A second handle on the same index, as the ingest CLI or another replica holds."""
+    engine = _engine(*store)
+    try:
+        yield engine
+    finally:
         await engine.close()
 
 
@@ -167,3 +184,20 @@ async def test_hybrid_fuses_both_sides(index: SearchIndex, fusion: str) -> None:
 async def test_rejects_vectors_of_another_space(index: SearchIndex) -> None:
     with pytest.raises(ValueError):
         await index.upsert([_title(9, "Wrong", vector=[1.0] * (DIMS + 1))])
+
+
+async def test_refresh_takes_in_another_process_writes(
+    index: SearchIndex, other_process: SearchIndex
+) -> None:
+    assert _ids(await index.keyword("toy", SearchFilters(), 5))  # this handle is serving reads
+    await other_process.upsert([
+        _title(7, "Zardoz", "Zardoz (1974) - Science Fiction.", _vec(5), year=1974),
+        _title(0, "Toy Story Remastered", vector=_vec(0), year=1995),
+    ])
+    await other_process.delete([_id(4)])
+    await index.refresh()
+    assert _ids(await index.keyword("zardoz", SearchFilters(), 5)) == [_id(7)]
+    assert _ids(await index.keyword("remastered", SearchFilters(), 5)) == [_id(0)]
+    assert _id(4) not in _ids(await index.browse(SearchFilters(), 10))
+    assert _ids(await index.vector(_vec(5), SearchFilters(), 1)) == [_id(7)]
+    assert await index.refresh() == 0  # nothing new: nothing read

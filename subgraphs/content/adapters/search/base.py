@@ -84,4 +84,7 @@ class SearchIndex(Protocol):
     async def warm(self) -> None:
         """Load what the first query would need (called at app start, in the background)."""
 
+    async def refresh(self) -> int:
+        """Take in what other processes wrote since the last call; how many rows it read."""
+
     async def close(self) -> None: ...

@@ -2,9 +2,10 @@
 
 LanceDB is the store of record; every read (BM25, vectors, fetch, browse) is served by an
 in-memory mirror of its rows (`memory_mirror.py`), kept in step by this adapter's writes.
-Writes by another process are seen after a restart, as with LanceDB's own table handle, which
-sees them only once reopened. LanceDB's FTS and scalar indices are still built, for tools that
-read the table directly and for merges by id.
+Another process's writes (the ingest CLI, another replica) reach it through `refresh`: every row
+carries the time it was written, so a refresh reads only rows written since the last one, and
+only when the table's version moved. LanceDB's FTS and scalar indices are still built, for tools
+that read the table directly and for merges by id.
 
 `lancedb` is imported here, at module level: importing it lazily from two worker threads at
 once fails inside its own circular imports.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import uuid
 import warnings
 from collections.abc import Sequence
@@ -23,6 +25,7 @@ from typing import Any
 import lancedb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from subgraphs.content.adapters.search.base import IndexedTitle, RawHit
 from subgraphs.content.adapters.search.memory_mirror import MemoryMirror
@@ -32,10 +35,20 @@ from subgraphs.content.domain.search import SearchFilters
 __all__ = ["LanceSearchIndex"]
 
 _SCALAR_INDICES = (("id", "BTREE"), ("genres", "LABEL_LIST"), ("availability", "LABEL_LIST"),
-                   ("year", "BTREE"), ("runtime", "BTREE"), ("rating", "BTREE"))
+                   ("year", "BTREE"), ("runtime", "BTREE"), ("rating", "BTREE"),
+                   ("written_at", "BTREE"))
+# How far back a refresh looks before the newest row it has seen (a commit's own duration).
+_STAMP_MARGIN_NS = 5 * 1_000_000_000
 # What the mirror holds besides the vector.
 _MIRRORED = ["id", "title", "text", "kind", "genres", "availability", "year", "runtime",
              "rating", "age_rating", "popularity"]
+
+
+def _columns(data: pa.Table) -> tuple[dict[str, list[Any]], np.ndarray]:
+    """A table read back as the mirror takes it: columns as lists, vectors as one matrix."""
+    vectors = data.column("vector").combine_chunks().flatten()
+    return ({name: data.column(name).to_pylist() for name in _MIRRORED},
+            vectors.to_numpy(zero_copy_only=False))
 
 
 def _schema(dimensions: int) -> pa.Schema:
@@ -52,6 +65,8 @@ def _schema(dimensions: int) -> pa.Schema:
         pa.field("age_rating", pa.int32()),
         pa.field("popularity", pa.float32()),
         pa.field("vector", pa.list_(pa.float32(), dimensions)),
+        # Nanoseconds since the epoch when the row was written: what `refresh` reads after.
+        pa.field("written_at", pa.int64()),
     ])
 
 
@@ -61,7 +76,7 @@ def _row(title: IndexedTitle) -> dict[str, Any]:
         "genres": list(title.genres), "availability": list(title.availability),
         "year": title.year, "runtime": title.runtime, "rating": title.rating,
         "age_rating": title.age_rating, "popularity": title.popularity,
-        "vector": list(title.vector),
+        "vector": list(title.vector), "written_at": time.time_ns(),
     }
 
 
@@ -85,6 +100,9 @@ class LanceSearchIndex:
         # ingest CLI) never build it; held while writing so a load never misses a write.
         self._mirror_lock = threading.Lock()
         self._mirror_ready = False
+        # What the mirror has taken in: the table version, and the newest row's write time.
+        self._seen_version = -1
+        self._seen_written_at = 0
 
     @property
     def _table(self) -> Any:
@@ -98,6 +116,8 @@ class LanceSearchIndex:
             db = lancedb.connect(str(self._directory))
             try:
                 table = db.open_table(self.name)
+                if "written_at" not in table.schema.names:  # written before rows were stamped
+                    table.add_columns({"written_at": "cast(0 as bigint)"})
                 indices = {cfg.name for cfg in table.list_indices()}
                 self._fts_ready = any("title" in n for n in indices) and any(
                     "text" in n for n in indices)
@@ -109,10 +129,41 @@ class LanceSearchIndex:
 
     def _load_mirror(self, table: Any) -> None:
         """Every row into the mirror: ~8 s CPU at 100k titles (read, train the lists, BM25)."""
-        data = table.to_arrow().select([*_MIRRORED, "vector"])
-        vectors = data.column("vector").combine_chunks().flatten()
-        self._mirror.reset({name: data.column(name).to_pylist() for name in _MIRRORED},
-                           vectors.to_numpy(zero_copy_only=False))
+        table.checkout_latest()
+        version = table.version
+        data = table.to_arrow().select([*_MIRRORED, "vector", "written_at"])
+        self._mirror.reset(*_columns(data))
+        self._seen(version, data)
+
+    def _seen(self, version: int, data: pa.Table) -> None:
+        self._seen_version = version
+        if data.num_rows:
+            newest = pc.max(data.column("written_at")).as_py() or 0
+            self._seen_written_at = max(self._seen_written_at, newest)
+
+    def _refresh_sync(self) -> int:
+        with self._mirror_lock:
+            if not self._mirror_ready:
+                return 0  # the first read loads everything there is then
+            table = self._table
+            table.checkout_latest()
+            version = table.version
+            if version == self._seen_version:
+                return 0
+            # A writer stamps rows before its commit lands: look back a while, re-reading a
+            # few rows twice rather than missing one.
+            since = self._seen_written_at - _STAMP_MARGIN_NS
+            data = (table.search().where(f"written_at >= {since}").limit(None)
+                    .select([*_MIRRORED, "vector", "written_at"]).to_arrow())
+            if data.num_rows:
+                self._mirror.upsert(*_columns(data))
+            self._seen(version, data)
+            if table.count_rows() != len(self._mirror) or self._mirror.needs_rebuild:
+                self._load_mirror(table)  # rows were deleted elsewhere: start over
+            return data.num_rows
+
+    async def refresh(self) -> int:
+        return await asyncio.to_thread(self._refresh_sync)
 
     def _mirrored(self) -> MemoryMirror:
         if not self._mirror_ready:
@@ -148,6 +199,7 @@ class LanceSearchIndex:
                     self._mirror.upsert(
                         {name: [row[name] for row in rows] for name in _MIRRORED},
                         np.asarray([row["vector"] for row in rows], dtype=np.float32))
+                    self._seen_written_at = max(row["written_at"] for row in rows)
                     if self._mirror.needs_rebuild:
                         self._load_mirror(self._table)
         if not self._fts_ready:

@@ -239,6 +239,9 @@ class WeaviateSearchIndex:
     async def warm(self) -> None:
         return None  # the server holds the index
 
+    async def refresh(self) -> int:
+        return 0  # every client reads the server's current state
+
     async def close(self) -> None:
         if self._client is not None:
             await self._client.close()
