@@ -15,6 +15,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from subgraphs.common.errors import Forbidden, Unauthenticated
 
@@ -84,21 +85,33 @@ def viewer_from_headers(
         return Viewer(client_ip=peer)
     client_ip = headers.get(CLIENT_IP_HEADER) or peer
     encoded = headers.get(CLAIMS_HEADER)
-    if not encoded:
+    claims = _decoded_claims(encoded) if encoded else None
+    if claims is None:
         return Viewer(client_ip=client_ip)
+    user_id, scopes, expires_at, home_region = claims
+    return Viewer(user_id=user_id, scopes=scopes, client_ip=client_ip, expires_at=expires_at,
+                  home_region=home_region)
+
+
+_Claims = tuple[uuid.UUID, frozenset[str], float | None, str | None]
+
+
+@lru_cache(maxsize=4_096)
+def _decoded_claims(encoded: str) -> _Claims | None:
+    """The claims a header carries, None when unreadable. Remembered: a device sends the same
+    header with each request until its token is renewed, and decoding costs more than the
+    secret check. Only called once the secret matched."""
     try:
         claims = json.loads(base64.urlsafe_b64decode(encoded.encode()))
         user_id = uuid.UUID(str(claims["sub"]))
     except (ValueError, KeyError, TypeError):
-        return Viewer(client_ip=client_ip)
+        return None
     scopes = claims.get("scope", "")
     expires = claims.get("exp")
     region = claims.get("home_region")
-    return Viewer(
-        user_id=user_id,
-        scopes=frozenset(scopes.split()) if isinstance(scopes, str) else frozenset(),
-        client_ip=client_ip,
-        expires_at=float(expires) if isinstance(expires, int | float) else None,
-        home_region=region.upper() if isinstance(region, str) and _REGION.fullmatch(region)
-        else None,
+    return (
+        user_id,
+        frozenset(scopes.split()) if isinstance(scopes, str) else frozenset(),
+        float(expires) if isinstance(expires, int | float) else None,
+        region.upper() if isinstance(region, str) and _REGION.fullmatch(region) else None,
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
 
@@ -23,6 +25,16 @@ ContextFactory = Callable[
 ]
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+_GRAPHQL_RESPONSE_TYPE = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+
+
+def _dumps(data: object) -> bytes:
+    # orjson: several times faster than the standard library on every response and every
+    # subscription event. It refuses what the standard library takes (integers over 64 bits).
+    try:
+        return orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        return json.dumps(data, separators=(",", ":")).encode()
 
 
 class GraphQLView(GraphQL):
@@ -50,15 +62,31 @@ class GraphQLView(GraphQL):
         sub_response.media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else None
         return sub_response
 
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson's JSONDecodeError is the standard library's: Strawberry's handling holds.
+        return orjson.loads(data)
+
+    def encode_json(self, data: object) -> str:
+        # Text, not bytes: websockets send bytes as binary frames, which clients refuse.
+        return _dumps(data).decode()
+
     def create_response(
         self,
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        response = super().create_response(response_data, sub_response)
-        if sub_response.media_type == GRAPHQL_RESPONSE:
-            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
-            if isinstance(response_data, dict) and response_data.get("data") is None:
-                # The spec: a response without data means the request failed as a whole.
-                response.status_code = sub_response.status_code or 400
+        # Strawberry's, with the body encoded once as bytes and the media type set up front.
+        graphql_response = sub_response.media_type == GRAPHQL_RESPONSE
+        response = Response(
+            _dumps(response_data),
+            status_code=sub_response.status_code or 200,
+            media_type=_GRAPHQL_RESPONSE_TYPE if graphql_response else "application/json",
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        if (graphql_response and isinstance(response_data, dict)
+                and response_data.get("data") is None):
+            # The spec: a response without data means the request failed as a whole.
+            response.status_code = sub_response.status_code or 400
         return response

@@ -21,7 +21,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-__all__ = ["MaxComplexity", "operation_cost"]
+__all__ = ["MaxComplexity", "operation_cost", "too_complex"]
 
 _PAGE_ARGUMENTS = ("first", "last", "limit")
 _DEFAULT_MULTIPLIER = 20
@@ -70,6 +70,13 @@ def operation_cost(definitions: Iterator[object] | list[object]) -> int:
     return max(costs, default=0)
 
 
+def too_complex(cost: int, limit: int) -> GraphQLError:
+    return GraphQLError(
+        f"Query is too complex: cost {cost} exceeds the limit of {limit}.",
+        extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": limit},
+    )
+
+
 class MaxComplexity(SchemaExtension):
     """Called on validation: refuses the operation when it costs more than `max_cost`."""
 
@@ -84,11 +91,6 @@ class MaxComplexity(SchemaExtension):
             if cost > self.max_cost:
                 self.execution_context.pre_execution_errors = [
                     *(self.execution_context.pre_execution_errors or ()),
-                    GraphQLError(
-                        f"Query is too complex: cost {cost} exceeds the limit of {self.max_cost}.",
-                        extensions={
-                            "code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": self.max_cost,
-                        },
-                    ),
+                    too_complex(cost, self.max_cost),
                 ]
         yield

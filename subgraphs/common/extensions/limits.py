@@ -1,24 +1,34 @@
-"""The query limits every subgraph enforces (the router enforces its own in front), and the
-parse and validation caches that keep them cheap.
+"""The query limits every subgraph enforces (the router enforces its own in front), checked once
+per distinct document text and remembered.
+
+One extension does what Strawberry's MaxTokensLimiter, ParserCache, AddValidationRules and
+ValidationCache plus our MaxComplexity did as five: each extension costs every request a few
+context managers per phase, and the validation cache hashed the whole document tree to look
+its answer up. Here the answer (the document, its validation and cost errors) is looked up by
+the query text, once per request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, parse
+from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.schema import validate_document
 
-from subgraphs.common.extensions.complexity import MaxComplexity
+from subgraphs.common.extensions.complexity import operation_cost, too_complex
 
-__all__ = ["MAX_ALIASES", "MAX_COMPLEXITY", "MAX_DEPTH", "MAX_TOKENS", "default_limits"]
+__all__ = [
+    "MAX_ALIASES",
+    "MAX_COMPLEXITY",
+    "MAX_DEPTH",
+    "MAX_TOKENS",
+    "QueryLimits",
+    "default_limits",
+]
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2_000
@@ -26,21 +36,69 @@ MAX_ALIASES = 30
 MAX_COMPLEXITY = 5_000
 _CACHE_SIZE = 1_000
 
-# Built once: the validation cache is keyed by the rule classes, so they must not change
-# from one request to the next.
-_RULES = [depth_rule(MAX_DEPTH, should_ignore=None), aliases_rule(MAX_ALIASES)]
+# Built once: validation results are remembered per document, so the rules must not change.
+_RULES = (depth_rule(MAX_DEPTH, should_ignore=None), aliases_rule(MAX_ALIASES))
+
+
+class _Checked:
+    """One document text, parsed, and (once a request got that far) its refusals per schema."""
+
+    __slots__ = ("document", "errors")
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.document = document
+        # Validation depends on the schema and rules: a process may hold several (tests, tools).
+        self.errors: dict[tuple[GraphQLSchema, tuple[type[ASTValidationRule], ...]],
+                          tuple[GraphQLError, ...]] = {}
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _parsed(query: str) -> _Checked:
+    # Raises on syntax errors and on documents over MAX_TOKENS: those are not remembered.
+    return _Checked(parse(query, max_tokens=MAX_TOKENS))
+
+
+def _refusals(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> tuple[GraphQLError, ...]:
+    """Validation errors (standard rules, depth, aliases), then the cost limit's, if any."""
+    errors = list(validate_document(schema, document, rules))
+    cost = operation_cost(document.definitions)
+    if cost > MAX_COMPLEXITY:
+        errors.append(too_complex(cost, MAX_COMPLEXITY))
+    return tuple(errors)
+
+
+class QueryLimits(SchemaExtension):
+    """Parses with the token limit and validates with the depth, alias and cost limits,
+    each at most once per distinct query text and schema.
+
+    Both happen in the parsing hook: every hook an extension has costs each request a context
+    manager built afresh. Setting the validation's outcome early changes nothing Strawberry
+    does: it checks the operation type (mutations over GET) after parsing, then skips its own
+    validation because the errors are set, and refuses the operation when there are any.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        schema = context.schema._schema
+        # The schema's rules (the standard ones) and ours: the same for every request.
+        rules = context.validation_rules = (*context.validation_rules, *_RULES)
+        if context.graphql_document is None:
+            checked = _parsed(context.query or "")
+            document = context.graphql_document = checked.document
+            errors = checked.errors.get((schema, rules))
+            if errors is None:
+                errors = checked.errors[schema, rules] = _refusals(schema, document, rules)
+        else:
+            # A document given already parsed (Strawberry gives none today): checked each time.
+            errors = _refusals(schema, context.graphql_document, rules)
+        # Set even when empty, so Strawberry does not validate again; a fresh list per
+        # request, as other extensions may change it.
+        context.pre_execution_errors = list(errors)
+        yield
 
 
 def default_limits() -> list[Callable[[], SchemaExtension]]:
-    """Factories, so each request gets fresh extension instances.
-
-    Order matters: the validation cache sets the validation errors, then the cost limit adds
-    its own before Strawberry reads them.
-    """
-    return [
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=_CACHE_SIZE),
-        lambda: AddValidationRules(_RULES),
-        lambda: ValidationCache(maxsize=_CACHE_SIZE),
-        lambda: MaxComplexity(MAX_COMPLEXITY),
-    ]
+    """Factories, so each request gets a fresh extension instance (they hold its state)."""
+    return [QueryLimits]
