@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 
 from subgraphs.common.auth import Viewer, viewer_from_headers
 
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.websockets import WebSocket
     from strawberry.http import GraphQLHTTPResponse
+    from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
     from strawberry.schema import BaseSchema
 
 __all__ = ["ContextFactory", "GraphQLView"]
@@ -25,6 +28,9 @@ ContextFactory = Callable[
 ]
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+_JSON_TYPES = frozenset({"application/json", "application/json; charset=utf-8"})
+# Accept types Strawberry answers with a stream (multipart subscriptions, server-sent events).
+_STREAMING = re.compile(r"multipart/mixed|text/event-stream", re.IGNORECASE)
 _GRAPHQL_RESPONSE_TYPE = f"{GRAPHQL_RESPONSE}; charset=utf-8"
 
 
@@ -61,6 +67,26 @@ class GraphQLView(GraphQL):
         accept = request.headers.get("accept", "")
         sub_response.media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else None
         return sub_response
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        # What the router sends: a JSON POST of one operation, answered with one JSON body.
+        # Read without Strawberry's generic content-type parsing; anything else (batches,
+        # streaming, forms, GET, malformed fields) goes the general way, refusals included.
+        if (request.method == "POST" and request.content_type in _JSON_TYPES
+                and not _STREAMING.search(request.headers.get("accept", ""))):
+            data = self.parse_json(await request.get_body())
+            if isinstance(data, dict):
+                query, variables = data.get("query"), data.get("variables")
+                extensions = data.get("extensions")
+                if (isinstance(query, str) and isinstance(variables, dict | None)
+                        and isinstance(extensions, dict | None)):
+                    return GraphQLRequestData(
+                        query=query, variables=variables,
+                        operation_name=data.get("operationName"), extensions=extensions,
+                    )
+        return await super().parse_http_body(request)
 
     def decode_json(self, data: str | bytes) -> object:
         # orjson's JSONDecodeError is the standard library's: Strawberry's handling holds.

@@ -148,10 +148,20 @@ def test_responses_keep_their_media_types_and_status(http: TestClient) -> None:
     assert refused.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
+@pytest.mark.parametrize("body", [
+    {"query": 5}, {"query": "{ root { name } }", "variables": []},
+    {"query": "{ root { name } }", "extensions": "x"}, [{"query": "{ root { name } }"}],
+])
+def test_malformed_operations_get_strawberrys_refusals(http: TestClient, body: object) -> None:
+    response = http.post("/graphql", json=body)
+    assert response.status_code == 400, response.text
+
+
 def test_bad_bodies_and_mutations_over_get_are_refused(http: TestClient) -> None:
     broken = http.post("/graphql", content=b"{not json",
                        headers={"content-type": "application/json"})
     assert broken.status_code == 400
+    assert broken.text == "Unable to parse request body as JSON"
     over_get = http.get("/graphql", params={"query": "mutation { touch }"})
     assert over_get.status_code == 400
     assert "mutations are not allowed when using GET" in over_get.text
