@@ -5,11 +5,11 @@
 Serves the playback subgraph's real app (SQLite in a temporary folder, an embedded Redis),
 lifespan included, with the headers the router forwards (its secret, the client's address,
 verified claims). By default the app runs in this process and is called as an ASGI server
-would: for each kind of request it prints the CPU time per request (mean, p50, p95: steadier on
-a shared machine than wall-clock time) and the wall-clock p50/p95. With `--uvicorn` the app
-runs under uvicorn as the stack runs it, and requests go over HTTP: it prints the server
-process's CPU time per request (HTTP parsing included; from /proc, so only the mean) and the
-client's wall-clock p50/p95. `--profile KIND` runs that kind in-process under cProfile instead.
+would: for each kind of request it prints the CPU time per request (mean, the mean of the best
+of five rounds, p50, p95: steadier on a shared machine than wall-clock time) and the wall-clock
+p50/p95. With `--uvicorn` the app runs under uvicorn as the stack runs it, and requests go over
+HTTP: it prints the server process's CPU time per request (HTTP parsing included; from /proc,
+so only the mean) and the client's wall-clock p50/p95. `--profile KIND` runs that kind in-process under cProfile instead.
 
 Kinds: `typename` (`{ __typename }`), `entity` (an `_entities` fetch of a user's devices, as
 the router plans it), `mutation` (`syncAddToWatchlist`, which also writes and publishes).
@@ -105,22 +105,27 @@ def _requests(user: uuid.UUID) -> dict[str, Callable[[], tuple[str, dict[str, An
 
 
 async def _measure(caller: Caller, make: Callable[[], tuple[str, dict[str, Any]]],
-                   requests: int) -> dict[str, float]:
+                   requests: int, rounds: int = 5) -> dict[str, float]:
     for _ in range(50):  # warm the parse and validation caches, connections, code paths
         await caller.post(*make())
-    cpu, wall = [], []
+    cpu, wall, round_means = [], [], []
     cpu_start = time.process_time()
-    for _ in range(requests):
-        query, variables = make()
-        c0, w0 = time.process_time(), time.perf_counter()
-        await caller.post(query, variables)
-        cpu.append(time.process_time() - c0)
-        wall.append(time.perf_counter() - w0)
-        await asyncio.sleep(0)  # background tasks (event consumers) run, as under a server
+    for _ in range(rounds):
+        round_start = time.process_time()
+        for _ in range(requests // rounds):
+            query, variables = make()
+            c0, w0 = time.process_time(), time.perf_counter()
+            await caller.post(query, variables)
+            cpu.append(time.process_time() - c0)
+            wall.append(time.perf_counter() - w0)
+            await asyncio.sleep(0)  # background tasks (event consumers) run, as under a server
+        round_means.append((time.process_time() - round_start) / (requests // rounds))
     total = time.process_time() - cpu_start
     cpu_cuts, wall_cuts = statistics.quantiles(cpu, n=100), statistics.quantiles(wall, n=100)
     return {
-        "cpu_mean": total / requests * 1000,
+        "cpu_mean": total / len(cpu) * 1000,
+        # The least disturbed round: other processes on a shared machine only ever add.
+        "cpu_best": min(round_means) * 1000,
         "cpu_p50": cpu_cuts[49] * 1000, "cpu_p95": cpu_cuts[94] * 1000,
         "wall_p50": wall_cuts[49] * 1000, "wall_p95": wall_cuts[94] * 1000,
     }
@@ -150,13 +155,13 @@ async def _run(directory: Path, redis_url: str, requests: int, profile: str | No
             stats.print_stats(40)
             stats.sort_stats("cumulative").print_stats(80)
             return
-        print(f"{'request':<10} {'cpu ms mean':>11} {'cpu p50':>8} {'cpu p95':>8}"
-              f" {'wall p50':>9} {'wall p95':>9}")
+        print(f"{'request':<10} {'cpu ms mean':>11} {'best round':>10} {'cpu p50':>8}"
+              f" {'cpu p95':>8} {'wall p50':>9} {'wall p95':>9}")
         for kind, make in kinds.items():
             figures = await _measure(caller, make, requests)
-            print(f"{kind:<10} {figures['cpu_mean']:>11.3f} {figures['cpu_p50']:>8.3f}"
-                  f" {figures['cpu_p95']:>8.3f} {figures['wall_p50']:>9.3f}"
-                  f" {figures['wall_p95']:>9.3f}")
+            print(f"{kind:<10} {figures['cpu_mean']:>11.3f} {figures['cpu_best']:>10.3f}"
+                  f" {figures['cpu_p50']:>8.3f} {figures['cpu_p95']:>8.3f}"
+                  f" {figures['wall_p50']:>9.3f} {figures['wall_p95']:>9.3f}")
 
 
 def _run_uvicorn(directory: Path, redis_url: str, requests: int) -> None:
