@@ -9,7 +9,8 @@ would: for each kind of request it prints the CPU time per request (mean, the me
 of five rounds, p50, p95: steadier on a shared machine than wall-clock time) and the wall-clock
 p50/p95. With `--uvicorn` the app runs under uvicorn as the stack runs it, and requests go over
 HTTP: it prints the server process's CPU time per request (HTTP parsing included; from /proc,
-so only the mean) and the client's wall-clock p50/p95. `--profile KIND` runs that kind in-process under cProfile instead.
+so only the mean) and the client's wall-clock p50/p95. `--profile KIND` runs that kind
+in-process under cProfile instead.
 
 Kinds: `typename` (`{ __typename }`), `entity` (an `_entities` fetch of a user's devices, as
 the router plans it), `mutation` (`syncAddToWatchlist`, which also writes and publishes).
