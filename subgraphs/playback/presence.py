@@ -11,7 +11,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from subgraphs.playback.adapters.control import ControlRepository
 from subgraphs.playback.adapters.device_channel import DeviceChannel
@@ -20,12 +20,17 @@ from subgraphs.playback.domain.device_events import PresenceChanged
 from subgraphs.playback.domain.model import ONLINE_WINDOW, Device
 from subgraphs.playback.services import own_device
 
-__all__ = ["SWEEP_INTERVAL_SECONDS", "heartbeat", "run_sweeper", "sweep_once"]
+__all__ = [
+    "COMMAND_RETENTION", "SWEEP_INTERVAL_SECONDS", "heartbeat", "run_sweeper", "sweep_once",
+]
 
 logger = logging.getLogger("mediagateway.playback")
 
 # A silent device is announced offline at most this long after its 90 s are up.
 SWEEP_INTERVAL_SECONDS = 5.0
+# Commands expire after 5 s; a day of them is kept to look into, then they go (checked hourly).
+COMMAND_RETENTION = timedelta(days=1)
+PRUNE_INTERVAL = timedelta(hours=1)
 
 
 async def heartbeat(
@@ -60,10 +65,15 @@ async def run_sweeper(
     interval: float = SWEEP_INTERVAL_SECONDS,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> None:
-    """Sweep every `interval` seconds until `stop` is set."""
+    """Sweep every `interval` seconds, and prune old commands hourly, until `stop` is set."""
+    pruned_at: datetime | None = None
     while not stop.is_set():
+        now = clock()
         try:
-            await sweep_once(control, channel, clock())
+            await sweep_once(control, channel, now)
+            if pruned_at is None or now - pruned_at >= PRUNE_INTERVAL:
+                await control.delete_commands_before(now - COMMAND_RETENTION)
+                pruned_at = now
         except Exception:
             logger.exception("presence sweep failed")
         with contextlib.suppress(TimeoutError):

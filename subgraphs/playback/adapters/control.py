@@ -45,6 +45,10 @@ class ControlRepository(Protocol):
         """Devices announced online whose last heartbeat is older than `cutoff`, now offline."""
         ...
 
+    async def delete_commands_before(self, cutoff: datetime) -> int:
+        """Forget commands issued before `cutoff` (long expired); how many went."""
+        ...
+
     async def move_session(self, session: PlaybackSession) -> None: ...
 
     async def save_resume_point(self, session: PlaybackSession) -> None: ...
@@ -152,6 +156,9 @@ class TortoiseControlRepository:
             ).update(announced_online=False):
                 gone.append(device_from_row(row))
         return gone
+
+    async def delete_commands_before(self, cutoff: datetime) -> int:
+        return await RemoteCommandRow.filter(issued_at__lt=cutoff).delete()
 
     async def move_session(self, session: PlaybackSession) -> None:
         offer = session.offer

@@ -10,6 +10,7 @@ from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.playback.adapters.control import TortoiseControlRepository
 from subgraphs.playback.adapters.repository import TortoisePlaybackRepository
+from subgraphs.playback.domain.commands import CommandArgs, CommandKind, RemoteCommand
 from subgraphs.playback.domain.model import Device, DeviceKind
 from subgraphs.playback.settings import MODELS, NAME
 
@@ -46,3 +47,29 @@ async def _scenario(database_url: str) -> None:
 
 def test_presence_changes_are_announced_once(database_url: str) -> None:
     asyncio.run(_scenario(database_url))
+
+
+async def _pruning(database_url: str) -> None:
+    await migrate(NAME, database_url)
+    await open_database(database_url, MODELS)
+    repo, control = TortoisePlaybackRepository(), TortoiseControlRepository()
+    try:
+        tv = Device(uuid.uuid4(), uuid.uuid4(), "TV", DeviceKind.TV)
+        await repo.add_device(tv)
+        ages = {"old": timedelta(days=2), "edge": timedelta(days=1), "recent": timedelta(0)}
+        commands = {
+            name: RemoteCommand(uuid.uuid4(), tv.user_id, None, tv.id, CommandKind.PAUSE,
+                                CommandArgs(), NOW - age)
+            for name, age in ages.items()
+        }
+        for command in commands.values():
+            await control.add_command(command)
+        assert await control.delete_commands_before(NOW - timedelta(days=1)) == 1
+        left = await control.commands_by_ids([c.id for c in commands.values()])
+        assert set(left) == {commands["edge"].id, commands["recent"].id}
+    finally:
+        await close_database()
+
+
+def test_old_commands_are_pruned(database_url: str) -> None:
+    asyncio.run(_pruning(database_url))

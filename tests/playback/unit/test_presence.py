@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ class FakeDevices:
     def __init__(self, *devices: Device) -> None:
         self.devices = {d.id: d for d in devices}
         self.announced = dict.fromkeys(self.devices, False)
+        self.prunes: list[datetime] = []
 
     async def devices_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Device]:
         return {i: self.devices[i] for i in ids if i in self.devices}
@@ -28,6 +30,10 @@ class FakeDevices:
         self.devices[device_id] = self.devices[device_id].seen(now)
         was, self.announced[device_id] = self.announced[device_id], True
         return not was
+
+    async def delete_commands_before(self, cutoff: datetime) -> int:
+        self.prunes.append(cutoff)
+        return 0
 
     async def sweep_offline(self, cutoff: datetime) -> list[Device]:
         gone = [d for d in self.devices.values()
@@ -88,3 +94,20 @@ async def test_the_sweep_announces_offline_once_after_90_silent_seconds() -> Non
     # Back online: announced again.
     await presence.heartbeat(repo, repo, channel, USER, quiet.id, swept_at)  # type: ignore[arg-type]
     assert channel.published[-1] == PresenceChanged(USER, quiet.id, True, swept_at)
+
+
+async def test_the_sweeper_prunes_old_commands_hourly() -> None:
+    repo, channel, stop = FakeDevices(), FakeChannel(), asyncio.Event()
+    ticks = iter([NOW, NOW + timedelta(minutes=30), NOW + timedelta(minutes=61),
+                  NOW + timedelta(minutes=62)])
+
+    def clock() -> datetime:
+        now = next(ticks, None)
+        if now is None:
+            stop.set()
+            return NOW + timedelta(hours=5)
+        return now
+
+    await presence.run_sweeper(repo, channel, stop, interval=0, clock=clock)  # type: ignore[arg-type]
+    swept = [NOW, NOW + timedelta(minutes=61), NOW + timedelta(hours=5)]  # not 30 or 62 min
+    assert repo.prunes == [at - presence.COMMAND_RETENTION for at in swept]
