@@ -8,6 +8,7 @@ from subgraphs.common.errors import BadInput
 from subgraphs.common.extensions import ErrorCodes, MaxComplexity
 from subgraphs.common.extensions.complexity import operation_cost
 from subgraphs.common.pagination import PageRequest, encode_cursor
+from tests.common.nested_schema import Query as _Query
 
 
 def test_nested_lists_multiply_by_page_size() -> None:
@@ -35,20 +36,6 @@ def test_cursor_continues_after_the_last_edge() -> None:
     with pytest.raises(BadInput):
         PageRequest.from_args(5, "bm90LWEtY3Vyc29y")
 
-
-
-@strawberry.type
-class _Node:
-    @strawberry.field
-    def children(self, first: int = 10) -> list[_Node]:
-        return [_Node() for _ in range(first)]
-
-
-@strawberry.type
-class _Query:
-    @strawberry.field
-    def root(self) -> _Node:
-        return _Node()
 
 
 async def test_schema_refuses_an_operation_over_the_cost_limit() -> None:

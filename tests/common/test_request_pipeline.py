@@ -19,22 +19,7 @@ from subgraphs.common.app import build_app
 from subgraphs.common.auth import CLAIMS_HEADER, SECRET_HEADER, encode_claims, viewer_from_headers
 from subgraphs.common.extensions import ErrorCodes, default_limits
 from subgraphs.common.view import GraphQLView
-
-
-@strawberry.type
-class _Node:
-    name: str = "nœud"
-
-    @strawberry.field
-    def children(self, first: int = 10) -> list[_Node]:
-        return [_Node() for _ in range(first)]
-
-
-@strawberry.type
-class _Query:
-    @strawberry.field
-    def root(self) -> _Node:
-        return _Node()
+from tests.common.nested_schema import Query as _Query
 
 
 @strawberry.type
