@@ -25,7 +25,10 @@ __all__ = [
 
 
 def make_provider(model_dir: Path, env: Mapping[str, str] | None = None) -> EmbeddingProvider:
-    """OpenAI when `OPENAI_API_KEY` is set (and `MG_EMBEDDINGS` is not `local`), else MiniLM."""
+    """OpenAI when `OPENAI_API_KEY` is set (and `MG_EMBEDDINGS` is not `local`), else MiniLM.
+
+    MiniLM runs in `MG_EMBEDDING_PRECISION` (fp32, the default, or int8: faster, its own index).
+    """
     env = os.environ if env is None else env
     if env.get("OPENAI_API_KEY") and env.get("MG_EMBEDDINGS", "") != "local":
         from subgraphs.content.adapters.embeddings.openai_provider import (
@@ -39,4 +42,4 @@ def make_provider(model_dir: Path, env: Mapping[str, str] | None = None) -> Embe
         )
     from subgraphs.content.adapters.embeddings.local import LocalEmbeddingProvider
 
-    return LocalEmbeddingProvider(model_dir)
+    return LocalEmbeddingProvider(model_dir, precision=env.get("MG_EMBEDDING_PRECISION") or "fp32")

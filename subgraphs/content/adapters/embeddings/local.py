@@ -12,18 +12,27 @@ import numpy as np
 from subgraphs.content.adapters.embeddings.base import BATCH_SIZE
 from subgraphs.content.adapters.embeddings.minilm_onnx import MODEL_NAME, ensure_model, model_dir
 
-__all__ = ["LocalEmbeddingProvider"]
+__all__ = ["PRECISIONS", "LocalEmbeddingProvider"]
 
 _MAX_TOKENS = 256  # the model's max_seq_length in sentence_bert_config.json
+PRECISIONS = ("fp32", "int8")
 
 
 class LocalEmbeddingProvider:
-    """384-dimensional unit vectors; one ONNX session, run off the event loop."""
+    """384-dimensional unit vectors; one ONNX session, run off the event loop.
 
-    name = MODEL_NAME
+    `precision="int8"` runs the dynamically quantised graph (minilm_int8.py). Its vectors are
+    close to fp32's but not equal, so it is another vector space: its own `name`, hence its own
+    index and embedding-cache file (`index_key`).
+    """
+
     dimensions = 384
 
-    def __init__(self, cache_dir: Path, threads: int = 2) -> None:
+    def __init__(self, cache_dir: Path, threads: int = 2, precision: str = "fp32") -> None:
+        if precision not in PRECISIONS:
+            raise ValueError(f"MG_EMBEDDING_PRECISION must be fp32 or int8, not {precision!r}")
+        self.precision = precision
+        self.name = MODEL_NAME if precision == "fp32" else f"{MODEL_NAME}-{precision}"
         self._cache_dir = cache_dir
         self._threads = threads
         self._session: Any = None
@@ -53,9 +62,15 @@ class LocalEmbeddingProvider:
         tokenizer.enable_truncation(_MAX_TOKENS)
         self._tokenizer = tokenizer
         self._session = ort.InferenceSession(
-            str(ensure_model(self._cache_dir, weights)), options,
-            providers=["CPUExecutionProvider"],
+            str(self._model_file(weights)), options, providers=["CPUExecutionProvider"],
         )
+
+    def _model_file(self, weights: Path) -> Path:
+        if self.precision == "int8":
+            from subgraphs.content.adapters.embeddings.minilm_int8 import ensure_int8_model
+
+            return ensure_int8_model(self._cache_dir, weights)
+        return ensure_model(self._cache_dir, weights)
 
     def embed_sync(self, texts: Sequence[str]) -> np.ndarray:
         self._load()
