@@ -6,11 +6,14 @@ Raises `BadRecord` naming the first problem, so the report says why a record was
 from __future__ import annotations
 
 import functools
+import hashlib
+import operator
 import re
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -27,8 +30,12 @@ from subgraphs.content.ingest.records import (
     CreditRecord,
     OfferRecord,
     TitleRecord,
-    digest,
+    assemble,
+    salted_digest,
 )
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 __all__ = ["Normaliser", "region_code"]
 
@@ -46,7 +53,13 @@ _ALPHA3 = {"USA": "US", "GBR": "GB", "DEU": "DE", "FRA": "FR", "JPN": "JP", "ESP
            "KOR": "KR", "NLD": "NL", "SWE": "SE"}
 _COUNTRY_NAMES = {name: code for code, names in COUNTRIES.items() for name in names}
 _ROLES = {role.value: role for role in CreditRole}
+_KINDS = {kind.value: kind for kind in TitleKind}
 _CACHED_OFFERS = 20_000
+_CACHED_GENRE_LISTS = 20_000
+_NO_IDS = ExternalIds()
+# Sort orders of a record's credits and offers; both are unique by what they are sorted on.
+_CREDIT_ORDER = operator.attrgetter("role", "order", "person_key")
+_OFFER_ORDER = operator.attrgetter("key")
 _IMDB = re.compile(r"^tt\d{7,10}$")
 _TMDB = re.compile(r"^\d{1,10}$")
 _EIDR = re.compile(r"^10\.5240/(?:[0-9A-F]{4}-){5}[0-9A-Z]$")
@@ -75,6 +88,20 @@ def _region_code(text: str) -> str:
 
 def _text(data: Mapping[str, object], key: str, limit: int, required: bool = False) -> str | None:
     value = data.get(key)
+    if value is None and not required:
+        return None
+    # A plain string (nearly every value) is split once: no words means blank.
+    if type(value) is str:
+        words = value.split()
+        if words:
+            value = " ".join(words)
+            if len(value) > limit:
+                raise BadRecord(f"{key} is longer than {limit} characters")
+            return value
+    return _other_text(value, key, limit, required)
+
+
+def _other_text(value: object, key: str, limit: int, required: bool) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise BadRecord(f"{key} is missing")
@@ -89,6 +116,9 @@ def _text(data: Mapping[str, object], key: str, limit: int, required: bool = Fal
 
 def _int(data: Mapping[str, object], key: str, low: int, high: int) -> int | None:
     value = data.get(key)
+    # JSON numbers arrive as int: in range, they need no round trip through str.
+    if type(value) is int and low <= value <= high:
+        return value
     if value is None or value == "":
         return None
     try:
@@ -102,6 +132,11 @@ def _int(data: Mapping[str, object], key: str, low: int, high: int) -> int | Non
 
 def _float(data: Mapping[str, object], key: str, low: float, high: float) -> float | None:
     value = data.get(key)
+    # As in _int; float(str(x)) is x for a float (repr round-trips), and NaN fails the range.
+    if type(value) is float and low <= value <= high:
+        return value
+    if type(value) is int and low <= value <= high:
+        return float(value)
     if value is None or value == "":
         return None
     try:
@@ -133,6 +168,23 @@ def _datetime(value: object, key: str) -> datetime | None:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _offer_key(raw: Mapping[str, object]) -> tuple[object, ...] | None:
+    """An offer as a cache key when its values are strings, nulls or lists of strings, else
+    None. These JSON types equal only themselves: `1 == True`, say, would let one offer's
+    result stand for another's. A list becomes a tuple (a tuple value is not cached)."""
+    parts: list[tuple[object, object]] = []
+    for name, value in raw.items():
+        kind = type(value)
+        if kind is list:
+            if not all(type(item) is str for item in value):
+                return None
+            value = tuple(value)
+        elif kind is not str and value is not None:
+            return None
+        parts.append((name, value))
+    return tuple(parts)
+
+
 def _languages(value: object, key: str) -> tuple[str, ...]:
     if value in (None, ""):
         return ()
@@ -145,26 +197,32 @@ def _languages(value: object, key: str) -> tuple[str, ...]:
 
 
 class Normaliser:
-    """Checks and maps feed records against the catalog's genres and platforms."""
+    """Checks and maps feed records against the catalog's genres and platforms.
+
+    It runs once per feed record, so the common case (JSON's own plain values) takes fast paths;
+    anything else takes the general checks. Both give the same records and the same reasons.
+    """
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
         # Labels that mapped to no genre, for the report (a feed with a new genre shows up).
         self.unknown_genres: Counter[str] = Counter()
-        # Feeds repeat a few labels and platform names endlessly: look each up once.
+        # Feeds repeat a few labels, genre lists, platform names and offers endlessly: look
+        # each up once.
         self._genres: dict[str, str | None] = {}
+        self._genre_lists: dict[tuple[str, ...], tuple[tuple[str, ...], list[str]]] = {}
         self._platforms: dict[str, str] = {}
-        self._salts: dict[str, bytes] = {}
-        self._offers: dict[tuple[tuple[str, object], ...], OfferRecord] = {}
+        self._salts: dict[str, _Hash] = {}
+        self._offers: dict[tuple[object, ...], OfferRecord] = {}
 
-    def _salt(self, feed: str) -> bytes:
-        """What a record's hash covers besides its data: the feed, and the vocabulary (a new
-        genre or platform re-normalises records)."""
-        salt = self._salts.get(feed)
-        if salt is None:
-            salt = self._salts[feed] = orjson.dumps(
-                [feed, sorted(self.vocabulary.genres), sorted(self.vocabulary.platforms)])
-        return salt
+    def _salted(self, feed: str) -> _Hash:
+        """A hash that has taken in what a record's hash covers besides its data: the feed, and
+        the vocabulary (a new genre or platform re-normalises records)."""
+        salted = self._salts.get(feed)
+        if salted is None:
+            salted = self._salts[feed] = hashlib.sha256(orjson.dumps(
+                [feed, sorted(self.vocabulary.genres), sorted(self.vocabulary.platforms)]))
+        return salted
 
     def genre(self, label: str) -> str | None:
         if label in self._genres:
@@ -189,6 +247,27 @@ class Normaliser:
         self.unknown_genres[label] += 1
         return None
 
+    def genre_slugs(self, labels: list[object]) -> tuple[str, ...]:
+        """The sorted slugs of a feed's genre labels; labels that map to none are counted."""
+        key = tuple(labels)
+        if not all(type(label) is str for label in key):
+            found = (self.genre(str(label)) for label in key)
+            return tuple(sorted({slug for slug in found if slug}))
+        # Feeds repeat a few lists of labels: a list is mapped once, and its unknown labels
+        # are counted each time it is seen.
+        cached = self._genre_lists.get(key)
+        if cached is not None:
+            slugs, unknown = cached
+            if unknown:
+                self.unknown_genres.update(unknown)
+            return slugs
+        mapped = [self.genre(label) for label in key]
+        slugs = tuple(sorted({slug for slug in mapped if slug}))
+        if len(self._genre_lists) < _CACHED_GENRE_LISTS:
+            self._genre_lists[key] = slugs, [
+                label for label, slug in zip(key, mapped, strict=True) if slug is None]
+        return slugs
+
     def platform(self, name: str) -> str:
         slug = self._platforms.get(name)
         if slug is None:
@@ -202,8 +281,9 @@ class Normaliser:
 
     def external_ids(self, raw: object) -> ExternalIds:
         if raw in (None, ""):
-            return ExternalIds()
-        if not isinstance(raw, Mapping):
+            return _NO_IDS
+        # `type() is dict` first: a JSON object is a dict, and the ABC check costs more.
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             raise BadRecord("ids must be an object")
         imdb = str(raw.get("imdb") or "").strip() or None
         tmdb = str(raw.get("tmdb") or "").strip() or None
@@ -214,16 +294,19 @@ class Normaliser:
             raise BadRecord(f"malformed TMDb id {tmdb!r}")
         if eidr and not _EIDR.match(eidr):
             raise BadRecord(f"malformed EIDR id {eidr!r}")
-        return ExternalIds(imdb=imdb, tmdb=tmdb, eidr=eidr)
+        if imdb is None and tmdb is None and eidr is None:
+            return _NO_IDS
+        return assemble(ExternalIds, imdb=imdb, tmdb=tmdb, eidr=eidr)
 
     def offer(self, raw: object) -> OfferRecord:
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             raise BadRecord("an offer must be an object")
-        # Feeds without per-title links repeat the same few offers (platform x region x type)
-        # endlessly: an offer of plain strings is checked once. Problems are never cached.
-        if not all(type(value) is str for value in raw.values()):
+        # Feeds repeat the same few offers (platform x region x type, often with the same
+        # dates and languages) endlessly: an offer of plain JSON values is checked once.
+        # Problems are never cached.
+        key = _offer_key(raw)
+        if key is None:
             return self._offer(raw)
-        key = tuple(raw.items())
         found = self._offers.get(key)
         if found is None:
             found = self._offer(raw)
@@ -267,18 +350,22 @@ class Normaliser:
         )
 
     def credit(self, raw: object, feed: str) -> CreditRecord:
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             raise BadRecord("a credit must be an object")
         name = _text(raw, "name", 300, required=True)
         assert name is not None
-        role = str(raw.get("role") or "").strip().lower()
-        credit_role = _ROLES.get(role)
+        role = raw.get("role")
+        # Nearly every feed spells the role exactly as we do: no cleaning needed.
+        credit_role = _ROLES.get(role) if type(role) is str else None
         if credit_role is None:
-            raise BadRecord(f"unknown credit role {role!r}")
+            role = str(role or "").strip().lower()
+            credit_role = _ROLES.get(role)
+            if credit_role is None:
+                raise BadRecord(f"unknown credit role {role!r}")
         key = str(raw.get("person_id") or "").strip() or f"{feed}-name:{name.lower()}"
-        return CreditRecord(person_key=key[:120], name=name, role=credit_role,
-                            order=_int(raw, "order", 0, 100_000) or 0,
-                            character=_text(raw, "character", 300))
+        return assemble(CreditRecord, person_key=key[:120], name=name, role=credit_role,
+                        order=_int(raw, "order", 0, 100_000) or 0,
+                        character=_text(raw, "character", 300))
 
     def record(self, data: Mapping[str, object], feed: str) -> TitleRecord:
         """The normalised record, or BadRecord with the reason."""
@@ -291,46 +378,46 @@ class Normaliser:
         title = _text(data, "title", 500, required=True)
         assert title is not None
         kind_text = str(data.get("kind") or "movie").strip().lower()
-        try:
-            kind = TitleKind(kind_text)
-        except ValueError:
-            raise BadRecord(f"unknown kind {kind_text!r}") from None
-        if kind not in (TitleKind.MOVIE, TitleKind.SERIES):
+        kind = _KINDS.get(kind_text)
+        if kind is None:
+            raise BadRecord(f"unknown kind {kind_text!r}")
+        if kind is not TitleKind.MOVIE and kind is not TitleKind.SERIES:
             raise BadRecord("seasons and episodes are not ingested from feeds yet")
         release_date = _date(data.get("release_date"), "release_date")
         year = _int(data, "release_year", 1870, 2100)
         if year is None and release_date is not None:
             year = release_date.year
         genres = None
-        if data.get("genres") is not None:
-            raw_genres = data["genres"]
+        raw_genres = data.get("genres")
+        if raw_genres is not None:
             if not isinstance(raw_genres, list):
                 raise BadRecord("genres must be a list")
-            found = (self.genre(str(label)) for label in raw_genres)
-            genres = tuple(sorted({slug for slug in found if slug}))
+            genres = self.genre_slugs(raw_genres)
         credits = None
-        if data.get("credits") is not None:
-            if not isinstance(data["credits"], list):
+        raw_credits = data.get("credits")
+        if raw_credits is not None:
+            if not isinstance(raw_credits, list):
                 raise BadRecord("credits must be a list")
-            unique = {}
-            for raw in data["credits"]:
+            unique: dict[tuple[str, CreditRole], CreditRecord] = {}
+            for raw in raw_credits:
                 credit = self.credit(raw, feed)
                 unique.setdefault((credit.person_key, credit.role), credit)
-            credits = tuple(sorted(unique.values(),
-                                   key=lambda c: (str(c.role), c.order, c.person_key)))
+            credits = tuple(sorted(unique.values(), key=_CREDIT_ORDER))
         offers = None
-        if data.get("offers") is not None:
-            if not isinstance(data["offers"], list):
+        raw_offers = data.get("offers")
+        if raw_offers is not None:
+            if not isinstance(raw_offers, list):
                 raise BadRecord("offers must be a list")
-            unique_offers = {}
-            for raw in data["offers"]:
+            unique_offers: dict[tuple[str, str, str], OfferRecord] = {}
+            for raw in raw_offers:
                 offer = self.offer(raw)
                 unique_offers.setdefault(offer.key, offer)
-            offers = tuple(sorted(unique_offers.values(), key=lambda o: o.key))
+            offers = tuple(sorted(unique_offers.values(), key=_OFFER_ORDER))
         similar = data.get("similar") or []
         if not isinstance(similar, list):
             raise BadRecord("similar must be a list of ids")
-        return TitleRecord(
+        return assemble(
+            TitleRecord,
             source_key=source_key, title=title, kind=kind,
             original_title=_text(data, "original_title", 500),
             overview=_text(data, "overview", 20_000),
@@ -342,6 +429,6 @@ class Normaliser:
             external_ids=self.external_ids(data.get("ids")),
             collection=_text(data, "collection", 200),
             genres=genres, credits=credits, offers=offers,
-            similar=tuple(sorted({str(s) for s in similar})),
-            digest=digest(data, self._salt(feed)),
+            similar=tuple(sorted({str(s) for s in similar})) if similar else (),
+            digest=salted_digest(self._salted(feed), data),
         )
