@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -38,9 +39,17 @@ class TitleIndexer:
             chunk = titles[start : start + INDEX_BATCH]
             ids = [title.id for title in chunk]
             genres = await self.repo.genres_by_titles(ids)
-            offers = await self.repo.offers_for_titles(ids)
             texts = [document_text(title, genres.get(title.id, [])) for title in chunk]
-            vectors = await self.provider.embed(texts)
+            # Offers are needed only for the upsert: read them while the embedder (in its own
+            # threads) runs, instead of leaving a core idle before it starts.
+            offers_read = asyncio.ensure_future(self.repo.offers_for_titles(ids))
+            try:
+                vectors = await self.provider.embed(texts)
+            except BaseException:
+                offers_read.cancel()
+                await asyncio.gather(offers_read, return_exceptions=True)
+                raise
+            offers = await offers_read
             now = datetime.now(UTC)
             await self.index.upsert([
                 indexed_title(title, genres.get(title.id, []), offers.get(title.id, []), vector,
