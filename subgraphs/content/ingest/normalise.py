@@ -10,7 +10,7 @@ import hashlib
 import operator
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -53,6 +53,7 @@ _ALPHA3 = {"USA": "US", "GBR": "GB", "DEU": "DE", "FRA": "FR", "JPN": "JP", "ESP
            "KOR": "KR", "NLD": "NL", "SWE": "SE"}
 _COUNTRY_NAMES = {name: code for code, names in COUNTRIES.items() for name in names}
 _ROLES = {role.value: role for role in CreditRole}
+_OFFER_TYPE_VALUES = {offer_type.value: offer_type for offer_type in OfferType}
 _KINDS = {kind.value: kind for kind in TitleKind}
 _CACHED_OFFERS = 20_000
 _CACHED_GENRE_LISTS = 20_000
@@ -64,6 +65,9 @@ _IMDB = re.compile(r"^tt\d{7,10}$")
 _TMDB = re.compile(r"^\d{1,10}$")
 _EIDR = re.compile(r"^10\.5240/(?:[0-9A-F]{4}-){5}[0-9A-Z]$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_CENT = Decimal("0.01")
+_MAX_PRICE = Decimal("1000000")
 
 
 def region_code(value: object) -> str:
@@ -188,12 +192,24 @@ def _offer_key(raw: Mapping[str, object]) -> tuple[object, ...] | None:
 def _languages(value: object, key: str) -> tuple[str, ...]:
     if value in (None, ""):
         return ()
+    # Offers repeat a few lists ("en"; "de", "en"): a list of plain strings is checked once.
+    if type(value) is list and all(type(v) is str for v in value):
+        return _language_list(tuple(value), key)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise BadRecord(f"{key} must be a list of language codes")
-    bad = [v for v in value if not _LANGUAGE.match(v)]
+    return _language_codes(value, key)
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_list(codes: tuple[str, ...], key: str) -> tuple[str, ...]:
+    return _language_codes(codes, key)
+
+
+def _language_codes(codes: Sequence[str], key: str) -> tuple[str, ...]:
+    bad = [v for v in codes if not _LANGUAGE.match(v)]
     if bad:
         raise BadRecord(f"{key} has malformed codes {bad}")
-    return tuple(sorted(set(value)))
+    return tuple(sorted(set(codes)))
 
 
 class Normaliser:
@@ -318,29 +334,29 @@ class Normaliser:
         platform = self.platform(str(raw.get("platform") or ""))
         region = region_code(raw.get("region"))
         kind = str(raw.get("type") or "").strip().lower()
-        try:
-            offer_type = _OFFER_TYPES.get(kind) or OfferType(kind)
-        except ValueError:
-            raise BadRecord(f"unknown offer type {kind!r}") from None
+        offer_type = _OFFER_TYPES.get(kind) or _OFFER_TYPE_VALUES.get(kind)
+        if offer_type is None:
+            raise BadRecord(f"unknown offer type {kind!r}")
         quality = _QUALITIES.get(str(raw.get("quality") or "hd").strip().lower())
         if quality is None:
             raise BadRecord(f"unknown video quality {raw.get('quality')!r}")
         price = None
         if raw.get("price") not in (None, ""):
             try:
-                price = Decimal(str(raw["price"])).quantize(Decimal("0.01"))
+                price = Decimal(str(raw["price"])).quantize(_CENT)
             except InvalidOperation:
                 raise BadRecord(f"price {raw['price']!r} is not a number") from None
-            if price < 0 or price >= Decimal("1000000"):
+            if price < 0 or price >= _MAX_PRICE:
                 raise BadRecord(f"price {price} is out of range")
         currency = str(raw.get("currency") or "").strip().upper() or None
-        if price is not None and (currency is None or not re.fullmatch(r"[A-Z]{3}", currency)):
+        if price is not None and (currency is None or not _CURRENCY.fullmatch(currency)):
             raise BadRecord("a priced offer needs a 3-letter currency")
         start = _datetime(raw.get("available_from"), "available_from")
         until = _datetime(raw.get("available_until"), "available_until")
         if start and until and until < start:
             raise BadRecord("available_until is before available_from")
-        return OfferRecord(
+        return assemble(
+            OfferRecord,
             platform=platform, region=region, type=offer_type, quality=quality, price=price,
             currency=currency if price is not None else None,
             deep_link=_text(raw, "deep_link", 500), web_url=_text(raw, "web_url", 500),
