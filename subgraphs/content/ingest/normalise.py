@@ -379,9 +379,16 @@ class Normaliser:
             if credit_role is None:
                 raise BadRecord(f"unknown credit role {role!r}")
         key = str(raw.get("person_id") or "").strip() or f"{feed}-name:{name.lower()}"
+        # A title has dozens of credits: the usual values (an int order, no character) are
+        # taken here, anything else by the helpers.
+        order = raw.get("order")
+        if type(order) is not int or not 0 <= order <= 100_000:
+            order = _int(raw, "order", 0, 100_000) or 0
+        character = raw.get("character")
+        if character is not None:
+            character = _text(raw, "character", 300)
         return assemble(CreditRecord, person_key=key[:120], name=name, role=credit_role,
-                        order=_int(raw, "order", 0, 100_000) or 0,
-                        character=_text(raw, "character", 300))
+                        order=order, character=character)
 
     def record(self, data: Mapping[str, object], feed: str) -> TitleRecord:
         """The normalised record, or BadRecord with the reason."""
