@@ -58,7 +58,7 @@ _KINDS = {kind.value: kind for kind in TitleKind}
 _CACHED_OFFERS = 20_000
 _CACHED_GENRE_LISTS = 20_000
 _NO_IDS = ExternalIds()
-# Sort orders of a record's credits and offers; both are unique by what they are sorted on.
+# Sort keys of a record's credits and offers (the roles sort as their text: StrEnum).
 _CREDIT_ORDER = operator.attrgetter("role", "order", "person_key")
 _OFFER_ORDER = operator.attrgetter("key")
 _IMDB = re.compile(r"^tt\d{7,10}$")
