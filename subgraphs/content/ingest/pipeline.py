@@ -1,11 +1,12 @@
 """The ingestion pipeline: feed items -> normalised records -> resolved ids -> batched upserts.
 
-Per batch of 100: one transaction (if it fails, each record is retried in its own, so one bad
-row costs only itself), then the batch's events are published (`availability.changed` per
-offer that appeared or went, `title.upserted` per written title) and the search indexer is
-called with the written titles. At the end the title graph is rebuilt around what changed.
-Records that cannot be ingested are reported with the reason and skipped, never half-written.
-While one batch is written, published and indexed, the next is normalised and resolved.
+Batches of 100 are applied all or nothing (if one fails, each record is applied on its own, so
+one bad row costs only itself); once a commit has made batches final, their events are
+published (`availability.changed` per offer that appeared or went, `title.upserted` per written
+title) and the search indexer is called with their titles. At the end the title graph is
+rebuilt around what changed. Records that cannot be ingested are reported with the reason and
+skipped, never half-written. While one batch is written, published and indexed, the next is
+normalised and resolved.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from subgraphs.content.domain.model import ExternalIds, Title
 from subgraphs.content.ingest.normalise import Normaliser
 from subgraphs.content.ingest.records import BadRecord, FeedItem, TitleRecord
 from subgraphs.content.ingest.resolve import CatalogEntry, Embedder, EntityResolver
-from subgraphs.content.ingest.store import bulk_load
+from subgraphs.content.ingest.store import ingest_session
 from subgraphs.content.ingest.writer import BatchResult, CatalogWriter, Resolved
 
 __all__ = ["BATCH_SIZE", "IngestPipeline", "IngestReport", "Publisher", "TitleIndexer",
@@ -38,7 +39,7 @@ __all__ = ["BATCH_SIZE", "IngestPipeline", "IngestReport", "Publisher", "TitleIn
 logger = logging.getLogger("mediagateway.content.ingest")
 
 BATCH_SIZE = 100
-_YIELD_EVERY = 10  # records normalised between two steps of the batch being written
+_YIELD_EVERY = 5  # records normalised between two steps of the batch being written
 
 
 class Publisher(Protocol):
@@ -99,7 +100,6 @@ class IngestPipeline:
         self.embedder = embedder
         self.graph = graph
         self.batch_size = batch_size
-        self.writer = CatalogWriter()
 
     async def _resolver(self) -> EntityResolver:
         rows = await TitleRow.all().values_list(
@@ -144,11 +144,14 @@ class IngestPipeline:
             if batch:
                 if writing is not None:
                     await writing
-                writing = asyncio.create_task(self._flush(list(batch), report, written, bar))
+                writing = asyncio.create_task(self._flush(writer, list(batch), report, written))
+                bar.update(len(batch))
                 batch.clear()
                 in_batch.clear()
 
-        async with bulk_load():
+        async with ingest_session() as session:
+            writer = CatalogWriter(session, events=self.publisher is not None,
+                                   titles=self.indexer is not None)
             try:
                 async for item in items:
                     report.read += 1
@@ -172,6 +175,7 @@ class IngestPipeline:
             finally:
                 if writing is not None:
                     await writing
+            await self._committed(await writer.finish(), report, written)
         bar.close()
         if self.graph is not None:
             report.graph_edges = await self._link(similar, resolver, written)
@@ -189,23 +193,20 @@ class IngestPipeline:
         return normaliser.record(item.data, feed)
 
     async def _flush(
-        self, batch: list[Resolved], report: IngestReport, written: set[uuid.UUID], bar: tqdm,
+        self, writer: CatalogWriter, batch: list[Resolved], report: IngestReport,
+        written: set[uuid.UUID],
     ) -> None:
-        results: list[BatchResult] = []
-        try:
-            results.append(await self.writer.write(batch, events=self.publisher is not None))
-        except Exception as error:  # one bad row must not sink its 99 neighbours
-            logger.info("batch failed (%s); writing its records one by one", error)
-            for item in batch:
-                try:
-                    results.append(
-                        await self.writer.write([item], events=self.publisher is not None))
-                except Exception as single:
-                    report.skipped.append((item.record.source_key, f"database: {single}"))
+        await self._committed(await writer.write(batch), report, written)
+
+    async def _committed(
+        self, results: list[BatchResult], report: IngestReport, written: set[uuid.UUID]
+    ) -> None:
+        """Count, publish and index what a commit made final."""
         for result in results:
             report.created += len(result.created)
             report.updated += len(result.updated)
             report.unchanged += len(result.unchanged)
+            report.skipped += result.skipped
             report.availability_changes += len(result.changes)
             written.update(result.written)
             if result.events and self.publisher is not None:
@@ -213,7 +214,6 @@ class IngestPipeline:
                 report.events += len(result.events)
             if result.titles and self.indexer is not None:
                 report.indexed += await self.indexer.index_titles(result.titles)
-        bar.update(len(batch))
 
     async def _link(
         self, similar: list[tuple[uuid.UUID, str]], resolver: EntityResolver,

@@ -1,30 +1,44 @@
-"""Bulk SQL for ingestion inside the caller's transaction, one implementation per database.
+"""The connection an ingestion run writes through, one implementation per database.
 
-Ingestion writes tens of thousands of child rows a minute; building Tortoise models or pypika
-queries for each cost more than the database's own work. Rows here are plain tuples in a
-table's column order, ids are UUID text (SQLite stores them so; asyncpg takes text for `uuid`),
-enums their values and JSON columns JSON text. PostgreSQL gets new rows by `COPY`
-(asyncpg's `copy_records_to_table`), SQLite by one `executemany` per table.
+Ingestion writes tens of thousands of rows a minute; building Tortoise models or pypika queries
+for each cost more than the database's own work. Rows here are plain tuples in a table's column
+order, ids are UUID text (SQLite stores them so; asyncpg takes text for `uuid`), enums their
+values and JSON columns JSON text.
+
+A run holds one connection of its own, so its open transaction never mixes with the app's
+queries. Writes come as a list of steps applied all or nothing (a savepoint), and several
+batches share one transaction until `commit`: a commit rewrites every page a batch touched, and
+titles' random ids touch pages all over each index.
+- SQLite: a `sqlite3` connection on a thread of its own, which runs a batch's steps back to back
+  (one hop per batch, not per statement); `synchronous=NORMAL` while the run lasts (WAL keeps
+  the file consistent; a power cut may lose the last commits, which the next run writes again,
+  and their events carry the same ids, so consumers drop the repeats).
+- PostgreSQL: a connection from Tortoise's pool; new rows by `COPY`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from tortoise import Tortoise
 
-__all__ = ["CREDIT", "OFFER", "PERSON", "TITLE", "TITLE_GENRE", "BulkStore", "Table",
-           "bulk_load", "bulk_store"]
+__all__ = ["CREDIT", "OFFER", "PERSON", "TITLE", "TITLE_GENRE", "Delete", "IngestSession",
+           "Insert", "Step", "Table", "Update", "ingest_session"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
     columns: tuple[str, ...]
-    # PostgreSQL types of the columns, for `insert_missing` (rows passed as arrays)
+    # PostgreSQL types of the columns, for `Insert(missing_only=True)` (rows passed as arrays)
     types: tuple[str, ...] = ()
 
 
@@ -40,143 +54,239 @@ OFFER = Table("offer", (
     "audio_languages", "subtitle_languages", "available_from", "available_until", "deep_link",
     "web_url"))
 
-_SQLITE_CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
+
+@dataclass(frozen=True)
+class Insert:
+    """New rows; a conflict fails the step. `missing_only`: rows whose unique keys are taken
+    are left as they are (a known person keeps their row)."""
+
+    table: Table
+    rows: Sequence[tuple[Any, ...]]
+    missing_only: bool = False
 
 
-class BulkStore(Protocol):
+@dataclass(frozen=True)
+class Update:
+    """Rows by their first column (the id): every other column is set."""
+
+    table: Table
+    rows: Sequence[tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Delete:
+    table: str
+    key: str
+    ids: Sequence[str]
+
+
+Step = Insert | Update | Delete
+
+
+class IngestSession(Protocol):
+    @property
+    def dirty(self) -> bool:
+        """Whether applied steps wait for a commit."""
+        ...
+
     async def select(self, columns: Sequence[str], table: str, key: str,
                      ids: Sequence[str]) -> list[Sequence[Any]]:
-        """`columns` of `table`'s rows whose `key` is one of `ids`."""
+        """`columns` of `table`'s rows whose `key` is one of `ids`, uncommitted steps included."""
         ...
 
-    async def insert(self, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        """New rows; a conflict fails the transaction."""
+    async def apply(self, steps: Sequence[Step]) -> None:
+        """Run `steps` in the open transaction, all or none of them."""
         ...
 
-    async def insert_missing(self, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Rows whose unique keys are not taken yet; the others are left as they are."""
-        ...
-
-    async def update(self, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Rows by their first column (the id): every other column is set."""
-        ...
-
-    async def delete(self, table: str, key: str, ids: Sequence[str]) -> None: ...
+    async def commit(self) -> None: ...
 
 
 def _names(columns: Sequence[str]) -> str:
     return ", ".join(f'"{column}"' for column in columns)
 
 
-class SqliteStore:
-    def __init__(self, connection: Any) -> None:
-        self._conn = connection  # Tortoise's transaction client: translates driver errors
+_SQLITE_CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
+_BULK_PRAGMAS = {
+    "synchronous": "NORMAL",
+    # Random ids spread a transaction over every index: with SQLite's 2 MB default cache it
+    # spilled pages to the WAL mid-transaction and read them back (half the thread's time).
+    "cache_size": -256 * 1024,
+    # A commit writes tens of MB to the WAL; checkpointing after each (the default is every
+    # 4 MB) copied them all again.
+    "wal_autocheckpoint": 25_000,
+}
+
+
+class SqliteSession:
+    def __init__(self, filename: str, pragmas: dict[str, object]) -> None:
+        self._filename = filename
+        self._pragmas = {**pragmas, **_BULK_PRAGMAS}
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="ingest-sqlite")
+        self._conn: sqlite3.Connection | None = None
+        self.dirty = False
+
+    async def _run(self, job: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, job, *args)
+
+    async def open(self) -> None:
+        await self._run(self._open)
+
+    def _open(self) -> None:
+        # Another writer (the app, a second run) waits for our commit instead of failing.
+        self._conn = sqlite3.connect(self._filename, timeout=30, isolation_level=None,
+                                     check_same_thread=False)
+        for pragma, value in self._pragmas.items():
+            self._conn.execute(f"PRAGMA {pragma}={value}")
+
+    async def close(self) -> None:
+        await self._run(self._close)
+        self._thread.shutdown()
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            if self._conn.in_transaction:
+                self._conn.rollback()
+            self._conn.close()
 
     async def select(self, columns: Sequence[str], table: str, key: str,
                      ids: Sequence[str]) -> list[Sequence[Any]]:
+        return await self._run(self._select, columns, table, key, ids)
+
+    def _select(self, columns: Sequence[str], table: str, key: str,
+                ids: Sequence[str]) -> list[Sequence[Any]]:
+        assert self._conn is not None
         found: list[Sequence[Any]] = []
         for start in range(0, len(ids), _SQLITE_CHUNK):
             chunk = list(ids[start : start + _SQLITE_CHUNK])
             marks = ", ".join("?" * len(chunk))
-            _, rows = await self._conn.execute_query(
-                f'SELECT {_names(columns)} FROM "{table}" WHERE "{key}" IN ({marks})', chunk)
-            found += rows
+            found += self._conn.execute(
+                f'SELECT {_names(columns)} FROM "{table}" WHERE "{key}" IN ({marks})',
+                chunk).fetchall()
         return found
 
-    async def insert(self, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        await self._insert(table, rows, "")
+    async def apply(self, steps: Sequence[Step]) -> None:
+        await self._run(self._apply, steps)
+        self.dirty = True
 
-    async def insert_missing(self, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        await self._insert(table, rows, " ON CONFLICT DO NOTHING")
+    def _apply(self, steps: Sequence[Step]) -> None:
+        assert self._conn is not None
+        if not self._conn.in_transaction:
+            self._conn.execute("BEGIN IMMEDIATE")
+        self._conn.execute("SAVEPOINT batch")
+        try:
+            for step in steps:
+                self._step(step)
+        except BaseException:
+            self._conn.execute("ROLLBACK TO batch")
+            raise
+        finally:
+            self._conn.execute("RELEASE batch")
 
-    async def _insert(self, table: Table, rows: Sequence[tuple[Any, ...]], tail: str) -> None:
-        if rows:
-            marks = ", ".join("?" * len(table.columns))
-            await self._conn.execute_many(
-                f'INSERT INTO "{table.name}" ({_names(table.columns)}) VALUES ({marks}){tail}',
-                rows)
+    def _step(self, step: Step) -> None:
+        assert self._conn is not None
+        match step:
+            case Insert(table, rows, missing_only) if rows:
+                marks = ", ".join("?" * len(table.columns))
+                tail = " ON CONFLICT DO NOTHING" if missing_only else ""
+                self._conn.executemany(f'INSERT INTO "{table.name}" ({_names(table.columns)}) '
+                                       f"VALUES ({marks}){tail}", rows)
+            case Update(table, rows) if rows:
+                key, *rest = table.columns
+                sets = ", ".join(f'"{column}" = ?' for column in rest)
+                # The id goes last, for the WHERE.
+                self._conn.executemany(f'UPDATE "{table.name}" SET {sets} WHERE "{key}" = ?',
+                                       [(*row[1:], row[0]) for row in rows])
+            case Delete(table, key, ids):
+                for start in range(0, len(ids), _SQLITE_CHUNK):
+                    chunk = list(ids[start : start + _SQLITE_CHUNK])
+                    marks = ", ".join("?" * len(chunk))
+                    self._conn.execute(f'DELETE FROM "{table}" WHERE "{key}" IN ({marks})', chunk)
 
-    async def update(self, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        if rows:
-            key, *rest = table.columns
-            sets = ", ".join(f'"{column}" = ?' for column in rest)
-            # The id goes last, for the WHERE.
-            await self._conn.execute_many(f'UPDATE "{table.name}" SET {sets} WHERE "{key}" = ?',
-                                          [(*row[1:], row[0]) for row in rows])
+    async def commit(self) -> None:
+        await self._run(self._commit)
+        self.dirty = False
 
-    async def delete(self, table: str, key: str, ids: Sequence[str]) -> None:
-        for start in range(0, len(ids), _SQLITE_CHUNK):
-            chunk = list(ids[start : start + _SQLITE_CHUNK])
-            marks = ", ".join("?" * len(chunk))
-            await self._conn.execute_query(f'DELETE FROM "{table}" WHERE "{key}" IN ({marks})',
-                                           chunk)
+    def _commit(self) -> None:
+        assert self._conn is not None
+        if self._conn.in_transaction:
+            self._conn.commit()
 
 
-class PostgresStore:
-    def __init__(self, connection: Any) -> None:
-        self._client = connection  # Tortoise's transaction client; its asyncpg connection below
+class PostgresSession:
+    def __init__(self, client: Any) -> None:
+        self._client = client  # Tortoise's asyncpg client: a connection from its pool
+        self._hold: Any = None
+        self._conn: Any = None
+        self._transaction: Any = None
+        self.dirty = False
+
+    async def open(self) -> None:
+        self._hold = self._client.acquire_connection()
+        self._conn = await self._hold.__aenter__()
+
+    async def close(self) -> None:
+        if self._transaction is not None:
+            await self._transaction.rollback()
+        await self._hold.__aexit__(None, None, None)
 
     async def select(self, columns: Sequence[str], table: str, key: str,
                      ids: Sequence[str]) -> list[Sequence[Any]]:
         if not ids:
             return []
-        async with self._client.acquire_connection() as conn:
-            return list(await conn.fetch(
-                f'SELECT {_names(columns)} FROM "{table}" WHERE "{key}" = ANY($1::uuid[])',
-                list(ids)))
+        return list(await self._conn.fetch(
+            f'SELECT {_names(columns)} FROM "{table}" WHERE "{key}" = ANY($1::uuid[])',
+            list(ids)))
 
-    async def insert(self, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        if rows:
-            async with self._client.acquire_connection() as conn:
-                await conn.copy_records_to_table(table.name, records=rows,
-                                                 columns=list(table.columns))
+    async def apply(self, steps: Sequence[Step]) -> None:
+        if self._transaction is None:
+            self._transaction = self._conn.transaction()
+            await self._transaction.start()
+        async with self._conn.transaction():  # nested: a savepoint
+            for step in steps:
+                await self._step(step)
+        self.dirty = True
 
-    async def insert_missing(self, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        # COPY has no ON CONFLICT: one INSERT ... SELECT FROM unnest(column arrays) instead.
-        if not rows:
-            return
-        arrays = ", ".join(f"${n}::{kind}[]" for n, kind in enumerate(table.types, start=1))
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        async with self._client.acquire_connection() as conn:
-            await conn.execute(
-                f'INSERT INTO "{table.name}" ({_names(table.columns)}) SELECT * FROM '
-                f"unnest({arrays}) ON CONFLICT DO NOTHING", *columns)
+    async def _step(self, step: Step) -> None:
+        match step:
+            case Insert(table, rows, False) if rows:
+                await self._conn.copy_records_to_table(table.name, records=rows,
+                                                       columns=list(table.columns))
+            case Insert(table, rows, True) if rows:
+                # COPY has no ON CONFLICT: one INSERT ... SELECT FROM unnest(column arrays).
+                arrays = ", ".join(f"${n}::{kind}[]"
+                                   for n, kind in enumerate(table.types, start=1))
+                columns = [list(column) for column in zip(*rows, strict=True)]
+                await self._conn.execute(
+                    f'INSERT INTO "{table.name}" ({_names(table.columns)}) SELECT * FROM '
+                    f"unnest({arrays}) ON CONFLICT DO NOTHING", *columns)
+            case Update(table, rows) if rows:
+                key, *rest = table.columns
+                sets = ", ".join(f'"{column}" = ${n}' for n, column in enumerate(rest, start=2))
+                await self._conn.executemany(
+                    f'UPDATE "{table.name}" SET {sets} WHERE "{key}" = $1', rows)
+            case Delete(table, key, ids) if ids:
+                await self._conn.execute(f'DELETE FROM "{table}" WHERE "{key}" = ANY($1::uuid[])',
+                                         list(ids))
 
-    async def update(self, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
-        if rows:
-            key, *rest = table.columns
-            sets = ", ".join(f'"{column}" = ${n}' for n, column in enumerate(rest, start=2))
-            async with self._client.acquire_connection() as conn:
-                await conn.executemany(f'UPDATE "{table.name}" SET {sets} WHERE "{key}" = $1',
-                                       rows)
-
-    async def delete(self, table: str, key: str, ids: Sequence[str]) -> None:
-        if ids:
-            async with self._client.acquire_connection() as conn:
-                await conn.execute(f'DELETE FROM "{table}" WHERE "{key}" = ANY($1::uuid[])',
-                                   list(ids))
+    async def commit(self) -> None:
+        if self._transaction is not None:
+            await self._transaction.commit()
+            self._transaction = None
+        self.dirty = False
 
 
 @contextlib.asynccontextmanager
-async def bulk_load() -> AsyncIterator[None]:
-    """While ingesting into SQLite, commits skip the fsync (`synchronous=NORMAL`; WAL keeps
-    the file consistent). A power cut may lose the last batches: the next run writes them again,
-    and their events carry the same ids, so consumers drop the repeats. PostgreSQL: unchanged."""
-    connection = Tortoise.get_connection("default")
-    if connection.capabilities.dialect != "sqlite":
-        yield
-        return
-    _, rows = await connection.execute_query("PRAGMA synchronous")
-    before = rows[0][0]
-    await connection.execute_script("PRAGMA synchronous=NORMAL")
+async def ingest_session() -> AsyncIterator[IngestSession]:
+    """A session on the content database Tortoise is set up with. What was not committed when
+    the block ends (by an error) is rolled back."""
+    client = Tortoise.get_connection("default")
+    session: SqliteSession | PostgresSession
+    if client.capabilities.dialect == "postgres":
+        session = PostgresSession(client)
+    else:
+        session = SqliteSession(client.filename, dict(client.pragmas))
+    await session.open()
     try:
-        yield
+        yield session
     finally:
-        await connection.execute_script(f"PRAGMA synchronous={int(before)}")
-
-
-def bulk_store(connection: Any) -> BulkStore:
-    """The store for a Tortoise transaction client (`in_transaction()`'s connection)."""
-    if connection.capabilities.dialect == "postgres":
-        return PostgresStore(connection)
-    return SqliteStore(connection)
+        await session.close()

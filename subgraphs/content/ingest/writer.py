@@ -1,22 +1,25 @@
-"""Writes resolved records to the content database, one transaction per batch.
+"""Writes resolved records to the content database through an ingestion session.
+
+Each batch is applied all or nothing (a savepoint); a batch that fails is applied again record
+by record, so one bad row costs only itself. Batches share a transaction until 5,000 titles or
+two seconds have gone by (see `store` for why); `write` returns the results a commit has
+made final, and only those may be published or indexed.
 
 A record whose content hash equals the stored one is not written at all. Offers are compared
 with what the title had, so each offer that appears or goes becomes one availability change.
-Rows go out as plain tuples through `store` (COPY on PostgreSQL, executemany on SQLite); only
-titles that already exist are read back as models, to merge the record over what they hold.
+Rows go out as plain tuples; only titles that already exist are read back as models, to merge
+the record over what they hold.
 """
 
 from __future__ import annotations
 
-import functools
+import logging
+import time
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-
-from tortoise.transactions import in_transaction
 
 from subgraphs.common.events import Event
 from subgraphs.content.adapters.orm import OfferRow, PlatformRow, TitleGenreRow, TitleRow
@@ -35,29 +38,37 @@ from subgraphs.content.ingest.store import (
     PERSON,
     TITLE,
     TITLE_GENRE,
-    BulkStore,
-    bulk_store,
+    Delete,
+    IngestSession,
+    Insert,
+    Step,
+    Update,
 )
 
-__all__ = ["BatchResult", "CatalogWriter", "Resolved"]
+__all__ = ["GROUP_SECONDS", "GROUP_TITLES", "BatchResult", "CatalogWriter", "Resolved"]
+
+logger = logging.getLogger("mediagateway.content.ingest")
+
+GROUP_TITLES = 5_000  # titles written before a commit at most
+GROUP_SECONDS = 2.0  # ... or seconds since the first uncommitted batch, for slow feeds
 
 _SCALARS = ("kind", "title", "original_title", "overview", "release_date", "release_year",
             "runtime_minutes", "popularity", "average_rating", "vote_count", "collection")
 _OFFER_FIELDS = ("title_id", "platform_id", "region", "type", "quality", "price", "currency",
                  "deep_link", "web_url", "available_from", "available_until")
 _KNOWN_PEOPLE = 500_000  # ids remembered as stored; past this the set starts again
+_PERSON_IDS = 200_000  # person key -> id memo; past this it starts again
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Resolved:
     record: TitleRecord
     title_id: uuid.UUID
     content_hash: str
+    id_text: str = field(init=False)  # the id as stored and sent (a title's rows repeat it)
 
-    @functools.cached_property
-    def id_text(self) -> str:
-        """The id as stored and sent (a title's rows repeat it)."""
-        return str(self.title_id)
+    def __post_init__(self) -> None:
+        self.id_text = str(self.title_id)
 
 
 @dataclass
@@ -65,9 +76,11 @@ class BatchResult:
     created: list[uuid.UUID] = field(default_factory=list)
     updated: list[uuid.UUID] = field(default_factory=list)
     unchanged: list[uuid.UUID] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (source key, reason)
     changes: list[AvailabilityChange] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     titles: list[Title] = field(default_factory=list)
+    people: set[str] = field(default_factory=set)  # person ids this batch stored
 
     @property
     def written(self) -> list[uuid.UUID]:
@@ -75,23 +88,71 @@ class BatchResult:
 
 
 @dataclass
-class _Batch:
-    """What one transaction wrote, for the events that follow it."""
+class _Existing:
+    """What the catalog holds for the titles a batch updates (committed, so current)."""
 
-    titles: list[Title] = field(default_factory=list)
-    versions: dict[uuid.UUID, str] = field(default_factory=dict)
-    offers: dict[uuid.UUID, list[tuple[Any, ...]]] = field(default_factory=dict)
-    offers_before: dict[uuid.UUID, set[tuple[str, str, str]]] = field(
-        default_factory=lambda: defaultdict(set))
-    people: set[str] = field(default_factory=set)
+    rows: dict[str, TitleRow] = field(default_factory=dict)
+    genres: dict[str, list[str]] = field(default_factory=dict)
+    offers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 class CatalogWriter:
-    def __init__(self) -> None:
+    def __init__(self, session: IngestSession, *, events: bool = True,
+                 titles: bool = True) -> None:
+        """`events`: build `availability.changed` and `title.upserted` events; `titles`: list
+        the written titles (for the search index). Runs that need neither skip the work."""
+        self.session = session
+        self.events = events
+        self.titles = titles or events
         self._links: dict[str, tuple[str, str]] | None = None
         self._people: dict[str, str] = {}  # person key -> id (text)
         # Person ids a committed batch stored: later batches need not send them again.
         self._stored_people: set[str] = set()
+        self._pending: list[BatchResult] = []  # applied, not committed yet
+        self._pending_titles = 0
+        self._group_started = 0.0
+        self._committed: list[BatchResult] = []
+
+    async def write(self, batch: Sequence[Resolved]) -> list[BatchResult]:
+        """Apply `batch` (each title at most once). Returns the results now committed, this
+        batch's and earlier ones', in feed order; events and titles are for the caller to
+        publish and index."""
+        # `_apply` may commit (and replace `_pending`): its result is added after it returns.
+        try:
+            results = [await self._apply(batch)]
+        except Exception as error:  # one bad row must not sink its 99 neighbours
+            logger.info("batch failed (%s); writing its records one by one", error)
+            results = []
+            for item in batch:
+                try:
+                    results.append(await self._apply([item]))
+                except Exception as single:
+                    results.append(BatchResult(
+                        skipped=[(item.record.source_key, f"database: {single}")]))
+        self._pending += results
+        if (self._pending_titles >= GROUP_TITLES
+                or time.monotonic() - self._group_started >= GROUP_SECONDS):
+            await self._commit()
+        committed, self._committed = self._committed, []
+        return committed
+
+    async def finish(self) -> list[BatchResult]:
+        """Commit what is pending; returns those results."""
+        await self._commit()
+        committed, self._committed = self._committed, []
+        return committed
+
+    async def _commit(self) -> None:
+        if self.session.dirty:
+            await self.session.commit()
+        # Committed: what it stored can be relied on from now on.
+        for result in self._pending:
+            self._stored_people |= result.people
+        if len(self._stored_people) > _KNOWN_PEOPLE:
+            self._stored_people.clear()
+        self._committed += self._pending
+        self._pending = []
+        self._pending_titles = 0
 
     async def _platform_links(self) -> dict[str, tuple[str, str]]:
         if self._links is None:
@@ -99,151 +160,160 @@ class CatalogWriter:
                            for row in await PlatformRow.all()}
         return self._links
 
-    async def write(self, batch: Sequence[Resolved], events: bool = True) -> BatchResult:
-        """Upsert `batch` (each title at most once) in one transaction; events are returned,
-        not published: the caller publishes them once the transaction has committed."""
+    async def _apply(self, batch: Sequence[Resolved]) -> BatchResult:
         result = BatchResult()
+        stored = {str(title_id): content_hash for title_id, content_hash in
+                  await self.session.select(("id", "content_hash"), "title", "id",
+                                            [item.id_text for item in batch])}
+        todo: list[Resolved] = []
+        for item in batch:
+            content_hash = stored.get(item.id_text, False)
+            if content_hash == item.content_hash:
+                result.unchanged.append(item.title_id)
+            else:
+                todo.append(item)
+                (result.updated if content_hash is not False else result.created).append(
+                    item.title_id)
+        if not todo:
+            return result
+        existing = _Existing()
+        if result.updated:
+            # Existing titles are read as models through the app's connection, which sees
+            # committed rows only: commit first, so a title written earlier in this run counts.
+            await self._commit()
+            existing = await _read_existing(result.updated)
         links = await self._platform_links()
-        written = _Batch()
-        async with in_transaction() as connection:
-            store = bulk_store(connection)
-            stored = {str(title_id): content_hash for title_id, content_hash in await store.select(
-                ("id", "content_hash"), "title", "id", [item.id_text for item in batch])}
-            todo: list[Resolved] = []
-            for item in batch:
-                content_hash = stored.get(item.id_text, False)
-                if content_hash == item.content_hash:
-                    result.unchanged.append(item.title_id)
-                else:
-                    todo.append(item)
-                    (result.updated if content_hash is not False else result.created).append(
-                        item.title_id)
-            if not todo:
-                return result
-            now = datetime.now(UTC)
-            old = {str(title_id) for title_id in result.updated}
-            new = [item for item in todo if item.id_text not in old]
-            await store.insert(TITLE, [_title_values(item, now) for item in new])
-            written.titles += [_title(item) for item in new]
-            if old:
-                rows = await TitleRow.filter(id__in=result.updated).using_db(connection)
-                by_id = {item.id_text: item for item in todo}
-                for row in rows:
-                    item = by_id[str(row.id)]
-                    _merge(row, item.record, item.content_hash, now)
-                await store.update(TITLE, [_row_values(row) for row in rows])
-                written.titles += [title_from_row(row) for row in rows]
-            written.versions = {item.title_id: item.content_hash for item in todo}
-            await self._genres(store, todo, old)
-            await self._credits(store, todo, old, written)
-            await self._offers(store, todo, old, links, written)
-        # Committed: what it stored can be relied on from now on.
-        self._stored_people |= written.people
-        if len(self._stored_people) > _KNOWN_PEOPLE:
-            self._stored_people.clear()
-        for item in todo:
-            if item.record.offers is None:
-                continue
-            after = {offer.key for offer in item.record.offers}
-            before = written.offers_before.get(item.title_id, set())
-            result.changes += [(item.title_id, *key, True) for key in sorted(after - before)]
-            result.changes += [(item.title_id, *key, False) for key in sorted(before - after)]
-        if events:
-            await self._events(result, todo, written)
-        result.titles = written.titles
+        steps, offers = self._plan(todo, existing, links, result)
+        await self.session.apply(steps)
+        if not self._pending_titles:
+            self._group_started = time.monotonic()
+        self._pending_titles += len(todo)
+        _changes(result, todo, existing)
+        if self.events:
+            _events(result, todo, existing, offers)
         return result
 
-    async def _genres(self, store: BulkStore, todo: Sequence[Resolved], old: set[str]) -> None:
-        items = [item for item in todo if item.record.genres is not None]
-        # A new title has no rows to replace: only titles that existed are cleared first.
-        await store.delete("title_genre", "title_id",
-                           [item.id_text for item in items if item.id_text in old])
-        await store.insert(TITLE_GENRE, [(item.id_text, slug) for item in items
-                                         for slug in item.record.genres or ()])
+    def _plan(
+        self, todo: Sequence[Resolved], existing: _Existing, links: dict[str, tuple[str, str]],
+        result: BatchResult,
+    ) -> tuple[list[Step], dict[str, list[tuple[Any, ...]]]]:
+        """The steps that write `todo`, and each title's offer rows (for its event)."""
+        now = datetime.now(UTC)
+        old = existing.rows
+        new = [item for item in todo if item.id_text not in old]
+        steps: list[Step] = [Insert(TITLE, [_title_values(item, now) for item in new])]
+        if self.titles:
+            result.titles += [_title(item) for item in new]
+        if old:
+            by_id = {item.id_text: item for item in todo}
+            for title_id, row in old.items():
+                item = by_id[title_id]
+                _merge(row, item.record, item.content_hash, now)
+            steps.append(Update(TITLE, [_row_values(row) for row in old.values()]))
+            result.titles += [title_from_row(row) for row in old.values()]
+        steps += _genre_steps(todo, old)
+        steps += self._credit_steps(todo, old, result)
+        offer_steps, offers = _offer_steps(todo, old, links)
+        return steps + offer_steps, offers
 
-    async def _credits(
-        self, store: BulkStore, todo: Sequence[Resolved], old: set[str], written: _Batch
-    ) -> None:
+    def _credit_steps(
+        self, todo: Sequence[Resolved], old: dict[str, TitleRow], result: BatchResult
+    ) -> list[Step]:
         items = [item for item in todo if item.record.credits is not None]
         people: dict[str, tuple[str, str, str]] = {}
+        rows = []
         for item in items:
             for credit in item.record.credits or ():
                 person_id = self._person_id(credit.person_key)
                 if person_id not in self._stored_people and person_id not in people:
                     people[person_id] = (person_id, credit.person_key, credit.name)
-        # People already known keep their row (and name).
-        await store.insert_missing(PERSON, sorted(people.values(), key=lambda row: row[1]))
-        written.people.update(people)
-        await store.delete("credit", "title_id",
-                           [item.id_text for item in items if item.id_text in old])
-        await store.insert(CREDIT, [
-            (item.id_text, self._person_id(c.person_key), str(c.role), c.character,
-             c.order)
-            for item in items for c in item.record.credits or ()
-        ])
+                rows.append((item.id_text, person_id, str(credit.role), credit.character,
+                             credit.order))
+        result.people.update(people)
+        return [
+            # People already known keep their row (and name).
+            Insert(PERSON, sorted(people.values(), key=lambda row: row[1]), missing_only=True),
+            Delete("credit", "title_id", [item.id_text for item in items if item.id_text in old]),
+            Insert(CREDIT, rows),
+        ]
 
     def _person_id(self, key: str) -> str:
         found = self._people.get(key)
         if found is None:
-            found = self._people[key] = stable_text("person", key)
-            if len(self._people) > 200_000:
+            if len(self._people) >= _PERSON_IDS:
                 self._people.clear()
+            found = self._people[key] = stable_text("person", key)
         return found
 
-    async def _offers(
-        self, store: BulkStore, todo: Sequence[Resolved], old: set[str],
-        links: dict[str, tuple[str, str]], written: _Batch,
-    ) -> None:
-        items = [item for item in todo if item.record.offers is not None]
-        replaced = [item.id_text for item in items if item.id_text in old]
-        if replaced:
-            for title_id, platform, region, kind in await store.select(
-                ("title_id", "platform_id", "region", "type"), "offer", "title_id", replaced
-            ):
-                written.offers_before[_uuid(title_id)].add((platform, region, kind))
-            await store.delete("offer", "title_id", replaced)
-        rows = []
-        for item in items:
-            title_id = item.id_text
-            # Without links from the feed, the platform's templates with our source id stand in.
-            key = item.record.source_key.split(":", 1)[1]
-            mine = written.offers[item.title_id] = []
-            for offer in item.record.offers or ():
-                deep, web = links[offer.platform]
-                mine.append(_offer_values(title_id, offer,
-                                          offer.deep_link or deep.format(key=key),
-                                          offer.web_url or web.format(key=key)))
-            rows += mine
-        await store.insert(OFFER, rows)
 
-    async def _events(
-        self, result: BatchResult, todo: Sequence[Resolved], written: _Batch
-    ) -> None:
-        # Genres and offers a record left out are the catalog's: read those back.
-        keep_genres = [item.title_id for item in todo if item.record.genres is None]
-        keep_offers = [item.title_id for item in todo if item.record.offers is None]
-        genres: dict[uuid.UUID, list[str]] = {
-            item.title_id: list(item.record.genres) for item in todo
-            if item.record.genres is not None}
-        if keep_genres:
-            for title_id, slug in await TitleGenreRow.filter(
-                title_id__in=keep_genres
-            ).values_list("title_id", "genre_id"):
-                genres.setdefault(_uuid(title_id), []).append(slug)
-        offers: dict[uuid.UUID, list[dict[str, object]]] = {
-            title_id: [dict(zip(OFFER.columns, values, strict=True)) for values in rows]
-            for title_id, rows in written.offers.items()}
-        if keep_offers:
-            for offer in await OfferRow.filter(title_id__in=keep_offers).order_by(
-                "platform_id", "region", "type"
-            ).values(*_OFFER_FIELDS):
-                offers.setdefault(_uuid(offer.pop("title_id")), []).append(offer)
-        result.events += [availability_changed(change, written.versions[change[0]])
-                          for change in result.changes]
-        result.events += [
-            title_upserted(title, written.versions[title.id], sorted(genres.get(title.id, [])),
-                           offers.get(title.id, []))
-            for title in written.titles]
+async def _read_existing(title_ids: Sequence[uuid.UUID]) -> _Existing:
+    existing = _Existing(rows={str(row.id): row for row in await TitleRow.filter(
+        id__in=title_ids)})
+    for title_id, slug in await TitleGenreRow.filter(title_id__in=title_ids).values_list(
+        "title_id", "genre_id"
+    ):
+        existing.genres.setdefault(str(title_id), []).append(slug)
+    for offer in await OfferRow.filter(title_id__in=title_ids).order_by(
+        "platform_id", "region", "type"
+    ).values(*_OFFER_FIELDS):
+        existing.offers.setdefault(str(offer["title_id"]), []).append(offer)
+    return existing
+
+
+def _genre_steps(todo: Sequence[Resolved], old: dict[str, TitleRow]) -> list[Step]:
+    items = [item for item in todo if item.record.genres is not None]
+    # A new title has no rows to replace: only titles that existed are cleared first.
+    return [Delete("title_genre", "title_id", [item.id_text for item in items
+                                               if item.id_text in old]),
+            Insert(TITLE_GENRE, [(item.id_text, slug) for item in items
+                                 for slug in item.record.genres or ()])]
+
+
+def _offer_steps(
+    todo: Sequence[Resolved], old: dict[str, TitleRow], links: dict[str, tuple[str, str]]
+) -> tuple[list[Step], dict[str, list[tuple[Any, ...]]]]:
+    items = [item for item in todo if item.record.offers is not None]
+    offers: dict[str, list[tuple[Any, ...]]] = {}
+    for item in items:
+        title_id = item.id_text
+        # Without links from the feed, the platform's templates with our source id stand in.
+        key = item.record.source_key.split(":", 1)[1]
+        mine = offers[title_id] = []
+        for offer in item.record.offers or ():
+            deep, web = links[offer.platform]
+            mine.append(_offer_values(title_id, offer, offer.deep_link or deep.format(key=key),
+                                      offer.web_url or web.format(key=key)))
+    replaced = [item.id_text for item in items if item.id_text in old]
+    return [Delete("offer", "title_id", replaced),
+            Insert(OFFER, [row for rows in offers.values() for row in rows])], offers
+
+
+def _changes(result: BatchResult, todo: Sequence[Resolved], existing: _Existing) -> None:
+    """Each offer that appeared or went, as one availability change."""
+    for item in todo:
+        if item.record.offers is None:
+            continue
+        after = {offer.key for offer in item.record.offers}
+        before = {(offer["platform_id"], offer["region"], str(offer["type"]))
+                  for offer in existing.offers.get(item.id_text, ())}
+        result.changes += [(item.title_id, *key, True) for key in sorted(after - before)]
+        result.changes += [(item.title_id, *key, False) for key in sorted(before - after)]
+
+
+def _events(result: BatchResult, todo: Sequence[Resolved], existing: _Existing,
+            offers: dict[str, list[tuple[Any, ...]]]) -> None:
+    by_id = {item.title_id: item for item in todo}
+    result.events += [availability_changed(change, by_id[change[0]].content_hash)
+                      for change in result.changes]
+    for title in result.titles:
+        item = by_id[title.id]
+        # Genres and offers a record left out are the catalog's.
+        genres = (list(item.record.genres) if item.record.genres is not None
+                  else existing.genres.get(item.id_text, []))
+        listed = ([dict(zip(OFFER.columns, values, strict=True))
+                   for values in offers[item.id_text]] if item.record.offers is not None
+                  else existing.offers.get(item.id_text, []))
+        result.events.append(title_upserted(title, item.content_hash, sorted(genres), listed))
 
 
 def _title(item: Resolved) -> Title:
@@ -299,10 +369,6 @@ def _merge(row: Any, record: TitleRecord, content_hash: str, now: datetime) -> N
     row.eidr_id = ids.eidr or row.eidr_id
     row.content_hash = content_hash
     row.updated_at = now
-
-
-def _uuid(value: object) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _value(kind: object) -> str:

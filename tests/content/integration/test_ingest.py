@@ -231,3 +231,53 @@ async def test_batches_written_beside_normalising_keep_feed_order(
     assert report.created + report.updated == 30 and report.indexed == 30
     assert sorted(await TitleRow.all().values_list("title", flat=True)) == [
         "Take 27", "Take 28", "Take 29"]
+
+
+class CommittedOnly(Captured):
+    """A publisher that checks, through the app's own connection, that what it is told about
+    is committed: events must never run ahead of the transaction."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unseen: list[str] = []
+
+    async def publish_many(self, events: list[Event]) -> None:
+        ids = {str(event.payload["title_id"]) for event in events}
+        stored = {str(i) for i in await TitleRow.filter(id__in=ids).values_list("id", flat=True)}
+        self.unseen += sorted(ids - stored)
+        await super().publish_many(events)
+
+
+async def test_events_follow_the_commit_of_their_batch(catalog: None, tmp_path: Path) -> None:
+    records = [heat(source_id=f"s{n}", title=f"Take {n}", ids={}) for n in range(250)]
+    publisher = CommittedOnly()
+    report = await ingest(write(tmp_path / "many.jsonl", records), publisher)
+    assert report.created == 250
+    assert len(publisher.of("title.upserted")) == 250 and publisher.unseen == []
+
+
+async def test_a_row_the_database_refuses_costs_only_its_record(
+    catalog: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from subgraphs.content.ingest import writer
+    from subgraphs.content.ingest.store import CREDIT, Insert
+
+    plan = writer.CatalogWriter._credit_steps
+
+    def poisoned(self: writer.CatalogWriter, todo: Any, *args: Any) -> list[Any]:
+        # A credit of a person who does not exist: the foreign key refuses it.
+        bad = [(item.id_text, str(uuid.uuid4()), "actor", None, 0)
+               for item in todo if item.record.title == "Poison"]
+        return [*plan(self, todo, *args), Insert(CREDIT, bad)]
+
+    monkeypatch.setattr(writer.CatalogWriter, "_credit_steps", poisoned)
+    records = [heat(source_id=f"s{n}", title="Poison" if n == 3 else f"Take {n}", ids={})
+               for n in range(6)]
+    captured = Captured()
+    report = await ingest(write(tmp_path / "feed.jsonl", records), captured)
+    assert report.created == 5
+    [(ref, reason)] = report.skipped
+    assert ref == "test:s3" and reason.startswith("database: ")
+    assert sorted(await TitleRow.all().values_list("title", flat=True)) == [
+        f"Take {n}" for n in (0, 1, 2, 4, 5)]
+    assert len(captured.of("title.upserted")) == 5, "nothing is published for the refused one"

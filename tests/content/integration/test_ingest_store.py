@@ -1,4 +1,4 @@
-"""The bulk store ingestion writes through: COPY on PostgreSQL, executemany on SQLite."""
+"""The session ingestion writes through: its own connection, savepoints, COPY on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,14 +9,21 @@ from decimal import Decimal
 
 import pytest
 from tortoise import Tortoise
-from tortoise.transactions import in_transaction
 
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.adapters.orm import OfferRow, PersonRow, TitleRow
 from subgraphs.content.domain.model import OfferType, TitleKind
 from subgraphs.content.ingest import ensure_vocabulary
-from subgraphs.content.ingest.store import OFFER, PERSON, TITLE, bulk_load, bulk_store
+from subgraphs.content.ingest.store import (
+    OFFER,
+    PERSON,
+    TITLE,
+    Delete,
+    Insert,
+    Update,
+    ingest_session,
+)
 from subgraphs.content.seed import PLATFORMS
 
 
@@ -36,24 +43,26 @@ def title(title_id: str, name: str, when: datetime) -> tuple[object, ...]:
             170, 1.5, 8.2, 10, "tt0113277", None, None, None, "hash", when)
 
 
-async def test_rows_round_trip_through_the_store(catalog: None) -> None:
+async def test_rows_round_trip_through_the_session(catalog: None) -> None:
     first, second = str(uuid.uuid4()), str(uuid.uuid4())
     when = datetime(2026, 11, 26, 1, 2, 3, tzinfo=UTC)
-    async with in_transaction() as connection:
-        store = bulk_store(connection)
-        await store.insert(TITLE, [title(first, "Heat", when), title(second, "Ronin", when)])
-        await store.insert(OFFER, [(
-            str(uuid.uuid4()), first, "netflix", "US", "rent", "uhd", Decimal("3.99"), "USD",
-            '["en"]', "[]", when, None, "n://heat", "https://n/heat")])
-        person = str(uuid.uuid4())
-        await store.insert_missing(PERSON, [(person, "imdb:nm1", "Michael Mann")])
-        # Known people keep their row; the new one is added.
-        await store.insert_missing(PERSON, [(person, "imdb:nm1", "Renamed"),
-                                            (str(uuid.uuid4()), "imdb:nm2", "Al Pacino")])
-        changed = title(second, "Ronin", when)
-        await store.update(TITLE, [(*changed[:3], "Ronin (1998)", *changed[4:])])
-        rows = await store.select(("id", "content_hash"), "title", "id", [first, second])
+    person = str(uuid.uuid4())
+    changed = title(second, "Ronin", when)
+    async with ingest_session() as session:
+        await session.apply([
+            Insert(TITLE, [title(first, "Heat", when), title(second, "Ronin", when)]),
+            Insert(OFFER, [(
+                str(uuid.uuid4()), first, "netflix", "US", "rent", "uhd", Decimal("3.99"), "USD",
+                '["en"]', "[]", when, None, "n://heat", "https://n/heat")]),
+            Insert(PERSON, [(person, "imdb:nm1", "Michael Mann")], missing_only=True),
+            # Known people keep their row; the new one is added.
+            Insert(PERSON, [(person, "imdb:nm1", "Renamed"),
+                            (str(uuid.uuid4()), "imdb:nm2", "Al Pacino")], missing_only=True),
+            Update(TITLE, [(*changed[:3], "Ronin (1998)", *changed[4:])]),
+        ])
+        rows = await session.select(("id", "content_hash"), "title", "id", [first, second])
         assert sorted((str(i), h) for i, h in rows) == sorted([(first, "hash"), (second, "hash")])
+        await session.commit()
     heat = await TitleRow.get(id=first)
     assert (heat.kind, heat.release_date, heat.imdb_id, heat.updated_at) == (
         TitleKind.MOVIE, date(1995, 12, 15), "tt0113277", when)
@@ -64,34 +73,55 @@ async def test_rows_round_trip_through_the_store(catalog: None) -> None:
     assert sorted(await PersonRow.all().values_list("name", flat=True)) == [
         "Al Pacino", "Michael Mann"]
 
-    async with in_transaction() as connection:
-        await bulk_store(connection).delete("offer", "title_id", [first])
+    async with ingest_session() as session:
+        await session.apply([Delete("offer", "title_id", [first])])
+        await session.commit()
     assert await OfferRow.all().count() == 0
 
 
-async def test_a_failed_transaction_leaves_nothing(catalog: None) -> None:
+async def test_a_failed_step_list_leaves_nothing_of_itself_and_keeps_the_rest(
+    catalog: None,
+) -> None:
     when = datetime(2026, 11, 26, tzinfo=UTC)
-    same = str(uuid.uuid4())
-    with pytest.raises(Exception):  # noqa: B017 - each driver names the conflict its own way
-        async with in_transaction() as connection:
-            store = bulk_store(connection)
-            await store.insert(TITLE, [title(str(uuid.uuid4()), "Heat", when)])
-            await store.insert(TITLE, [title(same, "Ronin", when), title(same, "Ronin", when)])
+    kept, same = str(uuid.uuid4()), str(uuid.uuid4())
+    async with ingest_session() as session:
+        await session.apply([Insert(TITLE, [title(kept, "Heat", when)])])
+        with pytest.raises(Exception):  # noqa: B017 - each driver names the conflict its own way
+            await session.apply([
+                Insert(TITLE, [title(str(uuid.uuid4()), "Ronin", when)]),
+                Insert(TITLE, [title(same, "Thief", when), title(same, "Thief", when)]),
+            ])
+        assert session.dirty
+        await session.commit()
+        assert not session.dirty
+    assert await TitleRow.all().values_list("title", flat=True) == ["Heat"]
+
+
+async def test_uncommitted_steps_are_the_sessions_own_and_go_when_it_ends(catalog: None) -> None:
+    when = datetime(2026, 11, 26, tzinfo=UTC)
+    first = str(uuid.uuid4())
+    with pytest.raises(RuntimeError):
+        async with ingest_session() as session:
+            await session.apply([Insert(TITLE, [title(first, "Heat", when)])])
+            # The session reads its own writes; the app's connection does not see them.
+            assert len(await session.select(("id",), "title", "id", [first])) == 1
+            assert await TitleRow.all().count() == 0
+            raise RuntimeError("the run stops")
     assert await TitleRow.all().count() == 0
 
 
-async def test_a_bulk_load_skips_sqlite_fsyncs_only_while_it_lasts(catalog: None) -> None:
+async def test_the_apps_connection_keeps_its_own_settings(catalog: None) -> None:
     connection = Tortoise.get_connection("default")
     if connection.capabilities.dialect != "sqlite":
-        async with bulk_load():  # nothing to change on PostgreSQL
-            assert await TitleRow.all().count() == 0
-        return
+        pytest.skip("SQLite's per-connection pragmas; PostgreSQL's session changes nothing")
 
     async def synchronous() -> int:
         _, rows = await connection.execute_query("PRAGMA synchronous")
         return int(rows[0][0])
 
-    before = await synchronous()
-    async with bulk_load():
-        assert await synchronous() == 1  # NORMAL
-    assert await synchronous() == before == 2  # FULL, SQLite's default
+    # The run's relaxed durability (synchronous=NORMAL) is its own connection's, not the app's.
+    async with ingest_session() as session:
+        await session.apply([Insert(TITLE, [title(str(uuid.uuid4()), "Heat", datetime.now(UTC))])])
+        assert await synchronous() == 2  # FULL, SQLite's default
+        await session.commit()
+    assert await synchronous() == 2
