@@ -10,9 +10,10 @@ process, PostgreSQL in a child process, in a scratch database that is dropped af
 `--databases ...,postgres` and no `--postgres` URL a throwaway server is started with
 `scripts/services` (on free ports) and stopped at the end.
 
-Synthetic feed records (3 genres, 4 credits, 3 offers each, unique titles and ids) go through
-the whole pipeline (normalise, resolve, batches of 100, one transaction each). Reported per
-run: wall-clock titles/s and CPU titles/s (this process only: SQLite's work is in it, the
+Synthetic feed records (3 genres, 4 credits, 3 offers each, unique titles and ids) are
+written to a JSON Lines file first (not timed); the run reads it through the JSON Lines feed
+and the whole pipeline (parse, normalise, resolve, batches of 100, commits). Reported per run:
+wall-clock titles/s and CPU titles/s (this process only: SQLite's work is in it, the
 PostgreSQL server's is not; the machine is shared, so CPU time is the steadier figure), for a
 first load and for a rerun that changes nothing. Then the same with the local MiniLM
 embeddings and the LanceDB index on (a fresh embedding cache, so every text is embedded).
@@ -29,11 +30,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -41,7 +42,7 @@ from mediagateway.migrate import migrate
 from mediagateway.redis_server import free_port
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
-from subgraphs.content.ingest.records import FeedItem
+from subgraphs.content.ingest.feeds import JsonLinesFeed
 from subgraphs.content.seed import GENRE_NAMES, PLATFORMS
 
 GENRES = sorted(GENRE_NAMES)
@@ -67,9 +68,12 @@ def record(n: int) -> dict[str, Any]:
     }
 
 
-async def items(count: int) -> AsyncIterator[FeedItem]:
-    for n in range(count):
-        yield FeedItem(f"bench:{n}", data=record(n))
+def feed_file(directory: Path, count: int) -> Path:
+    """The synthetic feed as JSON Lines, once per size."""
+    path = directory / f"feed-{count}.jsonl"
+    if not path.exists():
+        path.write_bytes(b"".join(orjson.dumps(record(n)) + b"\n" for n in range(count)))
+    return path
 
 
 class Discard:
@@ -82,14 +86,16 @@ class Discard:
         self.events += len(events)
 
 
-async def _run_once(count: int, feed: str = "bench",
+async def _run_once(path: Path, feed: str = "bench",
                     **options: Any) -> tuple[float, float, Any]:
     wall, cpu = time.perf_counter(), time.process_time()
-    report = await IngestPipeline(**options).run(feed, items(count), progress=False)
+    report = await IngestPipeline(**options).run(feed, JsonLinesFeed(path, feed).items(),
+                                                 progress=False)
     return time.perf_counter() - wall, time.process_time() - cpu, report
 
 
-async def persist(database_url: str, count: int, label: str) -> None:
+async def persist(database_url: str, count: int, label: str, directory: Path) -> None:
+    path = feed_file(directory, count)
     await migrate("content", database_url)
     await open_database(database_url, "subgraphs.content.adapters.orm")
     try:
@@ -98,7 +104,7 @@ async def persist(database_url: str, count: int, label: str) -> None:
         # one already there and is updated, with its events built (as the CLI publishes them).
         for run, feed, publisher in (("first load", "bench", None), ("rerun", "bench", None),
                                      ("update+events", "other", Discard())):
-            wall, cpu, report = await _run_once(count, feed, publisher=publisher)
+            wall, cpu, report = await _run_once(path, feed, publisher=publisher)
             assert not report.skipped, report.skipped[:3]
             print(f"{label:<10} {run:<13} {count} titles: {count / wall:8.0f} titles/s wall, "
                   f"{count / cpu:8.0f} titles/s CPU  ({report.created} created, "
@@ -109,6 +115,7 @@ async def persist(database_url: str, count: int, label: str) -> None:
 
 
 async def with_index(database_url: str, count: int, data_dir: Path, label: str) -> None:
+    path = feed_file(data_dir.parent, count)
     from subgraphs.content.adapters.repository import TortoiseContentRepository
     from subgraphs.content.search_engine import build_search
     from subgraphs.content.search_settings import SearchSettings
@@ -121,7 +128,7 @@ async def with_index(database_url: str, count: int, data_dir: Path, label: str) 
     try:
         await ensure_vocabulary(GENRE_NAMES, PLATFORMS)
         await search.indexer.provider.embed(["warm up the model"])
-        wall, cpu, report = await _run_once(count, indexer=search.indexer)
+        wall, cpu, report = await _run_once(path, indexer=search.indexer)
         print(f"{label:<10} {'+ embed + index':<13} {count} titles: {count / wall:8.0f} "
               f"titles/s wall, {count / cpu:8.0f} titles/s CPU  ({report.indexed} indexed, "
               f"{await search.index.count()} in the index)")
@@ -135,9 +142,9 @@ async def on_postgres(server: str, args: argparse.Namespace) -> None:
     admin = await asyncpg.connect(f"{base}/postgres".replace("postgres://", "postgresql://", 1))
     names = [f"bench_ingest_{uuid.uuid4().hex[:8]}" for _ in range(2)]
     try:
-        await persist(f"{base}/{names[0]}", args.titles, "postgres")
-        if args.embed_titles:
-            with tempfile.TemporaryDirectory() as directory:
+        with tempfile.TemporaryDirectory() as directory:
+            await persist(f"{base}/{names[0]}", args.titles, "postgres", Path(directory))
+            if args.embed_titles:
                 await with_index(f"{base}/{names[1]}", args.embed_titles,
                                  Path(directory) / "data", "postgres")
     finally:
@@ -148,7 +155,8 @@ async def on_postgres(server: str, args: argparse.Namespace) -> None:
 
 async def on_sqlite(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as directory:
-        await persist(f"sqlite://{directory}/bench.sqlite3", args.titles, "sqlite")
+        await persist(f"sqlite://{directory}/bench.sqlite3", args.titles, "sqlite",
+                      Path(directory))
         if args.embed_titles:
             await with_index(f"sqlite://{directory}/indexed.sqlite3", args.embed_titles,
                              Path(directory) / "data", "sqlite")

@@ -73,16 +73,9 @@ class EntityResolver:
         for entry in entries:
             self.add(entry)
 
-    def add(self, entry: CatalogEntry, spelling: bool = True) -> None:
-        """Index `entry` by source key and ids, and (`spelling`) by its title's spelling."""
-        self._by_source.setdefault(entry.source_key, entry.id)
-        self._feeds.add(entry.source_key.split(":", 1)[0] + ":")
-        for scheme in ("eidr", "imdb", "tmdb"):
-            value = getattr(entry.external_ids, scheme)
-            if value:
-                self._by_id.setdefault(f"{scheme}:{value}", entry.id)
-        if not spelling:
-            return
+    def add(self, entry: CatalogEntry) -> None:
+        """Index `entry` by source key and ids, and by its title's spelling."""
+        self._keys(entry.id, entry.source_key, entry.external_ids)
         name = normal_title(entry.title)
         bucket = self._by_year[entry.release_year]
         if name not in bucket:
@@ -93,7 +86,7 @@ class EntityResolver:
         # A feed's own ids are authoritative among its records: spelling only matches titles
         # other sources brought (MovieLens lists a few films twice, under two ids).
         own = record.source_key.split(":", 1)[0] + ":"
-        if not self._feeds - {own}:
+        if self._feeds <= {own}:
             return None, []  # only this feed's titles so far: nothing to compare with
         name = normal_title(record.title)
         years = ([record.release_year - 1, record.release_year, record.release_year + 1]
@@ -142,6 +135,16 @@ class EntityResolver:
         """The title an external reference ("imdb:tt0113277", "tmdb:949") names, if known."""
         return self._by_id.get(ref)
 
+    def _keys(self, title_id: uuid.UUID, source_key: str, ids: ExternalIds) -> None:
+        self._by_source.setdefault(source_key, title_id)
+        self._feeds.add(source_key.split(":", 1)[0] + ":")
+        if ids.eidr:
+            self._by_id.setdefault(f"eidr:{ids.eidr}", title_id)
+        if ids.imdb:
+            self._by_id.setdefault(f"imdb:{ids.imdb}", title_id)
+        if ids.tmdb:
+            self._by_id.setdefault(f"tmdb:{ids.tmdb}", title_id)
+
     async def resolve(self, record: TitleRecord) -> Match:
         """The id `record` is written under; `how` says which rule decided."""
         match = await self._decide(record)
@@ -149,18 +152,17 @@ class EntityResolver:
         # The record's own keys now point at its title: a later duplicate in the run agrees.
         # Its spelling is not indexed: a run is one feed, and spelling never matches a feed's
         # titles against its own (ids decide there).
-        self.add(CatalogEntry(match.title_id, record.source_key, record.title,
-                              record.release_year, record.kind.value, record.external_ids),
-                 spelling=False)
+        self._keys(match.title_id, record.source_key, record.external_ids)
         return match
 
     async def _decide(self, record: TitleRecord) -> Match:
         if record.source_key in self._by_source:
             return Match(self._by_source[record.source_key], "source")
-        for scheme in ("eidr", "imdb", "tmdb"):  # canonical order: EIDR > IMDb > TMDb
-            value = getattr(record.external_ids, scheme)
-            if value and f"{scheme}:{value}" in self._by_id:
-                return Match(self._by_id[f"{scheme}:{value}"], scheme)
+        ids = record.external_ids
+        for scheme, value in (("eidr", ids.eidr), ("imdb", ids.imdb), ("tmdb", ids.tmdb)):
+            # canonical order: EIDR > IMDb > TMDb
+            if value and (found := self._by_id.get(f"{scheme}:{value}")) is not None:
+                return Match(found, scheme)
         fuzzy, candidates = self._fuzzy(record)
         if fuzzy is not None:
             return Match(fuzzy.id, "title")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+
+import orjson
 
 from subgraphs.content.ingest.records import FeedItem
 
@@ -23,14 +24,15 @@ class JsonLinesFeed:
             return sum(1 for line in handle if line.strip())
 
     async def items(self) -> AsyncIterator[FeedItem]:
-        with self.path.open(encoding="utf-8") as handle:
+        # Bytes to orjson: it checks the UTF-8 itself, in a fifth of the stdlib parser's time.
+        with self.path.open("rb") as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
                 ref = f"{self.path.name}:{number}"
                 try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as error:
+                    data = orjson.loads(line)
+                except orjson.JSONDecodeError as error:
                     yield FeedItem(ref, error=f"not JSON: {error.msg} at column {error.colno}")
                     continue
                 if not isinstance(data, dict):
