@@ -101,15 +101,18 @@ class IngestPipeline:
         self.graph = graph
         self.batch_size = batch_size
 
-    async def _resolver(self) -> EntityResolver:
+    async def _catalog(self) -> tuple[EntityResolver, dict[str, str | None]]:
+        """The resolver over the catalog's titles, and each title's content hash by id."""
         rows = await TitleRow.all().values_list(
-            "id", "source_key", "title", "release_year", "kind", "imdb_id", "tmdb_id", "eidr_id")
+            "id", "source_key", "title", "release_year", "kind", "imdb_id", "tmdb_id", "eidr_id",
+            "content_hash")
         entries = [
             CatalogEntry(uuid.UUID(str(title_id)), source_key, title, year, str(getattr(
                 kind, "value", kind)), ExternalIds(imdb=imdb, tmdb=tmdb, eidr=eidr))
-            for title_id, source_key, title, year, kind, imdb, tmdb, eidr in rows
+            for title_id, source_key, title, year, kind, imdb, tmdb, eidr, _ in rows
         ]
-        return EntityResolver(entries, self.embedder)
+        stored = {str(row[0]): row[-1] for row in rows}
+        return EntityResolver(entries, self.embedder), stored
 
     async def _normaliser(self) -> Normaliser:
         genres = {row.slug: row.name for row in await GenreRow.all()}
@@ -128,7 +131,7 @@ class IngestPipeline:
         started = time.perf_counter()
         report = IngestReport()
         normaliser = await self._normaliser()
-        resolver = await self._resolver()
+        resolver, stored = await self._catalog()
         written: set[uuid.UUID] = set()
         similar: list[tuple[uuid.UUID, str]] = []
         batch: list[Resolved] = []
@@ -150,7 +153,7 @@ class IngestPipeline:
                 in_batch.clear()
 
         async with ingest_session() as session:
-            writer = CatalogWriter(session, events=self.publisher is not None,
+            writer = CatalogWriter(session, stored, events=self.publisher is not None,
                                    titles=self.indexer is not None)
             try:
                 async for item in items:

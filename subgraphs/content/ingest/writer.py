@@ -5,7 +5,10 @@ by record, so one bad row costs only itself. Batches share a transaction until 5
 two seconds have gone by (see `store` for why); `write` returns the results a commit has
 made final, and only those may be published or indexed.
 
-A record whose content hash equals the stored one is not written at all. Offers are compared
+A record whose content hash equals the stored one is not written at all. The stored hashes are
+read with the catalog when the run starts and kept up to date by the run, so a batch needs no
+query before it is written (concurrent runs are not coordinated; a title another run created
+meanwhile fails its insert and is reported). Offers are compared
 with what the title had, so each offer that appears or goes becomes one availability change.
 Rows go out as plain tuples; only titles that already exist are read back as models, to merge
 the record over what they hold.
@@ -97,11 +100,13 @@ class _Existing:
 
 
 class CatalogWriter:
-    def __init__(self, session: IngestSession, *, events: bool = True,
-                 titles: bool = True) -> None:
-        """`events`: build `availability.changed` and `title.upserted` events; `titles`: list
-        the written titles (for the search index). Runs that need neither skip the work."""
+    def __init__(self, session: IngestSession, stored: dict[str, str | None], *,
+                 events: bool = True, titles: bool = True) -> None:
+        """`stored`: the content hash of every title in the catalog, by id (text); `events`:
+        build `availability.changed` and `title.upserted` events; `titles`: list the written
+        titles (for the search index). Runs that need neither skip the work."""
         self.session = session
+        self._stored = stored
         self.events = events
         self.titles = titles or events
         self._links: dict[str, tuple[str, str]] | None = None
@@ -162,12 +167,9 @@ class CatalogWriter:
 
     async def _apply(self, batch: Sequence[Resolved]) -> BatchResult:
         result = BatchResult()
-        stored = {str(title_id): content_hash for title_id, content_hash in
-                  await self.session.select(("id", "content_hash"), "title", "id",
-                                            [item.id_text for item in batch])}
         todo: list[Resolved] = []
         for item in batch:
-            content_hash = stored.get(item.id_text, False)
+            content_hash = self._stored.get(item.id_text, False)
             if content_hash == item.content_hash:
                 result.unchanged.append(item.title_id)
             else:
@@ -185,6 +187,7 @@ class CatalogWriter:
         links = await self._platform_links()
         steps, offers = self._plan(todo, existing, links, result)
         await self.session.apply(steps)
+        self._stored.update((item.id_text, item.content_hash) for item in todo)
         if not self._pending_titles:
             self._group_started = time.monotonic()
         self._pending_titles += len(todo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
@@ -119,9 +120,13 @@ async def test_the_apps_connection_keeps_its_own_settings(catalog: None) -> None
         _, rows = await connection.execute_query("PRAGMA synchronous")
         return int(rows[0][0])
 
-    # The run's relaxed durability (synchronous=NORMAL) is its own connection's, not the app's.
+    # The run's relaxed durability (synchronous=NORMAL) is its own connection's, not the app's;
+    # its short GIL switch interval lasts as long as the run.
+    before = sys.getswitchinterval()
     async with ingest_session() as session:
+        assert sys.getswitchinterval() < before
         await session.apply([Insert(TITLE, [title(str(uuid.uuid4()), "Heat", datetime.now(UTC))])])
         assert await synchronous() == 2  # FULL, SQLite's default
         await session.commit()
     assert await synchronous() == 2
+    assert sys.getswitchinterval() == before

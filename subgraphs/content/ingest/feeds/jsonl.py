@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
-
-import orjson
 
 from subgraphs.content.ingest.records import FeedItem
 
@@ -24,15 +23,14 @@ class JsonLinesFeed:
             return sum(1 for line in handle if line.strip())
 
     async def items(self) -> AsyncIterator[FeedItem]:
-        # Bytes to orjson: it checks the UTF-8 itself, in a fifth of the stdlib parser's time.
-        with self.path.open("rb") as handle:
+        with self.path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
                 ref = f"{self.path.name}:{number}"
                 try:
-                    data = orjson.loads(line)
-                except orjson.JSONDecodeError as error:
+                    data = json.loads(line)
+                except json.JSONDecodeError as error:
                     yield FeedItem(ref, error=f"not JSON: {error.msg} at column {error.colno}")
                     continue
                 if not isinstance(data, dict):
