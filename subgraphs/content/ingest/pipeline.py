@@ -215,8 +215,10 @@ class IngestPipeline:
             if result.events and self.publisher is not None:
                 await self.publisher.publish_many(result.events)
                 report.events += len(result.events)
-            if result.titles and self.indexer is not None:
-                report.indexed += await self.indexer.index_titles(result.titles)
+        # One call for the whole commit: each engine write has a fixed cost (~25 ms on LanceDB).
+        titles = [title for result in results for title in result.titles]
+        if titles and self.indexer is not None:
+            report.indexed += await self.indexer.index_titles(titles)
 
     async def _link(
         self, similar: list[tuple[uuid.UUID, str]], resolver: EntityResolver,
