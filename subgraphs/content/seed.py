@@ -46,8 +46,10 @@ GENRE_NAMES = {slug: label.replace("'s", "") for label, slug in GENRES.items()}
 
 
 async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
-    """Load the catalog once; returns False when titles already exist."""
+    """Load the catalog once; returns False when titles already exist (their index is then
+    built only if it is empty: a new embedding provider or precision has a new index)."""
     if await TitleRow.exists():
+        await index_catalog(only_if_empty=True)
         return False
     await ensure_vocabulary(GENRE_NAMES, PLATFORMS)
     feed = MovieLensFeed(data)
@@ -60,10 +62,14 @@ async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
     return True
 
 
-async def index_catalog(search_settings: SearchSettings | None = None) -> int:
+async def index_catalog(
+    search_settings: SearchSettings | None = None, only_if_empty: bool = False
+) -> int:
     """Embed and index every title (cached embeddings make reruns take seconds)."""
     search = build_search(TortoiseContentRepository(), search_settings)
     try:
+        if only_if_empty and await search.index.count():
+            return 0
         return await search.indexer.index_all(progress=True)
     finally:
         await search.close()

@@ -51,10 +51,10 @@ async def test_int8_is_really_quantised(int8: LocalEmbeddingProvider) -> None:
 
 
 def test_precision_is_chosen_by_the_setting(tmp_path: Path) -> None:
-    chosen = make_provider(tmp_path, {"MG_EMBEDDING_PRECISION": "int8"})
-    assert isinstance(chosen, LocalEmbeddingProvider) and chosen.precision == "int8"
+    chosen = make_provider(tmp_path, {"MG_EMBEDDING_PRECISION": "fp32"})
+    assert isinstance(chosen, LocalEmbeddingProvider) and chosen.precision == "fp32"
     default = make_provider(tmp_path, {})
-    assert isinstance(default, LocalEmbeddingProvider) and default.precision == "fp32"
+    assert isinstance(default, LocalEmbeddingProvider) and default.precision == "int8"
     with pytest.raises(ValueError, match="MG_EMBEDDING_PRECISION"):
         make_provider(tmp_path, {"MG_EMBEDDING_PRECISION": "fp16"})
 
