@@ -1,7 +1,7 @@
 """Hybrid search latency over a synthetic 100,000-title catalog, through the router.
 
     .venv/bin/python benchmarks/search_latency.py [--titles 100000] [--requests 300]
-        [--data-dir var/bench-search]
+        [--data-dir var/bench-search-int8]   # MG_EMBEDDING_PRECISION=fp32: var/bench-search
 
 Builds (once; reused while --data-dir holds it) a catalog of generated titles with genres,
 years, runtimes and two offers each, and its LanceDB index. To avoid 100,000 model runs, a
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import signal
 import statistics
@@ -35,11 +36,16 @@ from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.settings import database_url_for
+from subgraphs.content.adapters.embeddings.base import index_key
 from subgraphs.content.adapters.embeddings.local import LocalEmbeddingProvider
 from subgraphs.content.adapters.search.base import IndexedTitle
 from subgraphs.content.adapters.search.lancedb_index import LanceSearchIndex
 from subgraphs.content.domain.search import availability_tokens
 from subgraphs.content.seed import PLATFORMS, REGIONS
+
+# The stack's default precision unless MG_EMBEDDING_PRECISION says otherwise: the index is
+# built in the space the content subgraph will query.
+PRECISION = os.environ.get("MG_EMBEDDING_PRECISION") or "int8"
 
 
 def _words(text: str) -> list[str]:
@@ -97,11 +103,11 @@ async def build(data_dir: Path, env: dict[str, str], count: int) -> list[str]:
     marker = data_dir / "search-bench-built"
     if marker.exists():
         return names
-    provider = LocalEmbeddingProvider(Path("var/models"))
+    provider = LocalEmbeddingProvider(Path("var/models"), precision=PRECISION)
     vocabulary = sorted({*ADJECTIVES, *NOUNS, *(g.replace("-", " ") for g in GENRES)})
     word_vectors = dict(zip(vocabulary, provider.embed_sync(vocabulary), strict=True))
     await open_database(database_url_for("content", env), "subgraphs.content.adapters.orm")
-    index = LanceSearchIndex(data_dir / "search", "titles_all_minilm_l6_v2_384", 384)
+    index = LanceSearchIndex(data_dir / "search", index_key(provider), 384)
     # Bulk load: build the indices once at the end instead of while rows arrive.
     index._fts_ready = True
     regions = list(REGIONS)
@@ -213,7 +219,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--titles", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--data-dir", default="var/bench-search")
+    # One catalog per precision: its vectors are that precision's.
+    parser.add_argument("--data-dir", default="var/bench-search" if PRECISION == "fp32"
+                        else f"var/bench-search-{PRECISION}")
     args = parser.parse_args()
     data_dir = Path(args.data_dir).resolve()
     stack = Stack(data_dir=data_dir, router_port=free_port(),
