@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import subprocess
 import sys
 import tempfile
@@ -38,8 +37,9 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from throwaway_postgres import throwaway_postgres
+
 from mediagateway.migrate import migrate
-from mediagateway.redis_server import free_port
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
 from subgraphs.content.ingest.feeds import JsonLinesFeed
@@ -164,24 +164,13 @@ async def on_sqlite(args: argparse.Namespace) -> None:
 
 def postgres_child(args: argparse.Namespace) -> None:
     """This script again, on PostgreSQL: `--postgres` when given, else a throwaway server."""
-    root = Path(__file__).resolve().parent.parent
     command = [sys.executable, __file__, "--titles", str(args.titles),
                "--embed-titles", str(args.embed_titles)]
     if args.postgres:
         subprocess.run([*command, "--postgres", args.postgres], check=True)
         return
-    with tempfile.TemporaryDirectory(prefix="ingest-bench-") as directory:
-        env = {**os.environ, "MG_TEST_PG_PORT": str(free_port()),
-               "MG_TEST_REDIS_PORT": str(free_port())}
-        started = subprocess.run([str(root / "scripts/services"), "start", directory], env=env,
-                                 check=True, capture_output=True, text=True).stdout
-        url = next(line.split("=", 1)[1] for line in started.splitlines()
-                   if line.startswith("export DATABASE_URL="))
-        try:
-            subprocess.run([*command, "--postgres", url], check=True)
-        finally:
-            subprocess.run([str(root / "scripts/services"), "stop", directory], env=env,
-                           check=False, capture_output=True)
+    with throwaway_postgres("ingest-bench-") as url:
+        subprocess.run([*command, "--postgres", url], check=True)
 
 
 def main() -> None:

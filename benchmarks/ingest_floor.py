@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest_bench import record
+from throwaway_postgres import throwaway_postgres
 
 from mediagateway.migrate import migrate
-from mediagateway.redis_server import free_port
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.domain.intent import Vocabulary
 from subgraphs.content.ingest import ensure_vocabulary
@@ -170,22 +170,10 @@ def main() -> None:
     if args.postgres:
         asyncio.run(on_postgres(args.postgres, args.titles))
         return
-    root = Path(__file__).resolve().parent.parent
-    with tempfile.TemporaryDirectory(prefix="ingest-floor-") as directory:
-        env = {**os.environ, "MG_TEST_PG_PORT": str(free_port()),
-               "MG_TEST_REDIS_PORT": str(free_port())}
-        started = subprocess.run([str(root / "scripts/services"), "start", directory], env=env,
-                                 check=True, capture_output=True, text=True).stdout
-        url = next(line.split("=", 1)[1] for line in started.splitlines()
-                   if line.startswith("export DATABASE_URL="))
-        try:
-            # Tortoise keeps one dialect per process: PostgreSQL in a child process.
-            subprocess.run([sys.executable, __file__, "--titles", str(args.titles),
-                            "--postgres", url, "--skip-sqlite"], check=True)
-        finally:
-            subprocess.run([str(root / "scripts/services"), "stop", directory], env=env,
-                           check=False, capture_output=True)
-
+    with throwaway_postgres("ingest-floor-") as url:
+        # Tortoise keeps one dialect per process: PostgreSQL in a child process.
+        subprocess.run([sys.executable, __file__, "--titles", str(args.titles),
+                        "--postgres", url, "--skip-sqlite"], check=True)
 
 if __name__ == "__main__":
     main()
