@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from subgraphs.playback.adapters.device_channel import DeviceChannel
 from subgraphs.playback.adapters.facts import FactsRepository, WatchlistChange
@@ -31,6 +31,7 @@ __all__ = [
 class AvailabilityChange:
     offer: OfferFact
     at: datetime
+    event_id: str = ""  # the `availability.changed` event's id: a redelivery repeats it
 
 
 async def absorb_title_offers(
@@ -48,25 +49,31 @@ async def absorb_availability(
     """Apply each change; tell users who want the title and can watch it where it appeared.
 
     Every `available: true` event notifies (the event is the change), even when a
-    `title.upserted` on another stream got here first; a redelivery may notify twice.
+    `title.upserted` on another stream got here first; a redelivered event does not notify
+    the same user again.
     """
     await facts.set_availability([change.offer for change in changes])
     arrived = [change for change in changes if change.offer.available]
     watchers = await facts.watchers([change.offer.title_id for change in arrived])
     viewers = await facts.viewers_by_ids([u for users in watchers.values() for u in users])
-    told: list[TitleBecameAvailable] = []
+    due: list[tuple[AvailabilityChange, uuid.UUID]] = []
     for change in arrived:
         offer = change.offer
         for user_id in watchers.get(offer.title_id, ()):
             viewer = viewers.get(user_id) or ViewerFacts(user_id)
-            if viewer.home_region != offer.region:
-                continue
-            if offer.platform not in viewer.subscribed_platforms:
-                continue
-            event = TitleBecameAvailable(user_id, offer.title_id, offer.platform, offer.region,
-                                         offer.type.value, change.at)
-            await channel.publish(event)
-            told.append(event)
+            if viewer.home_region == offer.region and offer.platform in viewer.subscribed_platforms:
+                due.append((change, user_id))
+    new = await facts.claim_notices([(change.event_id, user_id) for change, user_id in due],
+                                    datetime.now(UTC))
+    told: list[TitleBecameAvailable] = []
+    for change, user_id in due:
+        if (change.event_id, user_id) not in new:
+            continue
+        offer = change.offer
+        event = TitleBecameAvailable(user_id, offer.title_id, offer.platform, offer.region,
+                                     offer.type.value, change.at)
+        await channel.publish(event)
+        told.append(event)
     return told
 
 

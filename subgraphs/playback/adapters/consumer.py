@@ -73,7 +73,8 @@ def availability_from_payload(
     title_id = uuid.UUID(str(payload["title_id"]))
     at = datetime.fromisoformat(event.occurred_at)
     return projections.AvailabilityChange(
-        _offer(title_id, payload, "offer_type"), at if at.tzinfo else at.replace(tzinfo=UTC)
+        _offer(title_id, payload, "offer_type"), at if at.tzinfo else at.replace(tzinfo=UTC),
+        event_id=str(event.id),
     )
 
 

@@ -10,13 +10,19 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from subgraphs.playback.adapters.orm import OfferFactRow, ViewerFactRow, WatchlistFactRow
+from subgraphs.playback.adapters.orm import (
+    NoticeRow,
+    OfferFactRow,
+    ViewerFactRow,
+    WatchlistFactRow,
+)
 from subgraphs.playback.domain.offers import OfferFact, ViewerFacts
 
 __all__ = [
+    "NOTICE_RETENTION",
     "FactsRepository",
     "TortoiseFactsRepository",
     "WatchlistChange",
@@ -24,6 +30,8 @@ __all__ = [
 ]
 
 _BATCH = 500
+# How long a sent notice is remembered: longer than any redelivery takes.
+NOTICE_RETENTION = timedelta(days=7)
 _OFFER_KEY = ("title_id", "platform", "region", "type")
 _OFFER_FIELDS = ["quality", "price", "currency", "deep_link", "web_url", "available"]
 
@@ -58,6 +66,12 @@ class FactsRepository(Protocol):
     async def watchers(
         self, title_ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[uuid.UUID]]: ...
+
+    async def claim_notices(
+        self, notices: Sequence[tuple[str, uuid.UUID]], at: datetime
+    ) -> set[tuple[str, uuid.UUID]]:
+        """Record notices (event id, user) as sent at `at`; returns those not sent before."""
+        ...
 
 
 def offer_from_row(row: OfferFactRow) -> OfferFact:
@@ -155,3 +169,20 @@ class TortoiseFactsRepository:
         for title_id, user_id in rows:
             found[title_id].append(user_id)
         return found
+
+    async def claim_notices(
+        self, notices: Sequence[tuple[str, uuid.UUID]], at: datetime
+    ) -> set[tuple[str, uuid.UUID]]:
+        if not notices:
+            return set()
+        sent = {(event_id, uuid.UUID(str(user_id))) for event_id, user_id in
+                await NoticeRow.filter(event_id__in={event for event, _ in notices})
+                .values_list("event_id", "user_id")}
+        new = [notice for notice in dict.fromkeys(notices) if notice not in sent]
+        # Two consumers claiming the same notice at once may both send it; redeliveries (the
+        # usual repeat) come one after the other and are caught.
+        await NoticeRow.bulk_create(
+            [NoticeRow(event_id=event, user_id=user, sent_at=at) for event, user in new],
+            ignore_conflicts=True)
+        await NoticeRow.filter(sent_at__lt=at - NOTICE_RETENTION).delete()
+        return set(new)

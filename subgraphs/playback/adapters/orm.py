@@ -13,6 +13,7 @@ from subgraphs.playback.domain.offers import OfferType, VideoQuality
 
 __all__ = [
     "DeviceRow",
+    "NoticeRow",
     "OfferFactRow",
     "PlaybackSessionRow",
     "RemoteCommandRow",
@@ -147,3 +148,17 @@ class WatchlistFactRow(Model):
     class Meta:
         table = "watchlist_fact"
         unique_together = (("user_id", "title_id"),)
+
+
+class NoticeRow(Model):
+    """A `watchlistAvailability` notice sent: one per event and user, so a redelivered
+    `availability.changed` does not tell anyone twice."""
+
+    id = fields.IntField(primary_key=True)
+    event_id = fields.CharField(max_length=64)
+    user_id = fields.UUIDField()
+    sent_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "availability_notice"
+        unique_together = (("event_id", "user_id"),)
