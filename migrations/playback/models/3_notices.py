@@ -26,15 +26,11 @@ CREATE TABLE IF NOT EXISTS "availability_notice" (
 CREATE INDEX IF NOT EXISTS "idx_notice_sent_at" ON "availability_notice" ("sent_at");""",
 }
 
-DOWN = {
-    "sqlite": 'DROP TABLE IF EXISTS "availability_notice";',
-    "postgres": 'DROP TABLE IF EXISTS "availability_notice";',
-}
-
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return SQL[db.capabilities.dialect]
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
-    return DOWN[db.capabilities.dialect]
+    # The same statement on both databases.
+    return 'DROP TABLE IF EXISTS "availability_notice";'
