@@ -1,0 +1,1 @@
+"""Recommendation quality and speed benchmarks (MovieLens-100K, He et al. 2017 protocol)."""
