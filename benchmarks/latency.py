@@ -35,11 +35,13 @@ from subgraphs.common.auth import CLAIMS_HEADER, SECRET_HEADER, encode_claims
 TITLE = "query($id: ID!) { title(id: $id) { id title releaseYear averageRating } }"
 ACROSS_ALL = """{ me { id
   watchlist(first: 5) { edges { node { title { title offers(region: "US") { type } } } } }
-  devices { name } recommendations(first: 5) { title { title } } } }"""
+  devices { name }
+  recommendations(first: 5) { edges { node { title { title } } } } } }"""
 # The fetches of ACROSS_ALL's query plan, one per subgraph (`$user`/`$titles` filled in below).
 USERS_PART = "{ me { id watchlist(first: 5) { edges { node { title { id } } } } } }"
 ENTITIES = "query($r: [_Any!]!) { _entities(representations: $r) { ... on %s } }"
-RECOMMENDATIONS_PART = ENTITIES % "User { recommendations(first: 5) { title { id } } }"
+RECOMMENDATIONS_PART = ENTITIES % (
+    "User { recommendations(first: 5) { edges { node { title { id } } } } }")
 PLAYBACK_PART = ENTITIES % "User { devices { name } }"
 CONTENT_PART = ENTITIES % 'Title { title offers(region: "US") { type } }'
 

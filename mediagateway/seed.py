@@ -24,12 +24,14 @@ from subgraphs.common.settings import ServiceSettings
 __all__ = ["seed_all", "seed_subgraph"]
 
 
-async def seed_subgraph(name: str, settings: ServiceSettings) -> bool:
+async def seed_subgraph(name: str, settings: ServiceSettings, with_history: bool = True) -> bool:
+    """`with_history=False` (`MG_SEED_HISTORY=0`): users get accounts but no viewing history."""
     module = importlib.import_module(f"{SUBGRAPHS[name].package}.seed")
     await open_database(settings.database_url, SUBGRAPHS[name].models)
     redis = Redis.from_url(settings.redis_url)
+    options = {} if with_history or name != "users" else {"with_history": False}
     try:
-        return await module.seed(MovieLens(), RedisEventBus(redis))
+        return await module.seed(MovieLens(), RedisEventBus(redis), **options)
     finally:
         await redis.aclose()
         await close_database()
@@ -50,7 +52,8 @@ def main(argv: list[str]) -> None:
         seed_all()
         return
     name = argv[0]
-    loaded = asyncio.run(seed_subgraph(name, ServiceSettings.from_env(name)))
+    history = os.environ.get("MG_SEED_HISTORY", "1") != "0"
+    loaded = asyncio.run(seed_subgraph(name, ServiceSettings.from_env(name), history))
     print(f"{name}: {'seeded' if loaded else 'already seeded'}", file=sys.stderr)
 
 

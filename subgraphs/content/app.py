@@ -14,6 +14,7 @@ from subgraphs.common.events import RedisEventBus
 from subgraphs.common.resources import service_resources
 from subgraphs.content.adapters.consumer import start_consumers
 from subgraphs.content.adapters.graph import TitleGraph
+from subgraphs.content.adapters.personal import personal_scores
 from subgraphs.content.adapters.repository import TortoiseContentRepository
 from subgraphs.content.context import Context
 from subgraphs.content.loaders import make_loaders
@@ -31,12 +32,20 @@ def create_app(
     settings: Settings | None = None, search_settings: SearchSettings | None = None
 ) -> Starlette:
     settings = settings or Settings.from_env(NAME)
+    search_settings = search_settings or SearchSettings.from_env()
     repo = TortoiseContentRepository()
-    search = build_search(repo, search_settings or SearchSettings.from_env())
+    search = build_search(repo, search_settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with service_resources(settings, MODELS) as redis:
+        async with (
+            service_resources(settings, MODELS) as redis,
+            # Its HTTP client lives as long as the app, on the app's loop: connections stay
+            # open between searches.
+            personal_scores(search_settings.personal_url, settings.router_secret,
+                            search_settings.personal_timeout) as personal,
+        ):
+            search.service.personal = personal
             app.state.redis = redis
             app.state.search = search
             # Warm up in the background: the app answers other queries meanwhile.

@@ -252,6 +252,9 @@ class SearchService:
         popularity = {title_id: min(max(hit.popularity, 0.0), 1.0)
                       for title_id, hit in hits_by_id.items()}
         personal = await self._personal(viewer_id, list(hits_by_id))
+        if personal is None:
+            missing.append("personal")
+            personal = {}
         browsing = "popularity" in sides
         weights = (Weights(vector=0.0, keyword=0.0, popularity=1.0) if browsing
                    else Weights.for_query(self.alpha, bool(references), bool(personal)))
@@ -327,14 +330,15 @@ class SearchService:
         return [replace(hit, score=scores[hit.id]) for hit in allowed]
 
     async def _personal(self, viewer_id: uuid.UUID | None, ids: list[uuid.UUID]
-                        ) -> dict[uuid.UUID, float]:
+                        ) -> dict[uuid.UUID, float] | None:
+        """The viewer's scores ({} when none are known); None when asking for them failed."""
         if viewer_id is None or not ids:
             return {}
         try:
             return await self.personal.scores(viewer_id, ids)
-        except Exception:
-            log.warning("personal scores failed", exc_info=True)
-            return {}
+        except Exception:  # like any part: the search answers without it
+            log.warning("search part personal failed", exc_info=True)
+            return None
 
 
 class _Reasons:

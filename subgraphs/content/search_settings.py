@@ -1,4 +1,5 @@
-"""Search settings (`MG_SEARCH_*`, `WEAVIATE_URL`, `OPENAI_*`), read once in `create_app`."""
+"""Search settings (`MG_SEARCH_*`, `WEAVIATE_URL`, `OPENAI_*`, `RECOMMENDATIONS_URL`,
+`MG_PERSONAL_*`), read once in `create_app`."""
 
 from __future__ import annotations
 
@@ -7,10 +8,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from mediagateway.registry import SUBGRAPHS
 from subgraphs.common.settings import DEFAULT_DATA_DIR
 from subgraphs.content.domain.fusion import DEFAULT_ALPHA, RANKED, RELATIVE
 
-__all__ = ["SearchSettings"]
+__all__ = ["DEFAULT_PERSONAL_TIMEOUT", "DEFAULT_RECOMMENDATIONS_URL", "SearchSettings",
+           "recommendations_base_url"]
+
+# Where the stack runs recommendations unless told otherwise (`mediagateway.stack` exports
+# RECOMMENDATIONS_URL to every process, so this is for a subgraph started on its own).
+DEFAULT_RECOMMENDATIONS_URL = f"http://127.0.0.1:{SUBGRAPHS['recommendations'].port}"
+# The call costs ~1-2 ms on a kept-alive local connection; this bounds a slow or hung
+# recommendations to 50 ms of search time, inside search's p95 target of 100 ms.
+DEFAULT_PERSONAL_TIMEOUT = 0.05
+
+
+def recommendations_base_url(url: str) -> str:
+    """The subgraph's base URL; the router's variable names its GraphQL endpoint, so a
+    trailing `/graphql` is dropped."""
+    url = url.strip().rstrip("/")
+    return url.removesuffix("/graphql")
 
 
 @dataclass(frozen=True)
@@ -24,6 +41,10 @@ class SearchSettings:
         alpha: vector weight against keyword (relative score fusion), 0..1.
         fusion: "relativeScore" or "ranked".
         embed_timeout: seconds before the vector part gives up and the search goes on without it.
+        personal_url: base URL of the recommendations subgraph, asked for the viewer's scores
+            (the `personal` part); None switches personalisation off.
+        personal_timeout: seconds the personal call may take in all before the search goes on
+            without it (reported in `missingParts`).
     """
 
     data_dir: Path
@@ -34,6 +55,8 @@ class SearchSettings:
     alpha: float = DEFAULT_ALPHA
     fusion: str = RELATIVE
     embed_timeout: float = 2.0
+    personal_url: str | None = DEFAULT_RECOMMENDATIONS_URL
+    personal_timeout: float = DEFAULT_PERSONAL_TIMEOUT
 
     def __post_init__(self) -> None:
         if self.engine not in ("lancedb", "weaviate"):
@@ -44,11 +67,18 @@ class SearchSettings:
             raise ValueError(f"MG_SEARCH_ALPHA must be within 0..1, got {self.alpha}")
         if self.fusion not in (RELATIVE, RANKED):
             raise ValueError(f"MG_SEARCH_FUSION must be {RELATIVE} or {RANKED}")
+        if self.personal_timeout <= 0:
+            raise ValueError(f"MG_PERSONAL_TIMEOUT must be positive, got {self.personal_timeout}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> SearchSettings:
         env = os.environ if env is None else env
         weaviate_url = env.get("WEAVIATE_URL") or None
+        personal = env.get("MG_PERSONAL_SCORES", "on").strip().lower()
+        if personal not in ("on", "off"):
+            raise ValueError(f"MG_PERSONAL_SCORES must be on or off, not {personal!r}")
+        personal_url = recommendations_base_url(
+            env.get("RECOMMENDATIONS_URL") or DEFAULT_RECOMMENDATIONS_URL)
         return cls(
             data_dir=Path(env.get("MG_DATA_DIR", DEFAULT_DATA_DIR)),
             model_dir=Path(env.get("MG_MODEL_DIR", "var/models")),
@@ -58,4 +88,6 @@ class SearchSettings:
             alpha=float(env.get("MG_SEARCH_ALPHA", DEFAULT_ALPHA)),
             fusion=env.get("MG_SEARCH_FUSION", RELATIVE),
             embed_timeout=float(env.get("MG_EMBED_TIMEOUT", "2.0")),
+            personal_url=personal_url if personal == "on" else None,
+            personal_timeout=float(env.get("MG_PERSONAL_TIMEOUT", DEFAULT_PERSONAL_TIMEOUT)),
         )

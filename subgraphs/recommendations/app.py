@@ -1,4 +1,8 @@
-"""The recommendations subgraph's ASGI app; its lifespan runs the event consumers."""
+"""The recommendations subgraph's ASGI app and composition root.
+
+Its lifespan runs the event consumers, watches the model directory for new artifacts and,
+unless `MG_REC_RETRAIN_SECONDS=0`, has the training worker rebuild the model now and then.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,14 @@ from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
 from subgraphs.common.events import RedisEventBus
 from subgraphs.common.resources import service_resources
+from subgraphs.common.settings import ServiceSettings
+from subgraphs.recommendations.adapters.artifact import ModelHolder
 from subgraphs.recommendations.adapters.consumer import start_consumers
 from subgraphs.recommendations.adapters.repository import TortoiseRecommendationsRepository
+from subgraphs.recommendations.adapters.retrain import retrain_periodically
 from subgraphs.recommendations.context import Context
 from subgraphs.recommendations.loaders import make_loaders
+from subgraphs.recommendations.routes import make_routes
 from subgraphs.recommendations.schema import schema
 from subgraphs.recommendations.settings import MODELS, NAME, Settings
 
@@ -26,31 +34,41 @@ logger = logging.getLogger("mediagateway.recommendations")
 _SHUTDOWN_GRACE = 5.0
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or Settings.from_env(NAME)
+def create_app(settings: ServiceSettings | None = None) -> Starlette:
+    settings = Settings.extending(settings) if settings else Settings.from_env(NAME)
     repo = TortoiseRecommendationsRepository()
+    models = ModelHolder(settings.model_dir, settings.poll_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with service_resources(settings, MODELS) as redis:
             app.state.redis = redis
             stop = asyncio.Event()
-            consumers = start_consumers(RedisEventBus(redis), repo, stop)
+            try:
+                await asyncio.to_thread(models.refresh)
+            except Exception:
+                logger.exception("the recommendations model could not be loaded")
+            tasks = start_consumers(RedisEventBus(redis), repo, models, stop)
+            tasks.append(asyncio.create_task(models.watch(stop), name="models:watch"))
+            if settings.retrain_seconds > 0:
+                tasks.append(asyncio.create_task(
+                    retrain_periodically(repo, models, settings.retrain_seconds, stop),
+                    name="models:retrain"))
             try:
                 yield
             finally:
                 stop.set()
                 # Consumers finish their batch and leave; one stuck longer is cancelled.
-                _, stuck = await asyncio.wait(consumers, timeout=_SHUTDOWN_GRACE)
+                _, stuck = await asyncio.wait(tasks, timeout=_SHUTDOWN_GRACE)
                 for task in stuck:
                     task.cancel()
                 if stuck:
-                    logger.warning("%d event consumers did not stop in time", len(stuck))
+                    logger.warning("%d background tasks did not stop in time", len(stuck))
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         return Context(
             request=request, response=response, viewer=viewer, repo=repo,
-            loaders=make_loaders(repo),
+            loaders=make_loaders(repo), models=models,
         )
 
     return build_app(
@@ -59,4 +77,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         context_factory=context,
         router_secret=settings.router_secret,
         lifespan=lifespan,
+        routes=make_routes(repo, models, settings.router_secret),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from subgraphs.common.context import BaseContext
+from subgraphs.recommendations.adapters.artifact import ModelHolder
 from subgraphs.recommendations.adapters.repository import RecommendationsRepository
 from subgraphs.recommendations.loaders import Loaders
 
@@ -15,3 +16,4 @@ __all__ = ["Context"]
 class Context(BaseContext):
     repo: RecommendationsRepository
     loaders: Loaders
+    models: ModelHolder

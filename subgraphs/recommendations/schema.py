@@ -1,15 +1,17 @@
-"""The recommendations subgraph's federated schema: entity fields only, no root fields."""
+"""The recommendations subgraph's federated schema: entity fields and the feedback mutation."""
 
 from __future__ import annotations
 
 import strawberry
 
 from subgraphs.common.extensions import ErrorCodes, default_limits
+from subgraphs.recommendations.resolvers import Mutation
 from subgraphs.recommendations.types import Title, User
 
 __all__ = ["schema"]
 
 schema = strawberry.federation.Schema(
+    mutation=Mutation,
     types=[User, Title],
     extensions=[*default_limits(), ErrorCodes],
     federation_version="2.9",

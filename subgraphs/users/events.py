@@ -7,13 +7,17 @@ from datetime import datetime
 from typing import Literal
 
 from subgraphs.common.events import Event
-from subgraphs.users.domain.model import User, ViewingEvent
+from subgraphs.common.ids import stable_id
+from subgraphs.users.domain.age_ratings import minimum_age
+from subgraphs.users.domain.model import Profile, User, ViewingEvent
 
 __all__ = [
+    "PROFILE_CHANGED",
     "USER_REGISTERED",
     "USER_UPDATED",
     "VIEWING_RECORDED",
     "WATCHLIST_CHANGED",
+    "profile_changed",
     "user_registered",
     "user_updated",
     "viewing_recorded",
@@ -24,6 +28,7 @@ VIEWING_RECORDED = "viewing.recorded"
 WATCHLIST_CHANGED = "watchlist.changed"
 USER_REGISTERED = "user.registered"
 USER_UPDATED = "user.updated"
+PROFILE_CHANGED = "profile.changed"
 
 
 def _with_origin(payload: dict[str, object], origin: str | None) -> dict[str, object]:
@@ -89,5 +94,31 @@ def user_updated(user: User, at: datetime) -> Event:
             "preferred_genres": list(user.preferred_genres),
             "home_region": user.home_region,
             "subscribed_platforms": list(user.subscribed_platforms),
+        },
+    )
+
+
+def profile_changed(
+    profile: Profile, at: datetime, *, deleted: bool = False, created: bool = False
+) -> Event:
+    """A household profile as it now is (`deleted`: gone). Each change gets a fresh id, so a
+    redelivery repeats an id; a creation's id is derived from the profile, so publishing it
+    again (a seed rerun) repeats one too. `max_age` is the limit as a minimum age in years,
+    the scale of content's `age_rating`; null sets no limit."""
+    return Event(
+        type=PROFILE_CHANGED,
+        id=str(stable_id(PROFILE_CHANGED, profile.id, "created")) if created
+        else str(uuid.uuid4()),
+        occurred_at=at.isoformat(),
+        payload={
+            "profile_id": str(profile.id),
+            "user_id": str(profile.user_id),
+            "name": profile.name,
+            "is_kid": profile.is_kid,
+            "max_age": minimum_age(profile.max_age_rating),
+            "max_age_rating": profile.max_age_rating,
+            "blocked_genres": list(profile.blocked_genres),
+            "deleted": deleted,
+            "occurred_at": at.isoformat(),
         },
     )

@@ -64,10 +64,12 @@ def _favourites(ratings: list[MovieLensRating]) -> list[MovieLensRating]:
     return fives[:WATCHLIST_SIZE]
 
 
-async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
+async def seed(data: MovieLens, bus: RedisEventBus, with_history: bool = True) -> bool:
     """Write the demo accounts in one transaction, then publish their events.
 
-    Returns False, writing nothing, when the database already has users.
+    `with_history=False` leaves out the viewing history and watchlists (the accounts only), for
+    benchmarks that send viewings through the API themselves. Returns False, writing nothing,
+    when the database already has users.
     """
     if await UserRow.exists():
         return False
@@ -78,7 +80,7 @@ async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
     users = {source.user_id: _account(source, now) for source in data.users}
 
     ratings: dict[int, list[MovieLensRating]] = defaultdict(list)
-    for rating in data.ratings:
+    for rating in data.ratings if with_history else ():
         if rating.user_id in users and rating.item_id in title_ids:
             ratings[rating.user_id].append(rating)
 
@@ -104,16 +106,13 @@ async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
         for user_id, user_ratings in ratings.items()
         for rating in _favourites(user_ratings)
     ]
-    profiles = [
-        profile_to_row(Profile(id=stable_id("profile", user.id), user_id=user.id,
-                               name=user.display_name))
-        for user in users.values()
-    ]
+    profiles = [Profile(id=stable_id("profile", user.id), user_id=user.id, name=user.display_name)
+                for user in users.values()]
 
     async with in_transaction():
         for batch in _batches([user_to_row(user, password_hash) for user in users.values()]):
             await UserRow.bulk_create(batch)
-        for batch in _batches(profiles):
+        for batch in _batches([profile_to_row(profile) for profile in profiles]):
             await ProfileRow.bulk_create(batch)
         for batch in _batches(watchlist):
             await WatchlistItemRow.bulk_create(batch)
@@ -123,6 +122,7 @@ async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
                 progress.update(len(batch))
 
     published: list[Event] = [events.user_registered(user) for user in users.values()]
+    published += [events.profile_changed(profile, now, created=True) for profile in profiles]
     published += [events.viewing_recorded(event) for event in viewings]
     for batch in _batches(published):
         await bus.publish_many(list(batch))

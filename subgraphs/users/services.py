@@ -120,8 +120,10 @@ async def register(
     if await repo.credentials_by_email(user.email) is not None:
         raise EmailTaken()
     password_hash = await asyncio.to_thread(passwords.hash, registration.password)
-    await repo.add_user(user, password_hash, Profile.default_for(user))
+    profile = Profile.default_for(user)
+    await repo.add_user(user, password_hash, profile)
     await bus.publish(events.user_registered(user))
+    await bus.publish(events.profile_changed(profile, user.created_at, created=True))
     return user, tokens.issue(user.id, home_region=user.home_region)
 
 

@@ -16,7 +16,7 @@ ACROSS_ALL = """
       edges { node { title { id title offers(region: "US") { type platform { slug name } } } } }
     }
     devices { name kind }
-    recommendations(first: 5) { title { id title } score reason }
+    recommendations(first: 5) { edges { node { title { id title } score reason } } }
   }
 }
 """
@@ -46,8 +46,9 @@ def test_one_query_reaches_all_four_subgraphs(stack: Stack, router: Router) -> N
         assert title["title"] == titles[title["id"]]
         assert title["offers"], "every demo title has an offer in the US"
     assert sorted(device["kind"] for device in me["devices"]) == ["PHONE", "TV"]
-    recommended = [item["title"]["id"] for item in me["recommendations"]]
+    recommendations = [edge["node"] for edge in me["recommendations"]["edges"]]
+    recommended = [item["title"]["id"] for item in recommendations]
     assert recommended, "recommendations arrived"
     assert not set(recommended) & rated, "titles already watched are not recommended"
-    assert all(item["title"]["title"] == titles[item["title"]["id"]]
-               for item in me["recommendations"])
+    assert all(item["title"]["title"] == titles[item["title"]["id"]] for item in recommendations)
+    assert all(item["reason"] for item in recommendations)

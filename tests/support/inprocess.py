@@ -55,11 +55,16 @@ class SubgraphClient:
 
 
 @contextmanager
-def run_subgraph(name: str, database_url: str, redis_url: str) -> Iterator[SubgraphClient]:
-    """Migrate `name`'s database and serve its app (lifespan included) to a test client."""
+def run_subgraph(
+    name: str, database_url: str, redis_url: str, settings: ServiceSettings | None = None
+) -> Iterator[SubgraphClient]:
+    """Migrate `name`'s database and serve its app (lifespan included) to a test client.
+
+    `settings`, when given, are the app's own (a subclass with more fields); else the shared
+    ones for this database and Redis."""
     asyncio.run(migrate(name, database_url))
     module = importlib.import_module(SUBGRAPHS[name].app.split(":")[0])
-    settings = ServiceSettings(
+    settings = settings or ServiceSettings(
         name=name, database_url=database_url, redis_url=redis_url, router_secret=SECRET
     )
     with TestClient(module.create_app(settings)) as http:

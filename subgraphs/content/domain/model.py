@@ -77,6 +77,9 @@ class Title:
     popularity: float = 0.0
     average_rating: float | None = None
     vote_count: int = 0
+    # Minimum viewer age in years: what search's `max_age_rating` filter compares with and what
+    # `title.upserted` announces. No feed or column supplies one yet, so it is always None.
+    age_rating: int | None = None
     external_ids: ExternalIds = field(default_factory=ExternalIds)
     parent_id: uuid.UUID | None = None
     season_number: int | None = None

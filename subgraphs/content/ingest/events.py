@@ -55,7 +55,11 @@ def offer_payload(offer: Mapping[str, object]) -> dict[str, object]:
 def title_upserted(
     title: Title, version: str, genres: Sequence[str], offers: Sequence[Mapping[str, object]]
 ) -> Event:
-    """`version` is the title's content hash, as for `availability_changed`."""
+    """`version` is the title's content hash, as for `availability_changed`.
+
+    `age_rating` is the minimum viewer age search filters on (`max_age_rating`), null when
+    unknown; consumers compare it with a profile's `max_age` on the same scale.
+    """
     return Event(
         type=TITLE_UPSERTED,
         id=str(stable_id(TITLE_UPSERTED, title.id, version)),
@@ -64,5 +68,6 @@ def title_upserted(
             "release_year": title.release_year, "genres": list(genres),
             "popularity": title.popularity, "average_rating": title.average_rating,
             "vote_count": title.vote_count, "offers": [offer_payload(o) for o in offers],
+            "age_rating": title.age_rating, "runtime_minutes": title.runtime_minutes,
         },
     )

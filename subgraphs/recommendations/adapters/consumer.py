@@ -11,14 +11,21 @@ from typing import Any, TypeVar
 
 from subgraphs.common.events import Event, EventBus, EventHandler
 from subgraphs.recommendations import services
+from subgraphs.recommendations.adapters.artifact import ModelHolder
 from subgraphs.recommendations.adapters.repository import RecommendationsRepository
-from subgraphs.recommendations.domain.model import Interaction, TitleFacts, UserTaste
+from subgraphs.recommendations.domain.model import (
+    Interaction,
+    ProfileLimits,
+    TitleFacts,
+    UserTaste,
+)
 
 __all__ = [
     "GROUP",
     "STREAMS",
     "handlers",
     "interaction_from_payload",
+    "profile_from_payload",
     "start_consumers",
     "taste_from_payload",
     "title_from_payload",
@@ -27,21 +34,40 @@ __all__ = [
 logger = logging.getLogger("mediagateway.recommendations")
 
 GROUP = "recommendations"
-STREAMS = ("title.upserted", "viewing.recorded", "user.registered")
+STREAMS = ("title.upserted", "viewing.recorded", "user.registered", "user.updated",
+           "profile.changed")
 
 T = TypeVar("T")
 
 
+def _optional_int(value: object) -> int | None:
+    return int(value) if value is not None else None  # type: ignore[call-overload]
+
+
+def _timestamp(value: object) -> float | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
 def title_from_payload(payload: Mapping[str, Any]) -> TitleFacts:
     rating = payload.get("average_rating")
-    year = payload.get("release_year")
+    offers = payload.get("offers") or ()
     return TitleFacts(
         title_id=uuid.UUID(str(payload["title_id"])),
         genres=tuple(str(genre) for genre in payload.get("genres") or ()),
-        release_year=int(year) if year is not None else None,
+        release_year=_optional_int(payload.get("release_year")),
         popularity=float(payload.get("popularity") or 0.0),
         average_rating=float(rating) if rating is not None else None,
         vote_count=int(payload.get("vote_count") or 0),
+        name=str(payload.get("title") or ""),
+        age_rating=_optional_int(payload.get("age_rating")),
+        runtime_minutes=_optional_int(payload.get("runtime_minutes")),
+        offers=tuple(sorted({(str(o["region"]).upper(), str(o["platform"]),
+                              _timestamp(o.get("available_from"))) for o in offers
+                             if o.get("region") and o.get("platform")},
+                            key=lambda o: (o[0], o[1]))),
     )
 
 
@@ -55,13 +81,28 @@ def interaction_from_payload(payload: Mapping[str, Any], event: Event) -> Intera
         rating=int(rating) if rating is not None else None,
         completed=bool(payload.get("completed", False)),
         occurred_at=occurred if occurred.tzinfo else occurred.replace(tzinfo=UTC),
+        progress=float(payload["progress"]) if payload.get("progress") is not None else None,
     )
 
 
 def taste_from_payload(payload: Mapping[str, Any]) -> UserTaste:
+    region = payload.get("home_region")
     return UserTaste(
         user_id=uuid.UUID(str(payload["user_id"])),
         preferred_genres=tuple(str(g) for g in payload.get("preferred_genres") or ()),
+        home_region=str(region).upper()[:2] if region else None,
+        subscribed_platforms=tuple(str(p) for p in payload.get("subscribed_platforms") or ()),
+    )
+
+
+def profile_from_payload(payload: Mapping[str, Any]) -> ProfileLimits:
+    return ProfileLimits(
+        profile_id=uuid.UUID(str(payload["profile_id"])),
+        user_id=uuid.UUID(str(payload["user_id"])),
+        is_kid=bool(payload.get("is_kid", False)),
+        max_age=_optional_int(payload.get("max_age")),
+        blocked_genres=tuple(str(g) for g in payload.get("blocked_genres") or ()),
+        deleted=bool(payload.get("deleted", False)),
     )
 
 
@@ -76,7 +117,7 @@ def _decode(events: Sequence[Event], parse: Callable[[Event], T]) -> list[T]:
     return parsed
 
 
-def handlers(repo: RecommendationsRepository) -> dict[str, EventHandler]:
+def handlers(repo: RecommendationsRepository, models: ModelHolder) -> dict[str, EventHandler]:
     """One batch handler per stream; each is idempotent, as at-least-once delivery needs."""
 
     async def on_titles(events: list[Event]) -> None:
@@ -84,24 +125,31 @@ def handlers(repo: RecommendationsRepository) -> dict[str, EventHandler]:
 
     async def on_viewings(events: list[Event]) -> None:
         await services.absorb_interactions(
-            repo, _decode(events, lambda e: interaction_from_payload(e.payload, e))
+            repo, models.model, _decode(events, lambda e: interaction_from_payload(e.payload, e))
         )
 
     async def on_registrations(events: list[Event]) -> None:
         await services.absorb_tastes(repo, _decode(events, lambda e: taste_from_payload(e.payload)))
 
+    async def on_profiles(events: list[Event]) -> None:
+        await services.absorb_profiles(
+            repo, _decode(events, lambda e: profile_from_payload(e.payload)))
+
     return {
         "title.upserted": on_titles,
         "viewing.recorded": on_viewings,
         "user.registered": on_registrations,
+        # Same payload shape: the latest preferences, region and platforms win.
+        "user.updated": on_registrations,
+        "profile.changed": on_profiles,
     }
 
 
 def start_consumers(
-    bus: EventBus, repo: RecommendationsRepository, stop: asyncio.Event
+    bus: EventBus, repo: RecommendationsRepository, models: ModelHolder, stop: asyncio.Event
 ) -> list[asyncio.Task[None]]:
     """Background tasks reading every stream this subgraph projects; set `stop` to end them."""
     return [
         asyncio.create_task(bus.consume(stream, GROUP, handler, stop), name=f"consume:{stream}")
-        for stream, handler in handlers(repo).items()
+        for stream, handler in handlers(repo, models).items()
     ]

@@ -5,14 +5,28 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-__all__ = ["InteractionRow", "SignalGenreRow", "TitleSignalRow", "UserTasteRow"]
+__all__ = [
+    "FeedbackRow",
+    "InteractionRow",
+    "ProfileRow",
+    "SignalGenreRow",
+    "TitleSignalRow",
+    "UserStateRow",
+    "UserTasteRow",
+]
 
 
 class TitleSignalRow(Model):
     """One title as `title.upserted` described it, plus counters from `viewing.recorded`."""
 
     title_id = fields.UUIDField(primary_key=True)
+    name = fields.CharField(max_length=300, default="")
     genres = fields.JSONField(default=list)
+    # Minimum viewer age (null = unknown), for a profile's parental limit.
+    age_rating = fields.IntField(null=True)
+    runtime_minutes = fields.IntField(null=True)
+    # {region: {platform: first seen, Unix seconds}}: "New on Netflix, which you have".
+    offers = fields.JSONField(default=dict)
     release_year = fields.IntField(null=True)
     popularity = fields.FloatField(default=0.0)
     average_rating = fields.FloatField(null=True)
@@ -48,6 +62,7 @@ class InteractionRow(Model):
     title_id = fields.UUIDField()
     rating = fields.SmallIntField(null=True)
     completed = fields.BooleanField(default=False)
+    progress = fields.FloatField(null=True)
     occurred_at = fields.DatetimeField()
 
     class Meta:
@@ -57,7 +72,53 @@ class InteractionRow(Model):
 class UserTasteRow(Model):
     user_id = fields.UUIDField(primary_key=True)
     preferred_genres = fields.JSONField(default=list)
+    home_region = fields.CharField(max_length=2, null=True)
+    subscribed_platforms = fields.JSONField(default=list)
     updated_at = fields.DatetimeField()
 
     class Meta:
         table = "user_taste"
+
+
+class FeedbackRow(Model):
+    """`recommendationFeedback`: this subgraph's own facts, replayed to rebuild adapters."""
+
+    id = fields.IntField(primary_key=True)
+    user_id = fields.UUIDField()
+    title_id = fields.UUIDField()
+    signal = fields.CharField(max_length=16)
+    occurred_at = fields.DatetimeField()
+
+    class Meta:
+        table = "feedback"
+        indexes = (("user_id", "occurred_at"),)
+
+
+class UserStateRow(Model):
+    """A user's adapter in one model version's factor space; rebuilt from events if lost."""
+
+    user_id = fields.UUIDField(primary_key=True)
+    model_version = fields.CharField(max_length=32)
+    vector = fields.JSONField(default=list)
+    # Unix seconds of the newest event applied, and how many were.
+    applied_until = fields.FloatField(default=0.0)
+    events = fields.IntField(default=0)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "user_state"
+
+
+class ProfileRow(Model):
+    """A household profile's parental limits, from users' `profile.changed`."""
+
+    profile_id = fields.UUIDField(primary_key=True)
+    user_id = fields.UUIDField(db_index=True)
+    is_kid = fields.BooleanField(default=False)
+    max_age = fields.IntField(null=True)
+    blocked_genres = fields.JSONField(default=list)
+    deleted = fields.BooleanField(default=False)
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "profile_limit"

@@ -16,13 +16,20 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from subgraphs.recommendations.adapters.orm import (
+    FeedbackRow,
     InteractionRow,
+    ProfileRow,
     SignalGenreRow,
     TitleSignalRow,
+    UserStateRow,
     UserTasteRow,
 )
+from subgraphs.recommendations.domain.engine.adapter import AdapterState
 from subgraphs.recommendations.domain.model import (
+    Feedback,
+    FeedbackSignal,
     Interaction,
+    ProfileLimits,
     TitleFacts,
     TitleSignal,
     UserTaste,
@@ -31,7 +38,8 @@ from subgraphs.recommendations.domain.ranker import popularity_score
 
 __all__ = ["RecommendationsRepository", "TortoiseRecommendationsRepository"]
 
-_CATALOG_FIELDS = ("genres", "release_year", "popularity", "average_rating", "vote_count")
+_CATALOG_FIELDS = ("name", "genres", "release_year", "popularity", "average_rating", "vote_count",
+                   "age_rating", "runtime_minutes", "offers")
 _COUNTER_FIELDS = ("rating_sum", "rating_count", "view_count")
 _BATCH = 500
 
@@ -57,6 +65,25 @@ class RecommendationsRepository(Protocol):
 
     async def remember_tastes(self, tastes: Sequence[UserTaste]) -> int: ...
 
+    async def feedback_by_users(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Feedback]]: ...
+
+    async def add_feedback(self, feedback: Feedback) -> None: ...
+
+    async def states_by_users(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AdapterState]: ...
+
+    async def save_states(self, states: dict[uuid.UUID, AdapterState]) -> None: ...
+
+    async def profiles_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProfileLimits]: ...
+
+    async def remember_profiles(self, profiles: Sequence[ProfileLimits]) -> int: ...
+
+    async def training_data(self) -> tuple[list[TitleSignal], list[Interaction], list[Feedback],
+                                           dict[uuid.UUID, str]]: ...
+
+    async def event_count(self) -> int: ...
+
 
 # What the read paths select: everything but `updated_at`, as plain values, because building
 # model instances (and parsing their timestamps) cost most of a recommendation request.
@@ -65,6 +92,24 @@ _SIGNAL_FIELDS = tuple(field.name for field in dataclasses.fields(TitleSignal))
 
 def _signal_from_values(values: dict[str, Any]) -> TitleSignal:
     return TitleSignal(**{**values, "genres": tuple(values["genres"])})
+
+
+def _offers_seen(previous: dict[str, dict[str, float]] | None,
+                 offers: Sequence[tuple[str, str, float | None]], now: float
+                 ) -> dict[str, dict[str, float]]:
+    """{region: {platform: since when}}: the feed's `available_from` when it gives one, else
+    when the offer first appeared here, and 0 (long ago) for offers a title arrived with: a
+    catalog loaded today is not all "new on Netflix"."""
+    seen: dict[str, dict[str, float]] = {}
+    for region, platform, available_from in offers:
+        if available_from is not None:
+            since = available_from
+        elif previous is None:
+            since = 0.0
+        else:
+            since = previous.get(region, {}).get(platform, now)
+        seen.setdefault(region, {})[platform] = since
+    return seen
 
 
 def signal_from_row(row: TitleSignalRow) -> TitleSignal:
@@ -79,6 +124,10 @@ def signal_from_row(row: TitleSignalRow) -> TitleSignal:
         rating_count=row.rating_count,
         view_count=row.view_count,
         score=row.score,
+        name=row.name,
+        age_rating=row.age_rating,
+        runtime_minutes=row.runtime_minutes,
+        offers=row.offers,
     )
 
 
@@ -165,7 +214,11 @@ class TortoiseRecommendationsRepository:
 
     async def tastes_by_users(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, UserTaste]:
         rows = await UserTasteRow.filter(user_id__in=list(set(ids)))
-        return {row.user_id: UserTaste(row.user_id, tuple(row.preferred_genres)) for row in rows}
+        return {
+            row.user_id: UserTaste(row.user_id, tuple(row.preferred_genres), row.home_region,
+                                   tuple(row.subscribed_platforms))
+            for row in rows
+        }
 
     async def upsert_titles(self, titles: Sequence[TitleFacts]) -> int:
         """Write the catalog facts of each title (the last one wins), keeping our counters."""
@@ -186,7 +239,12 @@ class TortoiseRecommendationsRepository:
                     created.append(row)
                 else:
                     changed.append(row)
+                row.name = facts.name[:300]
                 row.genres = list(facts.genres)
+                row.age_rating = facts.age_rating
+                row.runtime_minutes = facts.runtime_minutes
+                row.offers = _offers_seen(row.offers if title_id in rows else None,
+                                          facts.offers, now.timestamp())
                 row.release_year = facts.release_year
                 row.popularity = facts.popularity
                 row.average_rating = facts.average_rating
@@ -222,6 +280,7 @@ class TortoiseRecommendationsRepository:
                     InteractionRow(
                         event_id=i.event_id, user_id=i.user_id, title_id=i.title_id,
                         rating=i.rating, completed=i.completed, occurred_at=i.occurred_at,
+                        progress=i.progress,
                     )
                     for i in fresh
                 ],
@@ -261,10 +320,92 @@ class TortoiseRecommendationsRepository:
             await UserTasteRow.bulk_create(
                 [
                     UserTasteRow(user_id=user_id, preferred_genres=list(t.preferred_genres),
+                                 home_region=t.home_region,
+                                 subscribed_platforms=list(t.subscribed_platforms),
                                  updated_at=now)
                     for user_id, t in latest.items()
                 ],
                 on_conflict=["user_id"],
-                update_fields=["preferred_genres", "updated_at"],
+                update_fields=["preferred_genres", "home_region", "subscribed_platforms",
+                               "updated_at"],
             )
         return len(latest)
+
+    async def feedback_by_users(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Feedback]]:
+        rows = await FeedbackRow.filter(user_id__in=list(set(ids))).order_by(
+            "occurred_at", "id").values_list("user_id", "title_id", "signal", "occurred_at")
+        found: dict[uuid.UUID, list[Feedback]] = defaultdict(list)
+        for user_id, title_id, signal, at in rows:
+            found[user_id].append(Feedback(user_id, title_id, FeedbackSignal(signal), at))
+        return found
+
+    async def add_feedback(self, feedback: Feedback) -> None:
+        await FeedbackRow.create(user_id=feedback.user_id, title_id=feedback.title_id,
+                                 signal=feedback.signal.value, occurred_at=feedback.occurred_at)
+
+    async def states_by_users(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AdapterState]:
+        rows = await UserStateRow.filter(user_id__in=list(set(ids))).values_list(
+            "user_id", "model_version", "vector", "applied_until", "events")
+        return {user_id: AdapterState(version, tuple(vector), applied, events)
+                for user_id, version, vector, applied, events in rows}
+
+    async def save_states(self, states: dict[uuid.UUID, AdapterState]) -> None:
+        if not states:
+            return
+        now = datetime.now(UTC)
+        await UserStateRow.bulk_create(
+            [UserStateRow(user_id=user_id, model_version=s.version, vector=list(s.vector),
+                          applied_until=s.updated_at, events=s.events, updated_at=now)
+             for user_id, s in states.items()],
+            on_conflict=["user_id"],
+            update_fields=["model_version", "vector", "applied_until", "events", "updated_at"],
+        )
+
+    async def profiles_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProfileLimits]:
+        rows = await ProfileRow.filter(profile_id__in=list(set(ids)))
+        return {row.profile_id: ProfileLimits(row.profile_id, row.user_id, row.is_kid,
+                                              row.max_age, tuple(row.blocked_genres),
+                                              row.deleted) for row in rows}
+
+    async def remember_profiles(self, profiles: Sequence[ProfileLimits]) -> int:
+        latest = {p.profile_id: p for p in profiles}
+        if not latest:
+            return 0
+        now = datetime.now(UTC)
+        await ProfileRow.bulk_create(
+            [ProfileRow(profile_id=p.profile_id, user_id=p.user_id, is_kid=p.is_kid,
+                        max_age=p.max_age, blocked_genres=list(p.blocked_genres),
+                        deleted=p.deleted, changed_at=now) for p in latest.values()],
+            on_conflict=["profile_id"],
+            update_fields=["user_id", "is_kid", "max_age", "blocked_genres", "deleted",
+                           "changed_at"],
+        )
+        return len(latest)
+
+    async def training_data(self) -> tuple[list[TitleSignal], list[Interaction], list[Feedback],
+                                           dict[uuid.UUID, str]]:
+        """Everything a build reads: titles, interactions and feedback (oldest first), regions."""
+        titles = [_signal_from_values(v) for v in
+                  await TitleSignalRow.all().order_by("title_id").values(*_SIGNAL_FIELDS)]
+        interactions = [
+            Interaction(str(event_id), user_id, title_id, rating, bool(completed), at, progress)
+            for event_id, user_id, title_id, rating, completed, at, progress in
+            await InteractionRow.all().order_by("occurred_at", "id").values_list(
+                "event_id", "user_id", "title_id", "rating", "completed", "occurred_at",
+                "progress")
+        ]
+        feedback = [
+            Feedback(user_id, title_id, FeedbackSignal(signal), at)
+            for user_id, title_id, signal, at in
+            await FeedbackRow.all().order_by("occurred_at", "id").values_list(
+                "user_id", "title_id", "signal", "occurred_at")
+        ]
+        regions = {user_id: region for user_id, region in
+                   await UserTasteRow.filter(home_region__isnull=False).values_list(
+                       "user_id", "home_region")}
+        return titles, interactions, feedback, regions
+
+    async def event_count(self) -> int:
+        return await InteractionRow.all().count() + await FeedbackRow.all().count()

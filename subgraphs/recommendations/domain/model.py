@@ -5,8 +5,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-__all__ = ["Interaction", "Recommendation", "TitleFacts", "TitleSignal", "UserTaste"]
+__all__ = [
+    "Feedback",
+    "FeedbackSignal",
+    "Interaction",
+    "ProfileLimits",
+    "Reason",
+    "ReasonKind",
+    "Recommendation",
+    "RecommendationContext",
+    "TitleFacts",
+    "TitleSignal",
+    "UserTaste",
+]
 
 
 @dataclass(frozen=True)
@@ -19,6 +32,11 @@ class TitleFacts:
     popularity: float = 0.0
     average_rating: float | None = None
     vote_count: int = 0
+    name: str = ""
+    age_rating: int | None = None
+    runtime_minutes: int | None = None
+    # (region, platform, available from as Unix seconds or None) of the offers now.
+    offers: tuple[tuple[str, str, float | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,11 @@ class TitleSignal:
     rating_count: int = 0
     view_count: int = 0
     score: float = 0.0
+    name: str = ""
+    age_rating: int | None = None
+    runtime_minutes: int | None = None
+    # {region: {platform: first seen, Unix seconds}}
+    offers: dict[str, dict[str, float]] | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,7 @@ class Interaction:
     rating: int | None
     completed: bool
     occurred_at: datetime
+    progress: float | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +79,85 @@ class UserTaste:
 
     user_id: uuid.UUID
     preferred_genres: tuple[str, ...]
+    home_region: str | None = None
+    subscribed_platforms: tuple[str, ...] = ()
+
+
+FAMILY_GENRES = frozenset({"family", "animation"})
+
+
+class FeedbackSignal(StrEnum):
+    LIKE = "like"
+    DISLIKE = "dislike"
+    NOT_INTERESTED = "not_interested"
+    WATCHED = "watched"
+
+    @property
+    def target(self) -> float:
+        """What the adapter learns from it, in [-1, 1]."""
+        return -1.0 if self in (FeedbackSignal.DISLIKE, FeedbackSignal.NOT_INTERESTED) else 1.0
+
+    @property
+    def hides(self) -> bool:
+        """Titles the user has said no to, or has seen, never come back."""
+        return self is not FeedbackSignal.LIKE
+
+
+@dataclass(frozen=True)
+class Feedback:
+    user_id: uuid.UUID
+    title_id: uuid.UUID
+    signal: FeedbackSignal
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class ProfileLimits:
+    """A household profile's parental limits, from users' `profile.changed`."""
+
+    profile_id: uuid.UUID
+    user_id: uuid.UUID
+    is_kid: bool = False
+    max_age: int | None = None
+    blocked_genres: tuple[str, ...] = ()
+    deleted: bool = False
+
+    def allows(self, genres: tuple[str, ...], age_rating: int | None) -> bool:
+        if self.blocked_genres and set(genres) & set(self.blocked_genres):
+            return False
+        if self.max_age is None:
+            return True
+        if age_rating is None:
+            # Unknown is not "suitable": under a limit an unrated title shows only when it is
+            # made for families.
+            return bool(set(genres) & FAMILY_GENRES)
+        return age_rating <= self.max_age
+
+
+@dataclass(frozen=True)
+class RecommendationContext:
+    hour: int | None = None  # 0-23, the viewer's local time
+    weekday: int | None = None  # 0 = Monday
+    device_kind: str | None = None
+    mood: str | None = None
+    profile_id: uuid.UUID | None = None
+
+
+class ReasonKind(StrEnum):
+    BECAUSE_WATCHED = "because_watched"
+    TRENDING = "trending"
+    NEW_ON_PLATFORM = "new_on_platform"
+    TASTE = "taste"
+    SIGNUP = "signup"
+    MOOD = "mood"
+    POPULAR = "popular"
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: ReasonKind
+    text: str
+    cited: tuple[uuid.UUID, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,3 +165,5 @@ class Recommendation:
     title_id: uuid.UUID
     score: float
     reason: str
+    kind: ReasonKind = ReasonKind.POPULAR
+    cited: tuple[uuid.UUID, ...] = ()

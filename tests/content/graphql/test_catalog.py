@@ -100,6 +100,8 @@ def test_title_upserted_lists_the_offers_playback_picks_from(
     finally:
         client.close()
     payload = Event.decode(fields).payload
+    # MovieLens has neither age ratings nor runtimes: both are announced, as unknown.
+    assert (payload["age_rating"], payload["runtime_minutes"]) == (None, None)
     query = """query($id: ID!) { title(id: $id) { offers(region: "US") {
       type quality deepLink webUrl platform { slug } price { amount currency } } } }"""
     offers = catalog.execute(query, {"id": payload["title_id"]})["data"]["title"]["offers"]

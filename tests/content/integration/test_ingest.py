@@ -118,6 +118,13 @@ async def test_good_records_land_and_bad_ones_are_reported(catalog: None, tmp_pa
     ]
     [upserted] = captured.of("title.upserted")
     assert upserted["genres"] == ["crime", "thriller"] and len(upserted["offers"]) == 2
+    assert {key: value for key, value in upserted.items() if key != "offers"} == {
+        "title_id": str(row.id), "title": "Heat", "kind": "movie", "release_year": 1995,
+        "genres": ["crime", "thriller"], "popularity": 50.5, "average_rating": None,
+        "vote_count": 10, "runtime_minutes": 170,
+        # The feed gives no age rating: unknown, as in the search index.
+        "age_rating": None,
+    }
 
 
 async def test_a_rerun_writes_nothing_and_publishes_nothing(catalog: None, tmp_path: Path) -> None:

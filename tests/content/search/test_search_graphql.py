@@ -14,12 +14,14 @@ from redis.asyncio import Redis
 
 from mediagateway.migrate import migrate
 from mediagateway.movielens import MovieLens
-from subgraphs.common.auth import CLAIMS_HEADER, encode_claims
+from mediagateway.redis_server import free_port
+from subgraphs.common.auth import CLAIMS_HEADER, SECRET_HEADER, encode_claims
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import RedisEventBus
 from subgraphs.content import seed
+from tests.content.search.fake_recommendations import FakeRecommendations, fake_recommendations
 from tests.support.databases import fresh_database
-from tests.support.inprocess import SubgraphClient, run_subgraph
+from tests.support.inprocess import SECRET, SubgraphClient, run_subgraph
 
 SEARCH = """
 query($q: String!, $filter: SearchFilter, $first: Int, $after: String) {
@@ -207,3 +209,90 @@ def test_best_offer_defaults_to_the_signed_in_viewers_home_region(
     regions = [e["node"]["bestOffer"]["region"]
                for e in signed_in["data"]["search"]["edges"] if e["node"]["bestOffer"]]
     assert regions and set(regions) == {"DE"}
+
+
+@pytest.fixture
+def recommendations(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRecommendations]:
+    """A real HTTP server playing recommendations' personal-scores endpoint; the next app is
+    told its address the way the stack tells it (RECOMMENDATIONS_URL names the GraphQL URL)."""
+    with fake_recommendations() as fake:
+        monkeypatch.setenv("RECOMMENDATIONS_URL", f"{fake.url}/graphql")
+        monkeypatch.setenv("MG_PERSONAL_TIMEOUT", "0.5")  # roomy on a busy CI machine
+        yield fake
+
+
+def _signed_in_search(client: SubgraphClient, query: str) -> dict:
+    result = client.execute(SEARCH, {"q": query, "first": 10}, user_id=VIEWER)
+    assert "errors" not in result, result
+    return result["data"]["search"]
+
+
+VIEWER = uuid.uuid4()
+
+
+def test_personal_scores_from_recommendations_join_a_signed_in_search(
+    catalog_db: tuple[str, str], recommendations: FakeRecommendations
+) -> None:
+    with run_subgraph("content", *catalog_db) as client:
+        anonymous = _search(client, "toy story", first=10)
+        assert recommendations.requests == [], "nobody to personalise for"
+        liked = anonymous["edges"][3]["node"]["title"]
+        recommendations.scores = {liked["id"]: 1.0}
+        page = _signed_in_search(client, "toy story")
+    assert page["missingParts"] == []
+    # Every candidate is asked about, at most 100 a request.
+    requests = recommendations.requests
+    assert requests and all(0 < len(r["json"]["title_ids"]) <= 100 for r in requests)
+    assert all(r["headers"][SECRET_HEADER] == SECRET for r in requests)
+    assert {r["json"]["user_id"] for r in requests} == {str(VIEWER)}
+    assert liked["id"] in {i for r in requests for i in r["json"]["title_ids"]}
+    parts = {e["node"]["title"]["id"]: e["node"]["parts"] for e in page["edges"]}
+    assert parts[liked["id"]]["personal"] > 0
+    # The part ran: a title recommendations has no score for adds nothing.
+    assert all(p["personal"] == 0 for i, p in parts.items() if i != liked["id"])
+    node = next(e["node"] for e in page["edges"] if e["node"]["title"]["id"] == liked["id"])
+    assert node["score"] == pytest.approx(sum(v or 0 for v in node["parts"].values()), abs=1e-6)
+    assert _titles(page).index(liked["title"]) < 3, "the viewer's liking lifted it"
+
+
+def test_no_scores_is_not_a_missing_part(
+    catalog_db: tuple[str, str], recommendations: FakeRecommendations
+) -> None:
+    with run_subgraph("content", *catalog_db) as client:
+        page = _signed_in_search(client, "toy story")
+    assert recommendations.requests, "asked, and told nothing"
+    assert page["missingParts"] == []
+    assert all(e["node"]["parts"]["personal"] is None for e in page["edges"])
+
+
+@pytest.mark.parametrize("failure", ["slow", "error", "bad json", "nobody listening"])
+def test_a_failing_personal_call_is_a_missing_part_and_search_answers(
+    catalog_db: tuple[str, str], recommendations: FakeRecommendations,
+    monkeypatch: pytest.MonkeyPatch, failure: str,
+) -> None:
+    if failure == "slow":
+        recommendations.delay = 2.0
+        monkeypatch.setenv("MG_PERSONAL_TIMEOUT", "0.05")
+    elif failure == "error":
+        recommendations.status = 503
+    elif failure == "bad json":
+        recommendations.body = "<html>"
+    else:
+        monkeypatch.setenv("RECOMMENDATIONS_URL", f"http://127.0.0.1:{free_port()}")
+    with run_subgraph("content", *catalog_db) as client:
+        page = _signed_in_search(client, "toy stroy")
+    assert page["missingParts"] == ["personal"]
+    assert _titles(page)[0] == "Toy Story"
+    assert all(e["node"]["parts"]["personal"] is None for e in page["edges"])
+    if failure == "slow":
+        assert page["searchTimeMs"] < 1_000, "given up after the timeout, not after the answer"
+
+
+def test_personalisation_switched_off_asks_nobody(
+    catalog_db: tuple[str, str], recommendations: FakeRecommendations,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MG_PERSONAL_SCORES", "off")
+    with run_subgraph("content", *catalog_db) as client:
+        page = _signed_in_search(client, "toy story")
+    assert recommendations.requests == [] and page["missingParts"] == []

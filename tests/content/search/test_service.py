@@ -139,6 +139,28 @@ async def test_personal_scores_join_for_a_known_viewer_only(tmp_path: Path) -> N
     assert babe.parts.personal == pytest.approx(0.15)
 
 
+class FailingPersonal:
+    async def scores(self, user_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, float]:
+        raise TimeoutError("recommendations did not answer")
+
+
+class NoScores:
+    async def scores(self, user_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, float]:
+        return {}
+
+
+async def test_personal_failure_is_reported_and_no_scores_is_not(tmp_path: Path) -> None:
+    failing = await _service(tmp_path / "a", personal=FailingPersonal())
+    page = await failing.search("comedy", SearchFilters(), 0, 5, viewer_id=uuid.uuid4())
+    assert page.missing_parts == ("personal",) and page.hits
+    assert all(hit.parts.personal is None for hit in page.hits)
+    assert (await failing.search("comedy", SearchFilters(), 0, 5)).missing_parts == (), \
+        "an anonymous search asks nobody"
+    empty = await _service(tmp_path / "b", personal=NoScores())
+    page = await empty.search("comedy", SearchFilters(), 0, 5, viewer_id=uuid.uuid4())
+    assert page.missing_parts == () and page.hits
+
+
 async def test_slots_only_browse_by_filters_and_facets_count_them(tmp_path: Path) -> None:
     service = await _service(tmp_path)
     page = await service.search("family comedy", SearchFilters(), 0, 10)

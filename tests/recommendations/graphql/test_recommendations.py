@@ -1,22 +1,26 @@
-"""Recommendations served by the real app, fed through Redis streams as in production."""
+"""Recommendations before any model is built (the popularity ranker), fed through Redis streams."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from redis import Redis
 
 from subgraphs.common.events import Event
+from subgraphs.recommendations.settings import Settings
 from tests.recommendations.events import publish, title_event, viewing_event, wait_absorbed
-from tests.support.inprocess import SubgraphClient, run_subgraph
+from tests.support.inprocess import SECRET, SubgraphClient, run_subgraph
 
 RECOMMENDATIONS = """
 query($id: ID!, $first: Int!) {
   _entities(representations: [{__typename: "User", id: $id}]) {
-    ... on User { recommendations(first: $first) { title { id } score reason } }
+    ... on User {
+      recommendations(first: $first) { edges { node { title { id } score reason } } }
+    }
   }
 }
 """
@@ -38,15 +42,24 @@ def redis(redis_url: str) -> Iterator[Redis]:
 
 
 @pytest.fixture
-def recommendations(database_url: str, redis_url: str) -> Iterator[SubgraphClient]:
-    with run_subgraph("recommendations", database_url, redis_url) as client:
+def recommendations(database_url: str, redis_url: str, tmp_path: Path
+                    ) -> Iterator[SubgraphClient]:
+    # No model directory content and no training: the popularity ranker answers.
+    settings = Settings(name="recommendations", database_url=database_url, redis_url=redis_url,
+                        router_secret=SECRET, model_dir=tmp_path / "models", retrain_seconds=0)
+    with run_subgraph("recommendations", database_url, redis_url, settings) as client:
         yield client
 
 
 def recommend(client: SubgraphClient, user: uuid.UUID, first: int = 5,
               as_user: uuid.UUID | None = None) -> dict[str, Any]:
-    return client.execute(RECOMMENDATIONS, {"id": str(user), "first": first},
-                          user_id=as_user or user)
+    """The result, with the connection's nodes as a plain list."""
+    result = client.execute(RECOMMENDATIONS, {"id": str(user), "first": first},
+                            user_id=as_user or user)
+    for entity in (result.get("data") or {}).get("_entities") or []:
+        if entity and entity.get("recommendations"):
+            entity["recommendations"] = [e["node"] for e in entity["recommendations"]["edges"]]
+    return result
 
 
 class Catalog:

@@ -7,12 +7,14 @@ import random
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event
+from subgraphs.recommendations.adapters.artifact import ModelHolder
 from subgraphs.recommendations.adapters.consumer import handlers
 from subgraphs.recommendations.adapters.repository import TortoiseRecommendationsRepository
 from subgraphs.recommendations.settings import MODELS, NAME
@@ -45,7 +47,8 @@ def _seeded_events(users: int, titles: int, views: int) -> tuple[list[Event], li
 
 
 async def _absorb(events: list[Event]) -> None:
-    by_stream = handlers(TortoiseRecommendationsRepository())
+    # No model served: projection only, as before the first build.
+    by_stream = handlers(TortoiseRecommendationsRepository(), ModelHolder(Path("/nonexistent")))
     for start in range(0, len(events), BATCH):
         batch = events[start : start + BATCH]
         await by_stream[batch[0].type](batch)

@@ -95,9 +95,21 @@ async def test_seed_writes_demo_data_once(movielens: MovieLens, bus: RedisEventB
     registered = await _events(bus, "user.registered", {str(row.id) for row in users.values()})
     assert len(registered) == 2
 
+    # One profile.changed per seeded profile, as registration publishes one.
+    profiles = {str(row.id): row for row in await ProfileRow.all()}
+    changed = [Event.decode(fields) for _, fields in await bus.redis.xrange("profile.changed")]
+    assert sorted(e.payload["profile_id"] for e in changed) == sorted(profiles)
+    first_profile = next(e for e in changed if e.payload["user_id"] == str(first.id))
+    assert first_profile.payload == {
+        "profile_id": str(stable_id("profile", first.id)), "user_id": str(first.id),
+        "name": "Demo user 1", "is_kid": False, "max_age": None, "max_age_rating": None,
+        "blocked_genres": [], "deleted": False, "occurred_at": first_profile.occurred_at,
+    }
+
     # Again: nothing is written or published twice.
-    lengths = [await bus.redis.xlen(s) for s in ("viewing.recorded", "user.registered")]
+    streams = ("viewing.recorded", "user.registered", "profile.changed")
+    lengths = [await bus.redis.xlen(s) for s in streams]
     assert await seed(movielens, bus) is False
     assert await UserRow.all().count() == 2
     assert await ViewingEventRow.all().count() == 10
-    assert [await bus.redis.xlen(s) for s in ("viewing.recorded", "user.registered")] == lengths
+    assert [await bus.redis.xlen(s) for s in streams] == lengths

@@ -62,6 +62,7 @@ def indexed_title(
         year=title.release_year,
         runtime=title.runtime_minutes,
         rating=title.average_rating,
+        age_rating=title.age_rating,
         popularity=title.popularity / 100.0,
         vector=vector,
     )

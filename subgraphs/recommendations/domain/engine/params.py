@@ -57,6 +57,9 @@ class Params:
     adapter_rate: float = 0.2
     adapter_weight: float = 0.5
     weights: PartWeights = field(default_factory=PartWeights)
+    # Added to the context part's weight when a request says when it is (hour or weekday):
+    # the reference 0.10, untuned, since MovieLens carries no context to tune it on.
+    context_signals: float = 0.10
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

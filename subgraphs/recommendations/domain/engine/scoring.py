@@ -128,7 +128,10 @@ def score(model: SonaModel, query: Query) -> Scored:
         if standard is None:
             continue
         parts[name], scale[name] = standard
-        total += getattr(p.weights, name) * parts[name]
+        weight = getattr(p.weights, name)
+        if name == "context" and (query.hour is not None or query.weekday is not None):
+            weight += p.context_signals
+        total += weight * parts[name]
     if query.adapter is not None and np.any(query.adapter):
         total += p.adapter_weight * (model.factors @ query.adapter)
     return Scored(total, parts, scale, idx, weights, last, np.asarray(last_w), profile)

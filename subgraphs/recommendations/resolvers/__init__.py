@@ -1,0 +1,5 @@
+"""Root fields of the recommendations subgraph."""
+
+from subgraphs.recommendations.resolvers.mutations import Mutation
+
+__all__ = ["Mutation"]
