@@ -44,7 +44,7 @@ RECORD = "r{n}: recordViewing(input: {{titleId: \"{title}\", progress: 1.0, rati
          "completed: true}}) {{ id }}"
 SCORES = """query($t: [ID!]!) { me { personalScores(titleIds: $t) { title { id } score } } }"""
 TOP = """{ me { recommendations(first: 20, diversity: 0) { edges { node { title { id } } } } } }"""
-BATCH = 50
+BATCH = 25  # the router allows 30 aliases a document
 CONCURRENCY = 8
 
 

@@ -70,7 +70,12 @@ class Split:
 
 def load_split(name: str, data: MovieLens | None = None) -> Split:
     data = data or MovieLens()
-    items = [CatalogItem(m.id, m.genres, m.year) for m in data.items]
+    people: dict[int, list[str]] = {}
+    for credit in data.credits:  # what content's title.upserted carries, as the engine keeps it
+        if credit.role in ("director", "writer") or (credit.role == "actor" and credit.order < 8):
+            people.setdefault(credit.item_id, []).append(f"{credit.role}:{credit.person_key}")
+    items = [CatalogItem(m.id, m.genres, m.year, tuple(dict.fromkeys(people.get(m.item_id, ()))))
+             for m in data.items]
     item_ids = [m.id for m in data.items]
     column = {m.item_id: i for i, m in enumerate(data.items)}
     per_user: dict[int, list[tuple[float, int, int, int]]] = {}

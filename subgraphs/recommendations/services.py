@@ -164,11 +164,13 @@ async def recommend(
         size *= 4
     chosen = recommender.select(model, scored, allowed, signals, facts, context, wanted,
                                 diversity, now)
+    page = chosen[offset:wanted]
     explained = []
-    for item, score, _platform in chosen[offset:wanted]:
+    credit = recommender.credits(model, scored, [item for item, _, _ in page])
+    for (item, score, platform), cited in zip(page, credit, strict=True):
         signal = signals.get(model.item_ids[item])
         explained.append((item, score, *recommender.explain(
-            model, scored, item, facts, context, signal, _platform, PLATFORM_NAMES)))
+            model, scored, item, cited, facts, context, signal, platform, PLATFORM_NAMES)))
     cited_ids = list({t for *_, cited in explained for t in cited})
     names = {t: s.name for t, s in (await repo.signals_by_ids(cited_ids)).items() if s.name}
     items = [

@@ -9,6 +9,7 @@ SQL = {
 ALTER TABLE "title_signal" ADD COLUMN "name" VARCHAR(300) NOT NULL DEFAULT '';
 ALTER TABLE "title_signal" ADD COLUMN "age_rating" INT;
 ALTER TABLE "title_signal" ADD COLUMN "runtime_minutes" INT;
+ALTER TABLE "title_signal" ADD COLUMN "people" JSON NOT NULL DEFAULT '[]';
 ALTER TABLE "title_signal" ADD COLUMN "offers" JSON NOT NULL DEFAULT '{}';
 ALTER TABLE "interaction" ADD COLUMN "progress" REAL;
 ALTER TABLE "user_taste" ADD COLUMN "home_region" VARCHAR(2);
@@ -43,6 +44,7 @@ CREATE INDEX IF NOT EXISTS "idx_profile_lim_user_id_3b7c1d" ON "profile_limit" (
 ALTER TABLE "title_signal" ADD COLUMN IF NOT EXISTS "name" VARCHAR(300) NOT NULL DEFAULT '';
 ALTER TABLE "title_signal" ADD COLUMN IF NOT EXISTS "age_rating" INT;
 ALTER TABLE "title_signal" ADD COLUMN IF NOT EXISTS "runtime_minutes" INT;
+ALTER TABLE "title_signal" ADD COLUMN IF NOT EXISTS "people" JSONB NOT NULL DEFAULT '[]';
 ALTER TABLE "title_signal" ADD COLUMN IF NOT EXISTS "offers" JSONB NOT NULL DEFAULT '{}';
 ALTER TABLE "interaction" ADD COLUMN IF NOT EXISTS "progress" DOUBLE PRECISION;
 ALTER TABLE "user_taste" ADD COLUMN IF NOT EXISTS "home_region" VARCHAR(2);
@@ -84,6 +86,7 @@ ALTER TABLE "user_taste" DROP COLUMN "subscribed_platforms";
 ALTER TABLE "user_taste" DROP COLUMN "home_region";
 ALTER TABLE "interaction" DROP COLUMN "progress";
 ALTER TABLE "title_signal" DROP COLUMN "offers";
+ALTER TABLE "title_signal" DROP COLUMN "people";
 ALTER TABLE "title_signal" DROP COLUMN "runtime_minutes";
 ALTER TABLE "title_signal" DROP COLUMN "age_rating";
 ALTER TABLE "title_signal" DROP COLUMN "name";""",
@@ -95,6 +98,7 @@ ALTER TABLE "user_taste" DROP COLUMN IF EXISTS "subscribed_platforms";
 ALTER TABLE "user_taste" DROP COLUMN IF EXISTS "home_region";
 ALTER TABLE "interaction" DROP COLUMN IF EXISTS "progress";
 ALTER TABLE "title_signal" DROP COLUMN IF EXISTS "offers";
+ALTER TABLE "title_signal" DROP COLUMN IF EXISTS "people";
 ALTER TABLE "title_signal" DROP COLUMN IF EXISTS "runtime_minutes";
 ALTER TABLE "title_signal" DROP COLUMN IF EXISTS "age_rating";
 ALTER TABLE "title_signal" DROP COLUMN IF EXISTS "name";""",

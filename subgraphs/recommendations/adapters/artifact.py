@@ -65,6 +65,7 @@ def save(model: SonaModel, directory: Path) -> Path:
             daypart_features=model.daypart_features,
             **_sparse("collaborative", model.collaborative),
             **_sparse("transitions", model.transitions),
+            **_sparse("people", model.people),
         )
         handle.flush()
         os.fsync(handle.fileno())
@@ -101,6 +102,7 @@ def load(directory: Path) -> SonaModel | None:
             item_factors=arrays["item_factors"],
             transitions=_unsparse(arrays, "transitions"),
             features=arrays["features"], feature_names=list(header["feature_names"]),
+            people=_unsparse(arrays, "people"),
             factors=arrays["factors"], trending=arrays["trending"],
             trending_by_region={r: regional[i] for i, r in enumerate(header["regions"])},
             daypart_features=arrays["daypart_features"], stats=header.get("stats", {}),

@@ -51,6 +51,21 @@ def _timestamp(value: object) -> float | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
+# The credits that make title-graph edges (same director 0.7, shared cast 0.6): directors,
+# writers and the leading actors.
+_LEADING_CAST = 8
+
+
+def people_from_payload(people: object) -> tuple[str, ...]:
+    kept = []
+    for person in people or ():  # type: ignore[attr-defined]
+        role, key = str(person.get("role")), person.get("key")
+        if key and (role in ("director", "writer")
+                    or (role == "actor" and int(person.get("order") or 0) < _LEADING_CAST)):
+            kept.append(f"{role}:{key}")
+    return tuple(dict.fromkeys(kept))
+
+
 def title_from_payload(payload: Mapping[str, Any]) -> TitleFacts:
     rating = payload.get("average_rating")
     offers = payload.get("offers") or ()
@@ -64,6 +79,7 @@ def title_from_payload(payload: Mapping[str, Any]) -> TitleFacts:
         name=str(payload.get("title") or ""),
         age_rating=_optional_int(payload.get("age_rating")),
         runtime_minutes=_optional_int(payload.get("runtime_minutes")),
+        people=people_from_payload(payload.get("people")),
         offers=tuple(sorted({(str(o["region"]).upper(), str(o["platform"]),
                               _timestamp(o.get("available_from"))) for o in offers
                              if o.get("region") and o.get("platform")},

@@ -25,6 +25,8 @@ class TitleSignalRow(Model):
     # Minimum viewer age (null = unknown), for a profile's parental limit.
     age_rating = fields.IntField(null=True)
     runtime_minutes = fields.IntField(null=True)
+    # "role:key" of the title's directors, writers and leading cast, as content published them.
+    people = fields.JSONField(default=list)
     # {region: {platform: first seen, Unix seconds}}: "New on Netflix, which you have".
     offers = fields.JSONField(default=dict)
     release_year = fields.IntField(null=True)

@@ -39,7 +39,7 @@ from subgraphs.recommendations.domain.ranker import popularity_score
 __all__ = ["RecommendationsRepository", "TortoiseRecommendationsRepository"]
 
 _CATALOG_FIELDS = ("name", "genres", "release_year", "popularity", "average_rating", "vote_count",
-                   "age_rating", "runtime_minutes", "offers")
+                   "age_rating", "runtime_minutes", "people", "offers")
 _COUNTER_FIELDS = ("rating_sum", "rating_count", "view_count")
 _BATCH = 500
 
@@ -91,7 +91,8 @@ _SIGNAL_FIELDS = tuple(field.name for field in dataclasses.fields(TitleSignal))
 
 
 def _signal_from_values(values: dict[str, Any]) -> TitleSignal:
-    return TitleSignal(**{**values, "genres": tuple(values["genres"])})
+    return TitleSignal(**{**values, "genres": tuple(values["genres"]),
+                          "people": tuple(values["people"])})
 
 
 def _offers_seen(previous: dict[str, dict[str, float]] | None,
@@ -127,6 +128,7 @@ def signal_from_row(row: TitleSignalRow) -> TitleSignal:
         name=row.name,
         age_rating=row.age_rating,
         runtime_minutes=row.runtime_minutes,
+        people=tuple(row.people),
         offers=row.offers,
     )
 
@@ -243,6 +245,7 @@ class TortoiseRecommendationsRepository:
                 row.genres = list(facts.genres)
                 row.age_rating = facts.age_rating
                 row.runtime_minutes = facts.runtime_minutes
+                row.people = list(facts.people)
                 row.offers = _offers_seen(row.offers if title_id in rows else None,
                                           facts.offers, now.timestamp())
                 row.release_year = facts.release_year

@@ -14,7 +14,7 @@ __all__ = ["catalog_items", "training_users"]
 
 
 def catalog_items(titles: Sequence[TitleSignal]) -> list[CatalogItem]:
-    return [CatalogItem(t.title_id, t.genres, t.release_year) for t in titles]
+    return [CatalogItem(t.title_id, t.genres, t.release_year, t.people) for t in titles]
 
 
 def training_users(

@@ -35,6 +35,7 @@ class TitleFacts:
     name: str = ""
     age_rating: int | None = None
     runtime_minutes: int | None = None
+    people: tuple[str, ...] = ()  # "role:key" of directors, writers and leading cast
     # (region, platform, available from as Unix seconds or None) of the offers now.
     offers: tuple[tuple[str, str, float | None], ...] = ()
 
@@ -56,6 +57,7 @@ class TitleSignal:
     name: str = ""
     age_rating: int | None = None
     runtime_minutes: int | None = None
+    people: tuple[str, ...] = ()
     # {region: {platform: first seen, Unix seconds}}
     offers: dict[str, dict[str, float]] | None = None
 

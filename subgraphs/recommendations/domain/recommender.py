@@ -35,6 +35,7 @@ __all__ = [
     "PERSONALISED_AFTER",
     "UserFacts",
     "because_text",
+    "credits",
     "explain",
     "hidden_titles",
     "history",
@@ -157,26 +158,38 @@ def select(
     return [by_item[i] for i in order]
 
 
+def credits(model: SonaModel, scored: scoring.Scored, items: Sequence[int]
+            ) -> list[dict[int, float]]:
+    """Per item, how much each history title added to its fused score (through the
+    collaborative and graph parts); one column read per matrix for all items."""
+    out: list[dict[int, float]] = [{} for _ in items]
+    weights = model.params.weights
+    sources = ((scored.history_rows, scored.history, scored.history_weights, "collaborative",
+                weights.collaborative),
+               (scored.last_rows, scored.last, scored.last_weights, "graph", weights.graph))
+    for rows, history, history_weights, part, weight in sources:
+        if rows is None or part not in scored.parts or not len(items):
+            continue
+        block = rows.tocsc()[:, list(items)].toarray() * (
+            np.asarray(history_weights)[:, None] * (weight / scored.scale[part]))
+        for j in range(len(items)):
+            for r in np.flatnonzero(block[:, j]):
+                h = int(history[r])
+                out[j][h] = out[j].get(h, 0.0) + float(block[r, j])
+    return out
+
+
 def explain(
-    model: SonaModel, scored: scoring.Scored, item: int, facts: UserFacts,
-    context: RecommendationContext, signal: TitleSignal | None, new_platform: str | None,
-    platform_names: Mapping[str, str],
+    model: SonaModel, scored: scoring.Scored, item: int, cited: Mapping[int, float],
+    facts: UserFacts, context: RecommendationContext, signal: TitleSignal | None,
+    new_platform: str | None, platform_names: Mapping[str, str],
 ) -> tuple[ReasonKind, str, tuple[uuid.UUID, ...]]:
-    """Why `item`: the titles behind it when history dominates, else the strongest other part.
+    """Why `item`: the titles behind it (`cited`, from `credits`) when history dominates, else
+    the strongest other part.
 
     For BECAUSE_WATCHED the text is left empty: `because_text` writes it once the cited
     titles' names are known."""
     weights = model.params.weights
-    cited: dict[int, float] = {}
-    if len(scored.history) and "collaborative" in scored.parts:
-        column = np.asarray(model.collaborative[scored.history][:, item].todense()).ravel()
-        for h, value in zip(scored.history, scored.history_weights * column, strict=True):
-            cited[int(h)] = cited.get(int(h), 0.0) + weights.collaborative * value / scored.scale[
-                "collaborative"]
-    if len(scored.last) and "graph" in scored.parts:
-        column = np.asarray(model.transitions[scored.last][:, item].todense()).ravel()
-        for h, value in zip(scored.last, scored.last_weights * column, strict=True):
-            cited[int(h)] = cited.get(int(h), 0.0) + weights.graph * value / scored.scale["graph"]
     history_share = sum(v for v in cited.values() if v > 0)
     content = weights.content * float(scored.parts.get("content", np.zeros(1))[item]
                                       if "content" in scored.parts else 0.0)
@@ -228,8 +241,10 @@ def similar(model: SonaModel, item: int, count: int) -> list[tuple[int, float]]:
         col = np.asarray(matrix[:, item].todense()).ravel()
         parts.append(row + col)
     parts.append(model.features @ model.features[item])
+    parts.append(np.asarray(model.people @ model.people[item].T.toarray()).ravel()
+                 if model.people.nnz else np.zeros(model.size))
     total = np.zeros(model.size)
-    for weight, part in zip((0.5, 0.2, 0.3), parts, strict=True):
+    for weight, part in zip((0.45, 0.2, 0.2, 0.15), parts, strict=True):
         std = part.std()
         if std > 0:
             total += weight * (part - part.mean()) / std

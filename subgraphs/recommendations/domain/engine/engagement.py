@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+import numpy as np
+
 __all__ = ["DECAY_PERIOD_DAYS", "DECAY_PER_PERIOD", "decay", "engagement"]
 
 DECAY_PER_PERIOD = 0.95
@@ -38,6 +40,6 @@ def decay(occurred_at: datetime, now: datetime) -> float:
     return 1.0 if age_days <= 0 else math.exp(_LN_DECAY * age_days)
 
 
-def decay_seconds(age_seconds: float) -> float:
-    """`decay` for an age in seconds."""
-    return 1.0 if age_seconds <= 0 else math.exp(_LN_DECAY * age_seconds / 86_400.0)
+def decay_array(age_seconds: np.ndarray) -> np.ndarray:
+    """`decay` for ages in seconds; ages below zero count in full."""
+    return np.exp(_LN_DECAY * np.maximum(age_seconds, 0.0) / 86_400.0)

@@ -52,6 +52,8 @@ class SonaModel:
     # Content features per item (genres by idf, decade), rows L2-normalised; and their names.
     features: np.ndarray
     feature_names: list[str]
+    # Titles x people (directors, writers, leading cast), rows L2-normalised.
+    people: sp.csr_matrix
     # Rank-r item factors the per-user adapter works in, rows L2-normalised.
     factors: np.ndarray
     # Trending: decayed recent viewing per item, overall and per home region.

@@ -40,6 +40,10 @@ class Params:
     ials_alpha: float = 2.0
     ials_iterations: int = 15
     ials_share: float = 0.4
+    # Share of shared people (director, writers, cast) within the content part; flat on
+    # MovieLens' validation split (its collaborative signal is dense), kept for titles nobody
+    # has watched yet, which only content can place.
+    people_share: float = 0.1
     # A history item's weight falls by e per `recency_tau` newer items the user watched since.
     recency_tau: float = 10.0
     # Graph: next-title transitions up to `window` steps ahead, fading by `window_gamma` a step,

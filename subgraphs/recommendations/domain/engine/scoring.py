@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from subgraphs.recommendations.domain.engine import collaborative
-from subgraphs.recommendations.domain.engine.engagement import decay_seconds
+from subgraphs.recommendations.domain.engine.engagement import decay_array
 from subgraphs.recommendations.domain.engine.model import (
     WEEKDAY_ROW,
     WEEKEND_ROW,
@@ -54,6 +55,10 @@ class Scored:
     last: np.ndarray  # item indices the graph part started from
     last_weights: np.ndarray
     profile: np.ndarray | None  # the content preference vector
+    # The history's rows of the collaborative and transition matrices, as used for the
+    # scores: explanations read a few candidates' columns of them.
+    history_rows: sp.csr_matrix | None = None
+    last_rows: sp.csr_matrix | None = None
 
 
 def _standardise(values: np.ndarray) -> tuple[np.ndarray, float] | None:
@@ -72,6 +77,14 @@ def _factor_scores(model: SonaModel, idx: np.ndarray) -> np.ndarray | None:
     return model.item_factors @ user
 
 
+def _people_scores(model: SonaModel, idx: np.ndarray, weights: np.ndarray
+                   ) -> np.ndarray | None:
+    if not len(idx) or not model.people.nnz:
+        return None
+    liked = np.asarray(model.people[idx].T @ weights).ravel()
+    return np.asarray(model.people @ liked).ravel()
+
+
 def _blend(main: np.ndarray, extra: np.ndarray | None, share: float) -> np.ndarray:
     first = _standardise(main)
     second = _standardise(extra) if extra is not None else None
@@ -87,16 +100,20 @@ def score(model: SonaModel, query: Query) -> Scored:
     known = [(i, h) for i, h in known if i >= 0]
     idx = np.array([i for i, _ in known], np.int64)
     positions = np.arange(len(known) - 1, -1, -1, dtype=np.float64)
-    base = np.array([h.weight * decay_seconds(query.now - h.at) for _, h in known], np.float64)
+    base = (np.array([h.weight for _, h in known], np.float64)
+            * decay_array(query.now - np.array([h.at for _, h in known], np.float64)))
     weights = base * np.exp(-positions / p.recency_tau) if len(known) else base
     raw: dict[str, np.ndarray] = {}
+    history_rows = last_rows = None
     if len(idx):
-        neighbours = np.asarray(model.collaborative[idx].T @ weights, dtype=np.float64).ravel()
+        rows = history_rows = model.collaborative[idx]
+        neighbours = np.asarray(rows.T @ weights, dtype=np.float64).ravel()
         raw["collaborative"] = _blend(neighbours, _factor_scores(model, idx), p.ials_share)
     last = idx[-p.last_k:][::-1] if len(idx) else idx
     last_w = (p.last_decay ** np.arange(len(last))) * base[-p.last_k:][::-1] if len(idx) else base
     if len(last) and model.transitions.nnz:
-        raw["graph"] = np.asarray(model.transitions[last].T @ last_w, dtype=np.float64).ravel()
+        rows = last_rows = model.transitions[last]
+        raw["graph"] = np.asarray(rows.T @ last_w, dtype=np.float64).ravel()
     profile = None
     if len(idx) or query.seed_genres:
         profile = (weights @ model.features[idx]) if len(idx) else np.zeros(
@@ -106,7 +123,8 @@ def score(model: SonaModel, query: Query) -> Scored:
                 profile[model.feature_names.index(genre)] += 1.0
         if np.any(profile):
             profile = profile / np.linalg.norm(profile)
-            raw["content"] = model.features @ profile
+            raw["content"] = _blend(model.features @ profile, _people_scores(model, idx, weights),
+                                    p.people_share)
         else:
             profile = None
     trend = model.trending_by_region.get(query.region or "", model.trending)
@@ -134,4 +152,5 @@ def score(model: SonaModel, query: Query) -> Scored:
         total += weight * parts[name]
     if query.adapter is not None and np.any(query.adapter):
         total += p.adapter_weight * (model.factors @ query.adapter)
-    return Scored(total, parts, scale, idx, weights, last, np.asarray(last_w), profile)
+    return Scored(total, parts, scale, idx, weights, last, np.asarray(last_w), profile,
+                  history_rows, last_rows)

@@ -18,7 +18,6 @@ from subgraphs.recommendations.domain.engine.model import (
     WEEKEND_ROW,
     HistoryItem,
     SonaModel,
-    daypart,
 )
 from subgraphs.recommendations.domain.engine.params import Params
 
@@ -32,6 +31,8 @@ class CatalogItem:
     title_id: uuid.UUID
     genres: tuple[str, ...] = ()
     release_year: int | None = None
+    people: tuple[str, ...] = ()  # "director:<key>", "actor:<key>", ...: the title graph's
+    # same-director and shared-cast edges, as features
 
 
 @dataclass(frozen=True)
@@ -53,37 +54,56 @@ def _item_space(
     return ids, {t: i for i, t in enumerate(ids)}
 
 
-def _interactions(users: Sequence[TrainingUser], index: dict[uuid.UUID, int], n: int
-                  ) -> sp.csr_matrix:
-    rows = [u for u, user in enumerate(users) for _ in user.history]
-    cols = [index[h.title_id] for user in users for h in user.history]
-    x = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(users), n))
+@dataclass(frozen=True)
+class _Events:
+    """Every positive interaction as flat arrays, users' histories one after another."""
+
+    user: np.ndarray  # int32, index into `users`
+    item: np.ndarray  # int32
+    at: np.ndarray  # float64, Unix seconds
+    starts: np.ndarray  # int64, where each user's run begins (len(users) + 1)
+
+
+def _events(users: Sequence[TrainingUser], index: dict[uuid.UUID, int]) -> _Events:
+    sizes = np.zeros(len(users) + 1, np.int64)
+    items: list[int] = []
+    times: list[float] = []
+    for u, user in enumerate(users):
+        kept = [h for h in user.history if h.weight > 0]
+        items.extend(index[h.title_id] for h in kept)
+        times.extend(h.at for h in kept)
+        sizes[u + 1] = len(kept)
+    starts = np.cumsum(sizes)
+    owner = np.repeat(np.arange(len(users), dtype=np.int32), np.diff(starts))
+    return _Events(owner, np.asarray(items, np.int32), np.asarray(times, np.float64), starts)
+
+
+def _interactions(events: _Events, n_users: int, n: int) -> sp.csr_matrix:
+    x = sp.csr_matrix((np.ones(len(events.item), np.float32), (events.user, events.item)),
+                      shape=(n_users, n))
     x.sum_duplicates()
     x.data[:] = 1.0  # watched or not: rewatches do not make a title count twice
     return x
 
 
-def _transitions(users: Sequence[TrainingUser], index: dict[uuid.UUID, int], n: int,
-                 params: Params) -> sp.csr_matrix:
-    rows, cols, vals = [], [], []
-    for user in users:
-        seq = np.array([index[h.title_id] for h in user.history if h.weight > 0], np.int64)
-        for step in range(1, params.window + 1):
-            if len(seq) <= step:
-                break
-            rows.append(seq[:-step])
-            cols.append(seq[step:])
-            vals.append(np.full(len(seq) - step, params.window_gamma ** (step - 1), np.float32))
-    if not rows:
-        return sp.csr_matrix((n, n), dtype=np.float32)
-    t = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                      shape=(n, n), dtype=np.float32)
-    t.sum_duplicates()
+def _transitions(events: _Events, n: int, params: Params) -> sp.csr_matrix:
+    """Pairs (a, b) where b came `step` titles after a in one user's history; coalesced a
+    step at a time so memory stays near the size of the result."""
+    t = sp.csr_matrix((n, n), dtype=np.float32)
+    for step in range(1, params.window + 1):
+        if len(events.item) <= step:
+            break
+        same_user = events.user[:-step] == events.user[step:]
+        a, b = events.item[:-step][same_user], events.item[step:][same_user]
+        if not len(a):
+            break
+        weight = np.float32(params.window_gamma ** (step - 1))
+        t = t + sp.csr_matrix((np.full(len(a), weight, np.float32), (a, b)), shape=(n, n))
     if params.backward:
         t = (t + params.backward * t.T).tocsr()
     t.setdiag(0)
     t.eliminate_zeros()
-    return t
+    return t.astype(np.float32)
 
 
 def _features(catalog: Sequence[CatalogItem], index: dict[uuid.UUID, int], n: int
@@ -106,6 +126,24 @@ def _features(catalog: Sequence[CatalogItem], index: dict[uuid.UUID, int], n: in
     return f, names
 
 
+def _people(catalog: Sequence[CatalogItem], index: dict[uuid.UUID, int], n: int
+            ) -> sp.csr_matrix:
+    """Titles x people, idf-weighted (a prolific actor says less), rows L2-normalised."""
+    column: dict[str, int] = {}
+    rows, cols = [], []
+    for c in catalog:
+        for person in dict.fromkeys(c.people):
+            rows.append(index[c.title_id])
+            cols.append(column.setdefault(person, len(column)))
+    p = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n, len(column)))
+    if not p.nnz:
+        return p
+    df = np.diff(p.tocsc().indptr)
+    p = (p @ sp.diags((np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32))).tocsr()
+    norms = np.sqrt(np.asarray(p.multiply(p).sum(axis=1)).ravel())
+    return (sp.diags(1.0 / np.maximum(norms, 1e-9)).astype(np.float32) @ p).tocsr()
+
+
 def _factors(x: sp.csr_matrix, rank: int) -> np.ndarray:
     n = x.shape[1]
     if min(x.shape) <= rank + 1 or x.nnz == 0:
@@ -117,35 +155,33 @@ def _factors(x: sp.csr_matrix, rank: int) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
 
 
-def _trending(users: Sequence[TrainingUser], index: dict[uuid.UUID, int], n: int,
-              half_life_days: float) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    newest = max((h.at for u in users for h in u.history), default=0.0)
+def _trending(events: _Events, regions: list[str | None], n: int, half_life_days: float
+              ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    if not len(events.at):
+        return np.zeros(n, np.float32), {}
     rate = math.log(2) / (half_life_days * 86_400.0)
-    overall = np.zeros(n, np.float32)
-    regional: dict[str, np.ndarray] = {}
-    for user in users:
-        target = None
-        if user.region:
-            target = regional.setdefault(user.region, np.zeros(n, np.float32))
-        for h in user.history:
-            if h.weight <= 0:
-                continue
-            value = math.exp(-rate * max(newest - h.at, 0.0))
-            overall[index[h.title_id]] += value
-            if target is not None:
-                target[index[h.title_id]] += value
+    value = np.exp(-rate * np.maximum(events.at.max() - events.at, 0.0))
+    overall = np.bincount(events.item, weights=value, minlength=n).astype(np.float32)
+    region_of = np.array([r or "" for r in regions], dtype=object)[events.user]
+    regional = {}
+    for region in sorted({r for r in regions if r}):
+        mask = region_of == region
+        regional[region] = np.bincount(events.item[mask], weights=value[mask],
+                                       minlength=n).astype(np.float32)
     return overall, regional
 
 
-def _dayparts(users: Sequence[TrainingUser], index: dict[uuid.UUID, int], f: np.ndarray
-              ) -> np.ndarray:
+def _dayparts(events: _Events, f: np.ndarray) -> np.ndarray:
+    n = f.shape[0]
+    seconds = events.at.astype(np.int64)
+    hours = (seconds // 3600) % 24
+    weekdays = ((seconds // 86_400) + 3) % 7  # 1970-01-01 was a Thursday (Monday = 0)
+    part = np.select([(hours >= 5) & (hours < 12), (hours >= 12) & (hours < 17),
+                      (hours >= 17) & (hours < 22)], [0, 1, 2], 3)
     counts = np.zeros((6, f.shape[1]), np.float64)
-    for user in users:
-        for h in user.history:
-            if h.weight > 0:
-                moment = time.gmtime(h.at)
-                counts[daypart(moment.tm_hour)] += f[index[h.title_id]]
-                counts[WEEKEND_ROW if moment.tm_wday >= 5 else WEEKDAY_ROW] += f[index[h.title_id]]
+    for row, mask in [*((d, part == d) for d in range(4)),
+                      (WEEKDAY_ROW, weekdays < 5), (WEEKEND_ROW, weekdays >= 5)]:
+        counts[row] = np.bincount(events.item[mask], minlength=n) @ f
     total = counts[:4].sum(axis=0, keepdims=True)  # each event once: in its daypart
     share = (counts + 1.0) / (counts.sum(axis=1, keepdims=True) + f.shape[1])
     overall = (total + 1.0) / (total.sum() + f.shape[1])
@@ -162,7 +198,8 @@ def build(
     ids, index = _item_space(catalog, users)
     n = len(ids)
     progress("interactions", 0, 1)
-    x = _interactions(users, index, n)
+    events = _events(users, index)
+    x = _interactions(events, len(users), n)
     progress("interactions", 1, 1)
     if n <= params.dense_limit:
         progress("collaborative (EASE)", 0, 1)
@@ -181,11 +218,13 @@ def build(
                                       params.ials_alpha, params.ials_iterations)
     progress("iALS factors", 1, 1)
     progress("transitions", 0, 1)
-    transitions = _transitions(users, index, n, params)
+    transitions = _transitions(events, n, params)
     features, names = _features(catalog, index, n)
+    people = _people(catalog, index, n)
     factors = _factors(x, params.adapter_rank)
-    trending, regional = _trending(users, index, n, params.trending_half_life_days)
-    dayparts = _dayparts(users, index, features)
+    trending, regional = _trending(events, [u.region for u in users], n,
+                                   params.trending_half_life_days)
+    dayparts = _dayparts(events, features)
     progress("transitions", 1, 1)
     return SonaModel(
         version=version or uuid.uuid4().hex[:12],
@@ -197,6 +236,7 @@ def build(
         transitions=transitions,
         features=features,
         feature_names=names,
+        people=people,
         factors=factors,
         trending=trending,
         trending_by_region=regional,
