@@ -56,8 +56,9 @@ def make_routes(repo: RecommendationsRepository, models: ModelHolder, router_sec
         model = models.model
         if model is None:
             return JSONResponse({"version": None})
+        # Version and times only: the model's counts describe the business, not for anyone.
         return JSONResponse({"version": model.version, "built_at": model.built_at,
-                             "loaded_at": models.loaded_at, "stats": model.stats})
+                             "loaded_at": models.loaded_at})
 
     return [Route(PERSONAL_SCORES_PATH, personal_scores, methods=["POST"]),
             Route(MODEL_PATH, served_model, methods=["GET"])]

@@ -90,6 +90,7 @@ class TitleRecord:
     external_ids: ExternalIds = field(default_factory=ExternalIds)
     collection: str | None = None
     genres: tuple[str, ...] | None = None
+    # Sorted by role, order and person key (`Normaliser.record`; `title.upserted` relies on it).
     credits: tuple[CreditRecord, ...] | None = None
     offers: tuple[OfferRecord, ...] | None = None
     similar: tuple[str, ...] = ()

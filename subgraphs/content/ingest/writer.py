@@ -25,11 +25,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from subgraphs.common.events import Event
-from subgraphs.content.adapters.orm import OfferRow, PlatformRow, TitleGenreRow, TitleRow
+from subgraphs.content.adapters.orm import (
+    CreditRow,
+    OfferRow,
+    PlatformRow,
+    TitleGenreRow,
+    TitleRow,
+)
 from subgraphs.content.adapters.repository import title_from_row
 from subgraphs.content.domain.model import Title
 from subgraphs.content.ingest.events import (
     AvailabilityChange,
+    PersonCredit,
     availability_changed,
     title_upserted,
 )
@@ -97,6 +104,8 @@ class _Existing:
     rows: dict[str, TitleRow] = field(default_factory=dict)
     genres: dict[str, list[str]] = field(default_factory=dict)
     offers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Only for titles whose record leaves credits out (their event lists the stored ones).
+    credits: dict[str, list[PersonCredit]] = field(default_factory=dict)
 
 
 class CatalogWriter:
@@ -183,9 +192,13 @@ class CatalogWriter:
             # Existing titles are read as models through the app's connection, which sees
             # committed rows only: commit first, so a title written earlier in this run counts.
             await self._commit()
-            existing = await _read_existing(result.updated)
+            updated = set(result.updated)
+            existing = await _read_existing(result.updated, [
+                item.title_id for item in todo
+                if item.record.credits is None and item.title_id in updated
+            ] if self.events else [])
         links = await self._platform_links()
-        steps, offers = self._plan(todo, existing, links, result)
+        steps, offers, credits = self._plan(todo, existing, links, result)
         await self.session.apply(steps)
         self._stored.update((item.id_text, item.content_hash) for item in todo)
         if not self._pending_titles:
@@ -193,14 +206,15 @@ class CatalogWriter:
         self._pending_titles += len(todo)
         _changes(result, todo, existing)
         if self.events:
-            _events(result, todo, existing, offers)
+            _events(result, todo, existing, offers, credits)
         return result
 
     def _plan(
         self, todo: Sequence[Resolved], existing: _Existing, links: dict[str, tuple[str, str]],
         result: BatchResult,
-    ) -> tuple[list[Step], dict[str, list[tuple[Any, ...]]]]:
-        """The steps that write `todo`, and each title's offer rows (for its event)."""
+    ) -> tuple[list[Step], dict[str, list[tuple[Any, ...]]], dict[str, list[PersonCredit]]]:
+        """The steps that write `todo`, and each title's offer rows and credits (for its event;
+        credits only when events are built)."""
         now = datetime.now(UTC)
         old = existing.rows
         new = [item for item in todo if item.id_text not in old]
@@ -215,23 +229,32 @@ class CatalogWriter:
             steps.append(Update(TITLE, [_row_values(row) for row in old.values()]))
             result.titles += [title_from_row(row) for row in old.values()]
         steps += _genre_steps(todo, old)
-        steps += self._credit_steps(todo, old, result)
+        credits: dict[str, list[PersonCredit]] = {}
+        steps += self._credit_steps(todo, old, result, credits)
         offer_steps, offers = _offer_steps(todo, old, links)
-        return steps + offer_steps, offers
+        return steps + offer_steps, offers, credits
 
     def _credit_steps(
-        self, todo: Sequence[Resolved], old: dict[str, TitleRow], result: BatchResult
+        self, todo: Sequence[Resolved], old: dict[str, TitleRow], result: BatchResult,
+        credits: dict[str, list[PersonCredit]],
     ) -> list[Step]:
+        """The steps that write `todo`'s credits; with events on, each title's credits go in
+        `credits` as well (in the record's order), for its `title.upserted`."""
         items = [item for item in todo if item.record.credits is not None]
         people: dict[str, tuple[str, str, str]] = {}
         rows = []
         for item in items:
+            mine: list[PersonCredit] | None = None
+            if self.events:
+                mine = credits[item.id_text] = []
             for credit in item.record.credits or ():
                 person_id = self._person_id(credit.person_key)
                 if person_id not in self._stored_people and person_id not in people:
                     people[person_id] = (person_id, credit.person_key, credit.name)
-                rows.append((item.id_text, person_id, str(credit.role), credit.character,
-                             credit.order))
+                role = str(credit.role)
+                rows.append((item.id_text, person_id, role, credit.character, credit.order))
+                if mine is not None:
+                    mine.append((person_id, role, credit.order))
         result.people.update(people)
         return [
             # People already known keep their row (and name).
@@ -249,7 +272,11 @@ class CatalogWriter:
         return found
 
 
-async def _read_existing(title_ids: Sequence[uuid.UUID]) -> _Existing:
+async def _read_existing(
+    title_ids: Sequence[uuid.UUID], credits_of: Sequence[uuid.UUID] = ()
+) -> _Existing:
+    """The rows, genres and offers of `title_ids`, and the credits of `credits_of` (one query
+    each)."""
     existing = _Existing(rows={str(row.id): row for row in await TitleRow.filter(
         id__in=title_ids)})
     for title_id, slug in await TitleGenreRow.filter(title_id__in=title_ids).values_list(
@@ -260,6 +287,16 @@ async def _read_existing(title_ids: Sequence[uuid.UUID]) -> _Existing:
         "platform_id", "region", "type"
     ).values(*_OFFER_FIELDS):
         existing.offers.setdefault(str(offer["title_id"]), []).append(offer)
+    if credits_of:
+        stored = sorted(
+            (str(title_id), _value(role), order, source_key, str(person_id))
+            for title_id, person_id, role, order, source_key in await CreditRow.filter(
+                title_id__in=credits_of).values_list(
+                "title_id", "person_id", "role", "order", "person__source_key")
+        )
+        # Sorted as a record's credits are (role, order, the person's source key).
+        for title_id, role, order, _, person_id in stored:
+            existing.credits.setdefault(title_id, []).append((person_id, role, order))
     return existing
 
 
@@ -304,19 +341,23 @@ def _changes(result: BatchResult, todo: Sequence[Resolved], existing: _Existing)
 
 
 def _events(result: BatchResult, todo: Sequence[Resolved], existing: _Existing,
-            offers: dict[str, list[tuple[Any, ...]]]) -> None:
+            offers: dict[str, list[tuple[Any, ...]]],
+            credits: dict[str, list[PersonCredit]]) -> None:
     by_id = {item.title_id: item for item in todo}
     result.events += [availability_changed(change, by_id[change[0]].content_hash)
                       for change in result.changes]
     for title in result.titles:
         item = by_id[title.id]
-        # Genres and offers a record left out are the catalog's.
+        # Genres, offers and credits a record left out are the catalog's.
         genres = (list(item.record.genres) if item.record.genres is not None
                   else existing.genres.get(item.id_text, []))
         listed = ([dict(zip(OFFER.columns, values, strict=True))
                    for values in offers[item.id_text]] if item.record.offers is not None
                   else existing.offers.get(item.id_text, []))
-        result.events.append(title_upserted(title, item.content_hash, sorted(genres), listed))
+        people = (credits[item.id_text] if item.record.credits is not None
+                  else existing.credits.get(item.id_text, ()))
+        result.events.append(title_upserted(title, item.content_hash, sorted(genres), listed,
+                                            people))
 
 
 def _title(item: Resolved) -> Title:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import redis
@@ -12,8 +14,10 @@ from redis.asyncio import Redis
 from mediagateway.migrate import migrate
 from mediagateway.movielens import MovieLens
 from subgraphs.common.db import close_database, open_database
-from subgraphs.common.events import RedisEventBus
+from subgraphs.common.events import Event, RedisEventBus
+from subgraphs.common.ids import stable_id
 from subgraphs.content import seed
+from subgraphs.content.ingest.ids import stable_text
 from tests.support.databases import fresh_database
 from tests.support.inprocess import SubgraphClient, run_subgraph
 
@@ -92,8 +96,6 @@ def test_title_upserted_lists_the_offers_playback_picks_from(
     catalog: SubgraphClient, redis_server: str
 ) -> None:
     """Playback chooses offers from this payload, never from content's tables."""
-    from subgraphs.common.events import Event
-
     client = redis.Redis.from_url(f"{redis_server}/2")
     try:
         _, fields = client.xrange("title.upserted", count=1)[0]
@@ -111,3 +113,42 @@ def test_title_upserted_lists_the_offers_playback_picks_from(
             for o in announced} == {
         (o["platform"]["slug"], o["type"], o["quality"], o["deepLink"], o["webUrl"])
         for o in offers}
+
+
+def _upserted(redis_server: str) -> list[dict[str, Any]]:
+    client = redis.Redis.from_url(f"{redis_server}/2")
+    try:
+        return [dict(Event.decode(fields).payload)
+                for _, fields in client.xrange("title.upserted")]
+    finally:
+        client.close()
+
+
+def test_title_upserted_lists_the_people_recommendations_compare(
+    catalog: SubgraphClient, redis_server: str
+) -> None:
+    """Directors, writers and the first 8 actors of every seeded title, keyed by the person's
+    id in content (the same in every title); [] for the titles MovieLens gives no credits."""
+    data = MovieLens()
+    credits: defaultdict[int, list[Any]] = defaultdict(list)
+    for credit in data.credits:
+        credits[credit.item_id].append(credit)
+    expected = {}
+    for item in data.items:
+        mine = sorted(credits[item.item_id], key=lambda c: (c.order, c.person_key))
+        expected[str(stable_id("title", f"movielens:{item.item_id}"))] = [
+            {"key": stable_text("person", c.person_key), "role": c.role, "order": c.order}
+            for c in [*[c for c in mine if c.role == "director"],
+                      *[c for c in mine if c.role == "writer"],
+                      *[c for c in mine if c.role == "actor"][:8]]
+        ]
+    announced = {payload["title_id"]: payload["people"] for payload in _upserted(redis_server)}
+    assert announced == expected
+    assert sum(people == [] for people in announced.values()) >= 87, "titles without credits"
+    # The keys are the ids the schema gives the people.
+    toy_story = str(stable_id("title", "movielens:1"))
+    query = """query($id: ID!) { title(id: $id) { credits { role order person { id } } } }"""
+    listed = catalog.execute(query, {"id": toy_story})["data"]["title"]["credits"]
+    people = {(c["person"]["id"], c["role"].lower(), c["order"]) for c in listed}
+    assert announced[toy_story]
+    assert {(p["key"], p["role"], p["order"]) for p in announced[toy_story]} <= people

@@ -16,10 +16,11 @@ from mediagateway.movielens import GENRES
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event, RedisEventBus
 from subgraphs.content.adapters.graph import TitleGraph
-from subgraphs.content.adapters.orm import CreditRow, OfferRow, TitleGenreRow, TitleRow
+from subgraphs.content.adapters.orm import CreditRow, OfferRow, PersonRow, TitleGenreRow, TitleRow
 from subgraphs.content.domain.model import Title
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
 from subgraphs.content.ingest.feeds import JsonLinesFeed
+from subgraphs.content.ingest.ids import stable_text
 from subgraphs.content.seed import PLATFORMS
 
 
@@ -56,6 +57,12 @@ def heat(**changes: Any) -> dict[str, Any]:
     }
     record.update(changes)
     return record
+
+
+async def person_ids() -> dict[str, str]:
+    """Each stored person's id (text) by their feed key."""
+    return {key: str(person_id)
+            for person_id, key in await PersonRow.all().values_list("id", "source_key")}
 
 
 def write(path: Path, lines: list[object]) -> Path:
@@ -118,12 +125,15 @@ async def test_good_records_land_and_bad_ones_are_reported(catalog: None, tmp_pa
     ]
     [upserted] = captured.of("title.upserted")
     assert upserted["genres"] == ["crime", "thriller"] and len(upserted["offers"]) == 2
+    people = await person_ids()
     assert {key: value for key, value in upserted.items() if key != "offers"} == {
         "title_id": str(row.id), "title": "Heat", "kind": "movie", "release_year": 1995,
         "genres": ["crime", "thriller"], "popularity": 50.5, "average_rating": None,
         "vote_count": 10, "runtime_minutes": 170,
         # The feed gives no age rating: unknown, as in the search index.
         "age_rating": None,
+        "people": [{"key": people["imdb:nm0000520"], "role": "director", "order": 0},
+                   {"key": people["imdb:nm0000134"], "role": "actor", "order": 0}],
     }
 
 
@@ -214,6 +224,68 @@ async def test_upserted_offers_read_the_same_from_the_record_and_the_catalog(
     assert after["title"] == "Heat!" and second.of("availability.changed") == []
     assert after["offers"] == before["offers"] and after["genres"] == before["genres"]
     assert before["offers"][1]["available_from"] == "2026-01-01T00:00:00+00:00"
+
+
+def cast(count: int, **credit: Any) -> list[dict[str, Any]]:
+    return [{"person_id": f"imdb:nm{n:07d}", "name": f"Actor {n}", "role": "actor", **credit}
+            for n in range(count)]
+
+
+async def test_upserted_lists_key_people_by_their_stored_ids(
+    catalog: None, tmp_path: Path
+) -> None:
+    mann = {"person_id": "imdb:nm0000520", "name": "Michael Mann"}
+    # Billing order, not feed order, picks the leading cast; producers are not listed.
+    actors = [{**actor, "order": 11 - n} for n, actor in enumerate(cast(12))]
+    credits = [*actors, {**mann, "role": "writer"}, {**mann, "role": "director"},
+               {"person_id": "imdb:nm0000001", "name": "Art Linson", "role": "producer"}]
+    captured = Captured()
+    await ingest(write(tmp_path / "a.jsonl", [
+        heat(credits=credits),
+        heat(source_id="collateral", title="Collateral", ids={"imdb": "tt0369339"},
+             credits=[{**mann, "role": "director"}, {**actors[0], "order": 3}]),
+        heat(source_id="quiet", title="No credits", ids={}, credits=None),
+        heat(source_id="empty", title="Empty credits", ids={}, credits=[]),
+    ]), captured)
+    ids = await person_ids()
+    by_title = {payload["title"]: payload["people"] for payload in captured.of("title.upserted")}
+    assert by_title["Heat"] == [
+        {"key": ids["imdb:nm0000520"], "role": "director", "order": 0},
+        {"key": ids["imdb:nm0000520"], "role": "writer", "order": 0},
+        *[{"key": ids[f"imdb:nm{11 - order:07d}"], "role": "actor", "order": order}
+          for order in range(8)],
+    ]
+    # The same person has the same key in every title: the id content stores them under,
+    # made from the feed's person id (so every run and database agrees).
+    assert by_title["Collateral"] == [
+        {"key": ids["imdb:nm0000520"], "role": "director", "order": 0},
+        {"key": ids["imdb:nm0000000"], "role": "actor", "order": 3},
+    ]
+    assert ids["imdb:nm0000520"] == stable_text("person", "imdb:nm0000520")
+    assert by_title["No credits"] == [] and by_title["Empty credits"] == []
+
+
+async def test_upserted_people_read_the_same_from_the_record_and_the_catalog(
+    catalog: None, tmp_path: Path
+) -> None:
+    # Ten actors of the same order: the leading eight are the same either way.
+    first, second, third = Captured(), Captured(), Captured()
+    records = [heat(credits=[*cast(10), {"person_id": "imdb:nm0000520", "name": "Michael Mann",
+                                         "role": "director"}]),
+               heat(source_id="ronin", title="Ronin", ids={}, credits=cast(3, order=2))]
+    await ingest(write(tmp_path / "a.jsonl", records), first)
+    # The records leave credits out: their events list the stored people.
+    await ingest(write(tmp_path / "b.jsonl", [
+        {**record, "credits": None, "title": record["title"] + "!"} for record in records
+    ]), second)
+    before = {payload["title"]: payload["people"] for payload in first.of("title.upserted")}
+    after = {payload["title"]: payload["people"] for payload in second.of("title.upserted")}
+    assert after == {"Heat!": before["Heat"], "Ronin!": before["Ronin"]}
+    assert len(before["Heat"]) == 9 and len(before["Ronin"]) == 3
+    # An empty list clears them, and the event says so.
+    await ingest(write(tmp_path / "c.jsonl", [heat(credits=[], title="Heat?")]), third)
+    [cleared] = third.of("title.upserted")
+    assert cleared["people"] == []
 
 
 async def test_people_already_stored_are_credited_again(catalog: None, tmp_path: Path) -> None:

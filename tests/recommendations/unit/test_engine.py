@@ -151,3 +151,4 @@ def test_adapter_replay_equals_step_by_step() -> None:
     liked = model.factors[model.index[ids[3]]] @ replayed.array()
     disliked = model.factors[model.index[ids[8]]] @ replayed.array()
     assert liked > disliked
+
