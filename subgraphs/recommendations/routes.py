@@ -6,6 +6,7 @@ router secret (subgraphs trust nothing else), for at most 100 titles a call.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import uuid
 from collections.abc import Callable
@@ -66,8 +67,10 @@ def make_routes(repo: RecommendationsRepository, models: ModelHolder, router_sec
 
 async def _facts(repo: RecommendationsRepository, user_id: uuid.UUID
                  ) -> tuple[UserFacts, services.AdapterState | None]:
-    interactions = (await repo.interactions_by_users([user_id])).get(user_id, [])
-    feedback = (await repo.feedback_by_users([user_id])).get(user_id, [])
-    taste = (await repo.tastes_by_users([user_id])).get(user_id)
-    state = (await repo.states_by_users([user_id])).get(user_id)
-    return UserFacts(interactions, feedback, taste), state
+    # Side by side: on PostgreSQL each read takes its own pooled connection.
+    interactions, feedback, tastes, states = await asyncio.gather(
+        repo.interactions_by_users([user_id]), repo.feedback_by_users([user_id]),
+        repo.tastes_by_users([user_id]), repo.states_by_users([user_id]))
+    facts = UserFacts(interactions.get(user_id, []), feedback.get(user_id, []),
+                      tastes.get(user_id))
+    return facts, states.get(user_id)

@@ -120,13 +120,15 @@ def adapter_events(model: SonaModel, interactions: Sequence[Interaction],
 async def current_adapter(
     repo: RecommendationsRepository, model: SonaModel, user_id: uuid.UUID,
     state: AdapterState | None, interactions: Sequence[Interaction],
-    feedback: Sequence[Feedback],
+    feedback: Sequence[Feedback], store: bool = True,
 ) -> AdapterState:
-    """The stored adapter when it is of this model; else rebuilt from the events and stored."""
+    """The stored adapter when it is of this model; else rebuilt from the events (and stored,
+    unless `store` is False: a read that must stay fast leaves that to the next list)."""
     if state is not None and state.version == model.version:
         return state
     rebuilt = adapter.replay(model, adapter_events(model, interactions, feedback))
-    await repo.save_states({user_id: rebuilt})
+    if store:
+        await repo.save_states({user_id: rebuilt})
     return rebuilt
 
 
@@ -234,7 +236,7 @@ async def personal_scores(
     if model is None or not title_ids:
         return {}
     current = await current_adapter(repo, model, user_id, state, facts.interactions,
-                                    facts.feedback)
+                                    facts.feedback, store=False)
     facts = recommender.UserFacts(facts.interactions, facts.feedback, facts.taste,
                                   current.array())
     scored = scoring.score(model, recommender.query(facts, RecommendationContext(), time.time()))

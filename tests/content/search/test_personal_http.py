@@ -134,7 +134,7 @@ async def test_switched_off_there_are_no_scores_and_no_calls() -> None:
 def test_settings_default_to_the_stacks_recommendations_address() -> None:
     settings = SearchSettings.from_env({})
     assert settings.personal_url == DEFAULT_RECOMMENDATIONS_URL == "http://127.0.0.1:4003"
-    assert settings.personal_timeout == 0.05
+    assert settings.personal_timeout == 0.2
     # The stack and the router name the GraphQL endpoint; the base URL is what is kept.
     stack = SearchSettings.from_env({"RECOMMENDATIONS_URL": "http://10.0.0.5:4010/graphql"})
     assert stack.personal_url == "http://10.0.0.5:4010"
