@@ -87,12 +87,14 @@ class RecommendationsRepository(Protocol):
 
 # What the read paths select: everything but `updated_at`, as plain values, because building
 # model instances (and parsing their timestamps) cost most of a recommendation request.
-_SIGNAL_FIELDS = tuple(field.name for field in dataclasses.fields(TitleSignal))
+# Requests leave `people` out too (only a build reads it; parsing it per title costs).
+_ALL_SIGNAL_FIELDS = tuple(field.name for field in dataclasses.fields(TitleSignal))
+_SIGNAL_FIELDS = tuple(f for f in _ALL_SIGNAL_FIELDS if f != "people")
 
 
 def _signal_from_values(values: dict[str, Any]) -> TitleSignal:
     return TitleSignal(**{**values, "genres": tuple(values["genres"]),
-                          "people": tuple(values["people"])})
+                          "people": tuple(values.get("people") or ())})
 
 
 def _offers_seen(previous: dict[str, dict[str, float]] | None,
@@ -199,19 +201,13 @@ class TortoiseRecommendationsRepository:
     async def interactions_by_users(
         self, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[Interaction]]:
-        rows = await InteractionRow.filter(user_id__in=list(set(ids))).order_by("occurred_at", "id")
+        rows = await InteractionRow.filter(user_id__in=list(set(ids))).order_by(
+            "occurred_at", "id").values_list(
+            "event_id", "user_id", "title_id", "rating", "completed", "occurred_at", "progress")
         found: dict[uuid.UUID, list[Interaction]] = defaultdict(list)
-        for row in rows:
-            found[row.user_id].append(
-                Interaction(
-                    event_id=row.event_id,
-                    user_id=row.user_id,
-                    title_id=row.title_id,
-                    rating=row.rating,
-                    completed=row.completed,
-                    occurred_at=row.occurred_at,
-                )
-            )
+        for event_id, user_id, title_id, rating, completed, at, progress in rows:
+            found[user_id].append(
+                Interaction(event_id, user_id, title_id, rating, bool(completed), at, progress))
         return found
 
     async def tastes_by_users(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, UserTaste]:
@@ -391,7 +387,7 @@ class TortoiseRecommendationsRepository:
                                            dict[uuid.UUID, str]]:
         """Everything a build reads: titles, interactions and feedback (oldest first), regions."""
         titles = [_signal_from_values(v) for v in
-                  await TitleSignalRow.all().order_by("title_id").values(*_SIGNAL_FIELDS)]
+                  await TitleSignalRow.all().order_by("title_id").values(*_ALL_SIGNAL_FIELDS)]
         interactions = [
             Interaction(str(event_id), user_id, title_id, rating, bool(completed), at, progress)
             for event_id, user_id, title_id, rating, completed, at, progress in
