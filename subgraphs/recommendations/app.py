@@ -11,7 +11,9 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from cachetools import TTLCache
 from starlette.applications import Starlette
+from threadpoolctl import threadpool_limits
 
 from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
@@ -19,8 +21,8 @@ from subgraphs.common.events import RedisEventBus
 from subgraphs.common.resources import service_resources
 from subgraphs.common.settings import ServiceSettings
 from subgraphs.recommendations.adapters.artifact import ModelHolder
+from subgraphs.recommendations.adapters.cached_repository import CachedRecommendationsRepository
 from subgraphs.recommendations.adapters.consumer import start_consumers
-from subgraphs.recommendations.adapters.repository import TortoiseRecommendationsRepository
 from subgraphs.recommendations.adapters.retrain import retrain_periodically
 from subgraphs.recommendations.context import Context
 from subgraphs.recommendations.loaders import make_loaders
@@ -32,15 +34,21 @@ __all__ = ["create_app"]
 
 logger = logging.getLogger("mediagateway.recommendations")
 _SHUTDOWN_GRACE = 5.0
+# A user's scores serve every call of one search (and its next page) for this long.
+_SCORES_TTL = 30.0
 
 
 def create_app(settings: ServiceSettings | None = None) -> Starlette:
     settings = Settings.extending(settings) if settings else Settings.from_env(NAME)
-    repo = TortoiseRecommendationsRepository()
+    repo = CachedRecommendationsRepository()
     models = ModelHolder(settings.model_dir, settings.poll_seconds)
+    memo: TTLCache = TTLCache(maxsize=256, ttl=_SCORES_TTL)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # A request's products are small: BLAS threads only wait on each other (and on the
+        # other requests' CPU), so serving computes on one.
+        blas = threadpool_limits(1, "blas")
         async with service_resources(settings, MODELS) as redis:
             app.state.redis = redis
             stop = asyncio.Event()
@@ -64,11 +72,12 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
                     task.cancel()
                 if stuck:
                     logger.warning("%d background tasks did not stop in time", len(stuck))
+                blas.restore_original_limits()
 
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         return Context(
             request=request, response=response, viewer=viewer, repo=repo,
-            loaders=make_loaders(repo), models=models,
+            loaders=make_loaders(repo), models=models, scores_memo=memo,
         )
 
     return build_app(
@@ -77,5 +86,5 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
         context_factory=context,
         router_secret=settings.router_secret,
         lifespan=lifespan,
-        routes=make_routes(repo, models, settings.router_secret),
+        routes=make_routes(repo, models, settings.router_secret, memo),
     )

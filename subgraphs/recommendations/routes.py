@@ -6,7 +6,6 @@ router secret (subgraphs trust nothing else), for at most 100 titles a call.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import uuid
 from collections.abc import Callable
@@ -18,8 +17,7 @@ from starlette.routing import Route
 from subgraphs.common.auth import SECRET_HEADER
 from subgraphs.recommendations import services
 from subgraphs.recommendations.adapters.artifact import ModelHolder
-from subgraphs.recommendations.adapters.repository import RecommendationsRepository
-from subgraphs.recommendations.domain.recommender import UserFacts
+from subgraphs.recommendations.adapters.cached_repository import CachedRecommendationsRepository
 
 __all__ = ["MODEL_PATH", "PERSONAL_SCORES_PATH", "make_routes"]
 
@@ -31,8 +29,8 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-def make_routes(repo: RecommendationsRepository, models: ModelHolder, router_secret: str
-                ) -> list[Route]:
+def make_routes(repo: CachedRecommendationsRepository, models: ModelHolder, router_secret: str,
+                memo: services.ScoresMemo) -> list[Route]:
     async def personal_scores(request: Request) -> JSONResponse:
         secret = request.headers.get(SECRET_HEADER, "")
         if not router_secret or not hmac.compare_digest(secret, router_secret):
@@ -45,9 +43,9 @@ def make_routes(repo: RecommendationsRepository, models: ModelHolder, router_sec
             return _error(400, "expected {user_id, title_ids: [uuid, ...]}")
         if len(title_ids) > services.MAX_SCORED:
             return _error(400, f"at most {services.MAX_SCORED} title ids")
-        facts, state = await _facts(repo, user_id)
-        scores = await services.personal_scores(repo, models.model, user_id, facts, state,
-                                                title_ids)
+        user = await repo.snapshot(user_id)
+        scores = await services.personal_scores(repo, models.model, user_id, user.facts,
+                                                user.state, title_ids, memo, user.stamp)
         unit: Callable[[float], float] = services.unit_score
         return JSONResponse({"scores": {str(t): round(unit(s), 6) for t, s in scores.items()},
                              "model_version": models.model.version if models.model else None})
@@ -64,13 +62,3 @@ def make_routes(repo: RecommendationsRepository, models: ModelHolder, router_sec
     return [Route(PERSONAL_SCORES_PATH, personal_scores, methods=["POST"]),
             Route(MODEL_PATH, served_model, methods=["GET"])]
 
-
-async def _facts(repo: RecommendationsRepository, user_id: uuid.UUID
-                 ) -> tuple[UserFacts, services.AdapterState | None]:
-    # Side by side: on PostgreSQL each read takes its own pooled connection.
-    interactions, feedback, tastes, states = await asyncio.gather(
-        repo.interactions_by_users([user_id]), repo.feedback_by_users([user_id]),
-        repo.tastes_by_users([user_id]), repo.states_by_users([user_id]))
-    facts = UserFacts(interactions.get(user_id, []), feedback.get(user_id, []),
-                      tastes.get(user_id))
-    return facts, states.get(user_id)

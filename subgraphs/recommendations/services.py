@@ -10,9 +10,11 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import numpy as np
 
 from subgraphs.recommendations.adapters.repository import RecommendationsRepository
 from subgraphs.recommendations.domain import ranker, recommender
@@ -43,6 +45,7 @@ __all__ = [
     "MAX_FIRST",
     "MAX_SCORED",
     "Page",
+    "ScoresMemo",
     "absorb_interactions",
     "absorb_profiles",
     "absorb_tastes",
@@ -54,6 +57,9 @@ __all__ = [
     "recommend",
     "similar_titles",
 ]
+
+# Fused scores of the whole catalog per (user, stamp, model version).
+ScoresMemo = MutableMapping[tuple[uuid.UUID, int | None, str], np.ndarray]
 
 MAX_FIRST = 100
 MAX_SCORED = 100
@@ -229,19 +235,29 @@ async def similar_titles(
 async def personal_scores(
     repo: RecommendationsRepository, model: SonaModel | None, user_id: uuid.UUID,
     facts: recommender.UserFacts, state: AdapterState | None, title_ids: Sequence[uuid.UUID],
+    memo: ScoresMemo | None = None, stamp: int | None = None,
 ) -> dict[uuid.UUID, float]:
-    """The fused score of each known title for this user (unbounded; higher is better)."""
+    """The fused score of each known title for this user (unbounded; higher is better).
+
+    With a `memo`, one user's scores are computed once per `stamp` (which moves with every
+    write of their facts) and model: a search asks for its candidates in several calls."""
     if len(title_ids) > MAX_SCORED:
         raise TooManyTitles(len(title_ids), MAX_SCORED)
     if model is None or not title_ids:
         return {}
-    current = await current_adapter(repo, model, user_id, state, facts.interactions,
-                                    facts.feedback, store=False)
-    facts = recommender.UserFacts(facts.interactions, facts.feedback, facts.taste,
-                                  current.array())
-    scored = scoring.score(model, recommender.query(facts, RecommendationContext(), time.time()))
+    key = (user_id, stamp, model.version)
+    total = memo.get(key) if memo is not None else None
+    if total is None:
+        current = await current_adapter(repo, model, user_id, state, facts.interactions,
+                                        facts.feedback, store=False)
+        facts = recommender.UserFacts(facts.interactions, facts.feedback, facts.taste,
+                                      current.array())
+        total = scoring.score(
+            model, recommender.query(facts, RecommendationContext(), time.time())).total
+        if memo is not None:
+            memo[key] = total
     found = model.indices(list(title_ids))
-    return {t: float(scored.total[i]) for t, i in zip(title_ids, found, strict=True) if i >= 0}
+    return {t: float(total[i]) for t, i in zip(title_ids, found, strict=True) if i >= 0}
 
 
 def unit_score(score: float) -> float:

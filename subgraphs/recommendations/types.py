@@ -12,6 +12,7 @@ from strawberry.types import Info
 from subgraphs.common.ids import parse_id
 from subgraphs.common.pagination import Connection, PageRequest
 from subgraphs.recommendations import services
+from subgraphs.recommendations.adapters.cached_repository import UserSnapshot
 from subgraphs.recommendations.context import Context
 from subgraphs.recommendations.domain import model
 from subgraphs.recommendations.domain.recommender import UserFacts
@@ -25,7 +26,7 @@ __all__ = [
     "RecommendationReason",
     "Title",
     "User",
-    "user_facts",
+    "user_snapshot",
 ]
 
 
@@ -111,13 +112,9 @@ class PersonalScore:
                                                 "comparable within one call.")
 
 
-async def user_facts(info: Info[Context, None], user_id: uuid.UUID) -> UserFacts:
-    loaders = info.context.loaders
-    return UserFacts(
-        interactions=await loaders.interactions.load(user_id) or [],
-        feedback=await loaders.feedback.load(user_id) or [],
-        taste=await loaders.taste.load(user_id),
-    )
+async def user_snapshot(info: Info[Context, None], user_id: uuid.UUID) -> UserSnapshot:
+    found = await info.context.loaders.user.load(user_id)
+    return found or UserSnapshot(UserFacts(), None, None)
 
 
 @strawberry.federation.type(keys=["id"])
@@ -141,10 +138,9 @@ class User:
     ) -> Connection[Recommendation]:
         user_id = info.context.viewer.require_self(parse_id(self.id, "user id"))
         page = PageRequest.from_args(first, after)
-        facts = await user_facts(info, user_id)
-        state = await info.context.loaders.state.load(user_id)
+        user = await user_snapshot(info, user_id)
         result = await services.recommend(
-            info.context.repo, info.context.models.model, user_id, facts, state,
+            info.context.repo, info.context.models.model, user_id, user.facts, user.state,
             context.to_domain() if context else model.RecommendationContext(),
             page.limit, page.offset, diversity)
         return Connection[Recommendation].build(result.items, page, result.total,
@@ -159,7 +155,8 @@ class User:
         if len(title_ids) > services.MAX_SCORED:
             raise services.TooManyTitles(len(title_ids), services.MAX_SCORED)
         ids = [parse_id(t, "title id") for t in title_ids]
+        user = await user_snapshot(info, user_id)
         scores = await services.personal_scores(
-            info.context.repo, info.context.models.model, user_id,
-            await user_facts(info, user_id), await info.context.loaders.state.load(user_id), ids)
+            info.context.repo, info.context.models.model, user_id, user.facts, user.state, ids,
+            info.context.scores_memo, user.stamp)
         return [PersonalScore(title=Title.of(t), score=s) for t, s in scores.items()]

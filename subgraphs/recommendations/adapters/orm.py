@@ -11,6 +11,7 @@ __all__ = [
     "ProfileRow",
     "SignalGenreRow",
     "TitleSignalRow",
+    "UserStampRow",
     "UserStateRow",
     "UserTasteRow",
 ]
@@ -124,3 +125,14 @@ class ProfileRow(Model):
 
     class Meta:
         table = "profile_limit"
+
+
+class UserStampRow(Model):
+    """Moves with every write of a user's facts (the nil id: of the catalog's), so a process
+    that keeps them in memory knows, with one read, whether its copy is still current."""
+
+    user_id = fields.UUIDField(primary_key=True)
+    stamp = fields.BigIntField()
+
+    class Meta:
+        table = "user_stamp"

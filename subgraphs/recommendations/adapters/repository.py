@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import secrets
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -21,6 +22,7 @@ from subgraphs.recommendations.adapters.orm import (
     ProfileRow,
     SignalGenreRow,
     TitleSignalRow,
+    UserStampRow,
     UserStateRow,
     UserTasteRow,
 )
@@ -36,7 +38,10 @@ from subgraphs.recommendations.domain.model import (
 )
 from subgraphs.recommendations.domain.ranker import popularity_score
 
-__all__ = ["RecommendationsRepository", "TortoiseRecommendationsRepository"]
+__all__ = ["CATALOG", "RecommendationsRepository", "TortoiseRecommendationsRepository"]
+
+# The stamp key of the catalog's facts (users' stamps are keyed by their ids).
+CATALOG = uuid.UUID(int=0)
 
 _CATALOG_FIELDS = ("name", "genres", "release_year", "popularity", "average_rating", "vote_count",
                    "age_rating", "runtime_minutes", "people", "offers")
@@ -83,6 +88,10 @@ class RecommendationsRepository(Protocol):
                                            dict[uuid.UUID, str]]: ...
 
     async def event_count(self) -> int: ...
+
+    async def stamps(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """The current stamp of each user (or CATALOG); a missing one was never written."""
+        ...
 
 
 # What the read paths select: everything but `updated_at`, as plain values, because building
@@ -168,6 +177,20 @@ class TortoiseRecommendationsRepository:
 
     def __init__(self) -> None:
         self._signal_writes = asyncio.Lock()
+
+    async def stamps(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+        return dict(await UserStampRow.filter(user_id__in=list(set(ids))).values_list(
+            "user_id", "stamp"))
+
+    @staticmethod
+    async def _bump(ids: Collection[uuid.UUID]) -> None:
+        """Move these stamps, in the caller's transaction: a random value, not a counter, so
+        the write is a plain upsert (no read) on both dialects; in key order, so concurrent
+        writers lock rows in one order."""
+        if ids:
+            await UserStampRow.bulk_create(
+                [UserStampRow(user_id=i, stamp=secrets.randbits(62)) for i in sorted(set(ids))],
+                on_conflict=["user_id"], update_fields=["stamp"])
 
     async def signals_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TitleSignal]:
         rows = await TitleSignalRow.filter(title_id__in=list(set(ids))).values(*_SIGNAL_FIELDS)
@@ -258,6 +281,7 @@ class TortoiseRecommendationsRepository:
                     for genre in dict.fromkeys(facts.genres)
                 ]
             )
+            await self._bump([CATALOG])
         return len(latest)
 
     async def record_interactions(self, interactions: Sequence[Interaction]) -> int:
@@ -308,6 +332,7 @@ class TortoiseRecommendationsRepository:
             for row in touched:
                 _rescore(row, now)
             await _upsert_signals(touched, [*_COUNTER_FIELDS, "score", "updated_at"])
+            await self._bump({i.user_id for i in fresh})
         return len(fresh)
 
     async def remember_tastes(self, tastes: Sequence[UserTaste]) -> int:
@@ -328,6 +353,7 @@ class TortoiseRecommendationsRepository:
                 update_fields=["preferred_genres", "home_region", "subscribed_platforms",
                                "updated_at"],
             )
+            await self._bump(latest)
         return len(latest)
 
     async def feedback_by_users(
@@ -341,8 +367,11 @@ class TortoiseRecommendationsRepository:
         return found
 
     async def add_feedback(self, feedback: Feedback) -> None:
-        await FeedbackRow.create(user_id=feedback.user_id, title_id=feedback.title_id,
-                                 signal=feedback.signal.value, occurred_at=feedback.occurred_at)
+        async with in_transaction():
+            await FeedbackRow.create(user_id=feedback.user_id, title_id=feedback.title_id,
+                                     signal=feedback.signal.value,
+                                     occurred_at=feedback.occurred_at)
+            await self._bump([feedback.user_id])
 
     async def states_by_users(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AdapterState]:
         rows = await UserStateRow.filter(user_id__in=list(set(ids))).values_list(
@@ -354,13 +383,16 @@ class TortoiseRecommendationsRepository:
         if not states:
             return
         now = datetime.now(UTC)
-        await UserStateRow.bulk_create(
-            [UserStateRow(user_id=user_id, model_version=s.version, vector=list(s.vector),
-                          applied_until=s.updated_at, events=s.events, updated_at=now)
-             for user_id, s in states.items()],
-            on_conflict=["user_id"],
-            update_fields=["model_version", "vector", "applied_until", "events", "updated_at"],
-        )
+        async with in_transaction():
+            await UserStateRow.bulk_create(
+                [UserStateRow(user_id=user_id, model_version=s.version, vector=list(s.vector),
+                              applied_until=s.updated_at, events=s.events, updated_at=now)
+                 for user_id, s in states.items()],
+                on_conflict=["user_id"],
+                update_fields=["model_version", "vector", "applied_until", "events",
+                               "updated_at"],
+            )
+            await self._bump(states)
 
     async def profiles_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProfileLimits]:
         rows = await ProfileRow.filter(profile_id__in=list(set(ids)))
