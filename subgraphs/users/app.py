@@ -19,6 +19,12 @@ from subgraphs.users.adapters.sync_consumer import start_sync_consumers
 from subgraphs.users.context import Context
 from subgraphs.users.domain.passwords import Passwords
 from subgraphs.users.loaders import make_loaders
+from subgraphs.users.oauth.adapters.clients import ClientStore
+from subgraphs.users.oauth.adapters.families import FamilyStore
+from subgraphs.users.oauth.adapters.state import OAuthState
+from subgraphs.users.oauth.bridge import Bridge
+from subgraphs.users.oauth.routes import OAuthEndpoints
+from subgraphs.users.oauth.server import OAuthServer, OAuthStores
 from subgraphs.users.routes import routes
 from subgraphs.users.schema import schema
 from subgraphs.users.settings import MODELS, NAME, Settings
@@ -41,6 +47,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.limiter = RedisRateLimiter(redis)
             app.state.tokens = TokenIssuer(await ensure_signing_key())
             app.state.passwords = Passwords()
+            app.state.oauth_state = OAuthState(redis)
+            app.state.clients = ClientStore()
+            app.state.families = FamilyStore()
+            stores = OAuthStores(
+                clients=app.state.clients, families=app.state.families,
+                state=app.state.oauth_state, repo=repo, tokens=app.state.tokens,
+                bus=app.state.bus,
+            )
+            app.state.oauth = OAuthEndpoints(
+                server=OAuthServer(stores, Bridge(asyncio.get_running_loop())),
+                limiter=app.state.limiter, repo=repo, passwords=app.state.passwords,
+            )
             # Devices' changes made through playback's sync become this subgraph's facts.
             stop = asyncio.Event()
             consumers = start_sync_consumers(app.state.bus, repo, stop)

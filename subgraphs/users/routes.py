@@ -1,4 +1,5 @@
-"""Plain HTTP routes beside `/graphql`: the JWKS the router verifies access tokens with."""
+"""Plain HTTP routes beside `/graphql`: the JWKS the router verifies access tokens with, and
+the OAuth endpoints."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from subgraphs.users.adapters.keys import load_signing_keys
+from subgraphs.users.oauth.routes import oauth_routes
 from subgraphs.users.tokens import jwks
 
 __all__ = ["JWKS_PATH", "routes"]
@@ -20,4 +22,4 @@ async def jwks_endpoint(_: Request) -> JSONResponse:
     return JSONResponse(jwks(keys), headers={"cache-control": "public, max-age=300"})
 
 
-routes = [Route(JWKS_PATH, jwks_endpoint, methods=["GET"])]
+routes = [Route(JWKS_PATH, jwks_endpoint, methods=["GET"]), *oauth_routes]

@@ -22,6 +22,7 @@ from subgraphs.users import events
 from subgraphs.users.adapters.orm import ProfileRow, UserRow, ViewingEventRow, WatchlistItemRow
 from subgraphs.users.adapters.repository import profile_to_row, user_to_row, viewing_to_row
 from subgraphs.users.domain.model import PLATFORMS, Profile, User, ViewingEvent
+from subgraphs.users.oauth.demo_clients import register_demo_clients
 
 __all__ = ["DEMO_PASSWORD", "seed"]
 
@@ -71,6 +72,7 @@ async def seed(data: MovieLens, bus: RedisEventBus, with_history: bool = True) -
     benchmarks that send viewings through the API themselves. Returns False, writing nothing,
     when the database already has users.
     """
+    await register_demo_clients()
     if await UserRow.exists():
         return False
     now = datetime.now(UTC)

@@ -23,6 +23,7 @@ from subgraphs.users.domain.passwords import Passwords, check_password
 from subgraphs.users.tokens import AccessToken, TokenIssuer
 
 __all__ = [
+    "LOGIN_ACCOUNT_LIMIT",
     "LOGIN_LIMIT",
     "REGISTER_LIMIT",
     "Limit",
@@ -31,6 +32,8 @@ __all__ = [
     "Registration",
     "ViewingInput",
     "add_to_watchlist",
+    "authenticate",
+    "default_profile",
     "login",
     "record_viewing",
     "register",
@@ -55,6 +58,9 @@ class Limit:
 
 
 LOGIN_LIMIT = Limit("login", 10, 60)
+# Per account as well as per address, against guessing one account's password from many
+# addresses; failures only, so someone signing in on many devices is never held back.
+LOGIN_ACCOUNT_LIMIT = Limit("login-account", 10, 60)
 REGISTER_LIMIT = Limit("register", 5, 3600)
 
 
@@ -124,7 +130,39 @@ async def register(
     await repo.add_user(user, password_hash, profile)
     await bus.publish(events.user_registered(user))
     await bus.publish(events.profile_changed(profile, user.created_at, created=True))
-    return user, tokens.issue(user.id, home_region=user.home_region)
+    return user, tokens.issue(user.id, home_region=user.home_region, profile_id=profile.id)
+
+
+async def authenticate(
+    *,
+    repo: UsersRepository,
+    passwords: Passwords,
+    limiter: RateLimiter,
+    client: str,
+    email: str,
+    password: str,
+) -> User:
+    """The user with this email and password; the same error for any wrong pair."""
+    email = email.strip().lower()
+    await _limit(limiter, LOGIN_LIMIT, client)
+    account = LOGIN_ACCOUNT_LIMIT
+    await limiter.check(account.action, email, account.calls)
+    credentials = await repo.credentials_by_email(email)
+    if credentials is None:
+        await asyncio.to_thread(passwords.verify_unknown, password)
+        await _limit(limiter, account, email)
+        raise InvalidCredentials()
+    if not await asyncio.to_thread(passwords.verify, credentials.password_hash, password):
+        await _limit(limiter, account, email)
+        raise InvalidCredentials()
+    found = await repo.users_by_ids([credentials.user_id])
+    return found[credentials.user_id]
+
+
+async def default_profile(repo: UsersRepository, user_id: uuid.UUID) -> Profile | None:
+    """The profile a sign-in acts as until the user switches: the first one made."""
+    profiles = (await repo.profiles_by_users([user_id])).get(user_id, [])
+    return profiles[0] if profiles else None
 
 
 async def login(
@@ -137,17 +175,12 @@ async def login(
     email: str,
     password: str,
 ) -> tuple[User, AccessToken]:
-    """An access token for the right email and password; the same error for any wrong pair."""
-    await _limit(limiter, LOGIN_LIMIT, client)
-    credentials = await repo.credentials_by_email(email.strip().lower())
-    if credentials is None:
-        await asyncio.to_thread(passwords.verify_unknown, password)
-        raise InvalidCredentials()
-    if not await asyncio.to_thread(passwords.verify, credentials.password_hash, password):
-        raise InvalidCredentials()
-    found = await repo.users_by_ids([credentials.user_id])
-    user = found[credentials.user_id]
-    return user, tokens.issue(user.id, home_region=user.home_region)
+    """A first-party access token (every scope) for the right email and password."""
+    user = await authenticate(repo=repo, passwords=passwords, limiter=limiter, client=client,
+                              email=email, password=password)
+    profile = await default_profile(repo, user.id)
+    return user, tokens.issue(user.id, home_region=user.home_region,
+                              profile_id=profile.id if profile else None)
 
 
 async def update_preferences(

@@ -23,13 +23,17 @@ __all__ = [
     "AccessToken",
     "TokenIssuer",
     "jwks",
+    "verify_access_token",
 ]
 
 ISSUER = "media-gateway"
 AUDIENCE = "media-gateway"
 ACCESS_TOKEN_TTL = 3600
+# First-party sign-in (`login`, `register`): every scope, `account` (manage the account,
+# approve devices) only ever here, never granted to a third-party client.
 DEFAULT_SCOPES = (
     "read:watchlist", "write:watchlist", "read:history", "write:history", "playback:control",
+    "profile", "account",
 )
 ALGORITHM = "RS256"
 
@@ -39,6 +43,11 @@ class AccessToken:
     token: str
     expires_in: int
     token_type: str = "Bearer"
+
+    @property
+    def claims(self) -> dict[str, Any]:
+        """The claims as signed (read back without verifying: we just signed them)."""
+        return jwt.decode(self.token, options={"verify_signature": False})
 
 
 def _private_key(key: SigningKey) -> RSAPrivateKey:
@@ -62,9 +71,12 @@ class TokenIssuer:
         scopes: Sequence[str] = DEFAULT_SCOPES,
         now: datetime | None = None,
         home_region: str | None = None,
+        profile_id: uuid.UUID | None = None,
+        client_id: str | None = None,
     ) -> AccessToken:
         """`home_region` goes into the claims (as at sign-in): subgraphs use it as the default
-        region, e.g. for search's `bestOffer`, without asking the users subgraph."""
+        region, e.g. for search's `bestOffer`, without asking the users subgraph. `profile_id`
+        is the active profile whose limits apply; `client_id` the OAuth client it went to."""
         issued = int((now or datetime.now(UTC)).timestamp())
         claims = {
             "iss": ISSUER,
@@ -77,6 +89,10 @@ class TokenIssuer:
         }
         if home_region:
             claims["home_region"] = home_region
+        if profile_id is not None:
+            claims["profile"] = str(profile_id)
+        if client_id:
+            claims["client_id"] = client_id
         token = jwt.encode(claims, self._private, algorithm=ALGORITHM, headers={"kid": self.kid})
         return AccessToken(token=token, expires_in=self.ttl_seconds)
 
@@ -88,3 +104,22 @@ def jwks(keys: Sequence[SigningKey]) -> dict[str, list[dict[str, Any]]]:
         public = RSAAlgorithm.to_jwk(_private_key(key).public_key(), as_dict=True)
         entries.append({**public, "kid": key.kid, "alg": ALGORITHM, "use": "sig"})
     return {"keys": entries}
+
+
+def verify_access_token(token: str, keys: Sequence[SigningKey]) -> dict[str, Any]:
+    """The claims of a token one of `keys` signed, for our issuer and audience, not expired.
+
+    Raises `jwt.InvalidTokenError` otherwise: `alg: none` and symmetric algorithms are refused
+    (only RS256 is accepted, so a public key can never be used as an HMAC secret), and so is a
+    `kid` that names none of our keys."""
+    header = jwt.get_unverified_header(token)
+    if header.get("alg") != ALGORITHM:
+        raise jwt.InvalidAlgorithmError(f"only {ALGORITHM} tokens are accepted")
+    by_kid = {key.kid: key for key in keys}
+    key = by_kid.get(str(header.get("kid")))
+    if key is None:
+        raise jwt.InvalidKeyError("unknown signing key")
+    return jwt.decode(
+        token, _private_key(key).public_key(), algorithms=[ALGORITHM], audience=AUDIENCE,
+        issuer=ISSUER, options={"require": ["exp", "iat", "sub", "jti"]},
+    )

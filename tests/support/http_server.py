@@ -16,11 +16,15 @@ __all__ = ["serve"]
 
 
 @contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Yield the base URL (`http://127.0.0.1:PORT`) while uvicorn serves `app`."""
+def serve(app: Any, lifespan: str = "off", forwarded_allow_ips: str | None = None) -> Iterator[str]:
+    """Yield the base URL (`http://127.0.0.1:PORT`) while uvicorn serves `app`.
+
+    `lifespan="on"` runs the app's start-up (a whole subgraph); `forwarded_allow_ips="*"` lets
+    tests give each client its own address with `X-Forwarded-For`, as an ingress would."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan,
+                       forwarded_allow_ips=forwarded_allow_ips)
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -5,7 +5,16 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-__all__ = ["ProfileRow", "SigningKeyRow", "UserRow", "ViewingEventRow", "WatchlistItemRow"]
+__all__ = [
+    "OAuthClientRow",
+    "ProfileRow",
+    "RefreshFamilyRow",
+    "RefreshTokenRow",
+    "SigningKeyRow",
+    "UserRow",
+    "ViewingEventRow",
+    "WatchlistItemRow",
+]
 
 
 class UserRow(Model):
@@ -72,3 +81,54 @@ class SigningKeyRow(Model):
 
     class Meta:
         table = "signing_key"
+
+
+class OAuthClientRow(Model):
+    """A registered OAuth client: public (no secret, PKCE or device flow) or confidential."""
+
+    client_id = fields.CharField(max_length=64, primary_key=True)
+    name = fields.CharField(max_length=100)
+    # sha256 hex of the secret; null for public clients.
+    secret_hash = fields.CharField(max_length=64, null=True)
+    redirect_uris = fields.JSONField(default=list)
+    grant_types = fields.JSONField(default=list)
+    scopes = fields.JSONField(default=list)
+    first_party = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "oauth_client"
+
+
+class RefreshFamilyRow(Model):
+    """One sign-in: every refresh token rotated from it; revoked whole when one is reused."""
+
+    id = fields.UUIDField(primary_key=True)
+    user = fields.ForeignKeyField("models.UserRow", related_name="refresh_families",
+                                  on_delete=fields.CASCADE)
+    client_id = fields.CharField(max_length=64)
+    scope = fields.CharField(max_length=500)
+    profile_id = fields.UUIDField(null=True)
+    created_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    revoked_reason = fields.CharField(max_length=40, null=True)
+    # The newest access token of the family, so revoking the family revokes it too.
+    last_access_jti = fields.CharField(max_length=64, null=True)
+    last_access_expires_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "refresh_family"
+        indexes = (("user", "created_at"),)
+
+
+class RefreshTokenRow(Model):
+    # sha256 hex of the token: a database leak gives no usable token.
+    token_hash = fields.CharField(max_length=64, primary_key=True)
+    family = fields.ForeignKeyField("models.RefreshFamilyRow", related_name="tokens",
+                                    on_delete=fields.CASCADE)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "refresh_token"

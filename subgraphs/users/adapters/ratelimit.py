@@ -14,6 +14,8 @@ __all__ = ["RateLimiter", "RedisRateLimiter"]
 class RateLimiter(Protocol):
     async def hit(self, action: str, client: str, limit: int, window_seconds: int) -> None: ...
 
+    async def check(self, action: str, client: str, limit: int) -> None: ...
+
 
 class RedisRateLimiter:
     """Counts a call; raises RateLimited once `limit` calls fall in the current window."""
@@ -31,7 +33,22 @@ class RedisRateLimiter:
             pipe.ttl(key)
             _, count, ttl = await pipe.execute()
         if count > limit:
-            raise RateLimited(
-                f"Too many {action} attempts; try again in {max(int(ttl), 1)} seconds.",
-                retry_after=max(int(ttl), 1),
-            )
+            raise _limited(action, ttl)
+
+    async def check(self, action: str, client: str, limit: int) -> None:
+        """Raise RateLimited when `limit` calls were already counted, without counting one:
+        for limits that count failures only (a `hit` after each failure)."""
+        key = f"{self.prefix}:{action}:{client}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.get(key)
+            pipe.ttl(key)
+            count, ttl = await pipe.execute()
+        if count is not None and int(count) >= limit:
+            raise _limited(action, ttl)
+
+
+def _limited(action: str, ttl: int) -> RateLimited:
+    return RateLimited(
+        f"Too many {action} attempts; try again in {max(int(ttl), 1)} seconds.",
+        retry_after=max(int(ttl), 1),
+    )

@@ -52,8 +52,10 @@ def test_register_then_login_gives_a_token_the_jwks_verifies(
         assert claims["sub"] == account["id"]
         assert claims["scope"].split() == [
             "read:watchlist", "write:watchlist", "read:history", "write:history",
-            "playback:control",
+            "playback:control", "profile", "account",
         ]
+        # The active profile: the account's first.
+        assert claims["profile"]
         assert claims["exp"] - claims["iat"] == 3600
         assert claims["jti"]
     assert jwt.decode(registered["accessToken"], options={"verify_signature": False})["jti"] != (
@@ -161,11 +163,26 @@ def test_login_is_limited_to_10_a_minute_per_address(users: UsersClient) -> None
     limited = users.execute(LOGIN, {"email": "ada@example.com", "password": PASSWORD})
     assert error_codes(limited) == ["RATE_LIMITED"]
     assert int(limited["errors"][0]["extensions"]["retry_after"]) <= 60
-    # Another address, as the router reports it, is counted apart.
+    # Another address, as the router reports it, is counted apart...
+    users.new_user(email="bob@example.com")
     other = users.execute(
-        LOGIN, {"email": "ada@example.com", "password": PASSWORD}, ip=random_ip()
+        LOGIN, {"email": "bob@example.com", "password": PASSWORD}, ip=random_ip()
     )
     assert "errors" not in other
+    # ...but ten failures for one account hold it from every address for the minute.
+    elsewhere = users.execute(
+        LOGIN, {"email": "ada@example.com", "password": PASSWORD}, ip=random_ip()
+    )
+    assert error_codes(elsewhere) == ["RATE_LIMITED"]
+
+
+def test_successful_logins_do_not_count_against_the_account(users: UsersClient) -> None:
+    users.new_user(email="ada@example.com")
+    for _ in range(11):
+        signed_in = users.execute(
+            LOGIN, {"email": "ada@example.com", "password": PASSWORD}, ip=random_ip()
+        )
+        assert "errors" not in signed_in, signed_in
 
 
 def test_register_is_limited_to_5_an_hour_per_address(users: UsersClient) -> None:

@@ -1,0 +1,253 @@
+"""The OAuth endpoints, plain Starlette routes of the users service (the ingress sends
+`/oauth/*` and `/.well-known/*` here). Requests are read on the loop; Authlib's grants then run
+in a worker thread (see `bridge`)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from authlib.oauth2 import OAuth2Error
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from subgraphs.common.errors import DomainError, RateLimited
+from subgraphs.users import services
+from subgraphs.users.adapters.ratelimit import RateLimiter
+from subgraphs.users.adapters.repository import UsersRepository
+from subgraphs.users.domain.passwords import Passwords
+from subgraphs.users.oauth.domain import ACCESS_SCOPES, DEVICE_CODE_GRANT, GrantUser
+from subgraphs.users.oauth.pages import consent_page, device_page, message_page
+from subgraphs.users.oauth.server import BASE_URL, DEVICE_PATH, OAuthRequest, OAuthServer
+from subgraphs.users.oauth.services import decide_device
+from subgraphs.users.services import Limit
+from subgraphs.users.tokens import ISSUER
+
+__all__ = ["OAuthEndpoints", "discovery", "oauth_routes"]
+
+AUTHORIZE_PATH = "/oauth/authorize"
+TOKEN_PATH = "/oauth/token"
+DEVICE_AUTHORIZATION_PATH = "/oauth/device_authorization"
+REVOKE_PATH = "/oauth/revoke"
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+JWKS_PATH = "/.well-known/jwks.json"
+
+TOKEN_LIMIT = Limit("oauth-token", 10, 60)
+DEVICE_AUTHORIZATION_LIMIT = Limit("oauth-device-authorization", 5, 60)
+REVOKE_LIMIT = Limit("oauth-revoke", 30, 60)
+_FORM = "application/x-www-form-urlencoded"
+
+T = TypeVar("T")
+
+
+@dataclass
+class OAuthEndpoints:
+    """What the endpoints need; built once in the app's lifespan."""
+
+    server: OAuthServer
+    limiter: RateLimiter
+    repo: UsersRepository
+    passwords: Passwords
+
+
+def _endpoints(request: Request) -> OAuthEndpoints:
+    return request.app.state.oauth  # type: ignore[no-any-return]
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _client_ip(request: Request) -> str:
+    # uvicorn puts the forwarded address here when the peer is a trusted proxy
+    # (FORWARDED_ALLOW_IPS), so behind an ingress every user keeps a bucket of their own.
+    return request.client.host if request.client else "unknown"
+
+
+async def _off_loop(request: Request, call: Callable[..., T], *args: Any) -> T:
+    BASE_URL.set(_base_url(request))
+    # to_thread copies the context, BASE_URL included.
+    return await asyncio.to_thread(call, *args)
+
+
+async def _read(request: Request) -> OAuthRequest:
+    form: list[tuple[str, str]] = []
+    if request.method == "POST" and request.headers.get("content-type", "").startswith(_FORM):
+        form = [(k, v) for k, v in (await request.form()).multi_items() if isinstance(v, str)]
+    return OAuthRequest(request.method, str(request.url), request.headers,
+                        list(request.query_params.multi_items()), form)
+
+
+async def _limit(request: Request, limit: Limit) -> None:
+    await _endpoints(request).limiter.hit(limit.action, _client_ip(request), limit.calls,
+                                          limit.window_seconds)
+
+
+def _rate_limited(error: RateLimited) -> JSONResponse:
+    retry_after = int(error.details.get("retry_after", 1))  # type: ignore[call-overload]
+    return JSONResponse(
+        {"error": "rate_limited", "error_description": error.message,
+         "retry_after": retry_after},
+        status_code=429, headers={"retry-after": str(retry_after), "cache-control": "no-store"},
+    )
+
+
+def _authorization_error(endpoints: OAuthEndpoints, request: OAuthRequest,
+                         error: OAuth2Error) -> Response:
+    if error.redirect_uri:
+        # The client and its redirect URI are known good: the error goes back to the client.
+        return endpoints.server.handle_error_response(request, error)  # type: ignore[no-any-return]
+    # Never redirect to an unverified address: tell the user instead.
+    return message_page("Cannot sign in", error.description or error.error, 400)
+
+
+async def authorize(request: Request) -> Response:
+    endpoints = _endpoints(request)
+    if request.method == "POST":
+        return await _decide_authorization(request, endpoints)
+    oauth_request = await _read(request)
+    try:
+        grant = await _off_loop(request, endpoints.server.get_consent_grant, oauth_request)
+    except OAuth2Error as error:
+        return _authorization_error(endpoints, oauth_request, error)
+    # The validated request (its `state` with it) waits here for the user's answer.
+    request_id = await endpoints.server.stores.state.put_request(dict(oauth_request.args))
+    return consent_page(request_id, grant.client.name, grant.request.scope.split())
+
+
+async def _decide_authorization(request: Request, endpoints: OAuthEndpoints) -> Response:
+    form = await request.form()
+    request_id = str(form.get("request_id", ""))
+    state = endpoints.server.stores.state
+    params = await state.request(request_id) if request_id else None
+    if params is None:
+        return message_page("Cannot sign in",
+                            "This sign-in request expired; start again from the app.", 400)
+    oauth_request = OAuthRequest("GET", f"{_base_url(request)}{AUTHORIZE_PATH}?"
+                                 f"{urlencode(params)}", request.headers, list(params.items()), [])
+    try:
+        grant = await _off_loop(request, endpoints.server.get_consent_grant, oauth_request)
+    except OAuth2Error as error:
+        return _authorization_error(endpoints, oauth_request, error)
+    grant_user = None
+    if form.get("decision") == "approve":
+        try:
+            grant_user = await _sign_in(request, endpoints, str(form.get("email", "")),
+                                        str(form.get("password", "")))
+        except DomainError as error:
+            status = 429 if isinstance(error, RateLimited) else 401
+            return consent_page(request_id, grant.client.name, grant.request.scope.split(),
+                                error=error.message, status=status)
+    await state.drop_request(request_id)
+    return await _off_loop(request, endpoints.server.create_authorization_response,
+                           oauth_request, grant_user, grant)
+
+
+async def _sign_in(request: Request, endpoints: OAuthEndpoints, email: str,
+                   password: str) -> GrantUser:
+    user = await services.authenticate(
+        repo=endpoints.repo, passwords=endpoints.passwords, limiter=endpoints.limiter,
+        client=_client_ip(request), email=email, password=password,
+    )
+    profile = await services.default_profile(endpoints.repo, user.id)
+    return GrantUser(user.id, profile.id if profile else None, user.home_region)
+
+
+async def token(request: Request) -> Response:
+    endpoints = _endpoints(request)
+    oauth_request = await _read(request)
+    # Device polls are paced by `interval` and `slow_down` instead (RFC 8628 §3.5).
+    if oauth_request.form.get("grant_type") != DEVICE_CODE_GRANT:
+        try:
+            await _limit(request, TOKEN_LIMIT)
+        except RateLimited as error:
+            return _rate_limited(error)
+    return await _off_loop(request, endpoints.server.create_token_response, oauth_request)
+
+
+async def device_authorization(request: Request) -> Response:
+    endpoints = _endpoints(request)
+    try:
+        await _limit(request, DEVICE_AUTHORIZATION_LIMIT)
+    except RateLimited as error:
+        return _rate_limited(error)
+    oauth_request = await _read(request)
+    return await _off_loop(request, endpoints.server.create_endpoint_response,
+                           "device_authorization", oauth_request)
+
+
+async def device(request: Request) -> Response:
+    if request.method == "GET":
+        return device_page(request.query_params.get("user_code", ""))
+    endpoints = _endpoints(request)
+    form = await request.form()
+    user_code = str(form.get("user_code", ""))
+    try:
+        user = await _sign_in(request, endpoints, str(form.get("email", "")),
+                              str(form.get("password", "")))
+        decision = await decide_device(
+            state=endpoints.server.stores.state, clients=endpoints.server.stores.clients,
+            limiter=endpoints.limiter, client_ip=_client_ip(request), user=user,
+            user_code=user_code, approved=form.get("decision") == "approve",
+        )
+    except DomainError as error:
+        status = {"RATE_LIMITED": 429, "UNAUTHENTICATED": 401, "NOT_FOUND": 404}.get(
+            error.code, 400)
+        return device_page(user_code, error=error.message, status=status)
+    if decision.approved:
+        return device_page(done=f"{decision.client_name} is signed in. You can close this page.")
+    return device_page(done=f"{decision.client_name} was not signed in.")
+
+
+async def revoke(request: Request) -> Response:
+    endpoints = _endpoints(request)
+    try:
+        await _limit(request, REVOKE_LIMIT)
+    except RateLimited as error:
+        return _rate_limited(error)
+    oauth_request = await _read(request)
+    return await _off_loop(request, endpoints.server.create_endpoint_response, "revocation",
+                           oauth_request)
+
+
+def discovery(base_url: str, issuer: str) -> dict[str, Any]:
+    """The OpenID-style discovery document (RFC 8414 fields)."""
+    return {
+        "issuer": issuer,
+        "authorization_endpoint": base_url + AUTHORIZE_PATH,
+        "token_endpoint": base_url + TOKEN_PATH,
+        "device_authorization_endpoint": base_url + DEVICE_AUTHORIZATION_PATH,
+        "revocation_endpoint": base_url + REVOKE_PATH,
+        "jwks_uri": base_url + JWKS_PATH,
+        "scopes_supported": list(ACCESS_SCOPES),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token", DEVICE_CODE_GRANT],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": [
+            "none", "client_secret_basic", "client_secret_post"],
+        "revocation_endpoint_auth_methods_supported": [
+            "none", "client_secret_basic", "client_secret_post"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "subject_types_supported": ["public"],
+        "verification_uri": base_url + DEVICE_PATH,
+    }
+
+
+async def openid_configuration(request: Request) -> JSONResponse:
+    return JSONResponse(discovery(_base_url(request), ISSUER),
+                        headers={"cache-control": "public, max-age=300"})
+
+
+oauth_routes = [
+    Route(AUTHORIZE_PATH, authorize, methods=["GET", "POST"]),
+    Route(TOKEN_PATH, token, methods=["POST"]),
+    Route(DEVICE_AUTHORIZATION_PATH, device_authorization, methods=["POST"]),
+    Route(DEVICE_PATH, device, methods=["GET", "POST"]),
+    Route(REVOKE_PATH, revoke, methods=["POST"]),
+    Route(DISCOVERY_PATH, openid_configuration, methods=["GET"]),
+]
