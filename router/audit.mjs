@@ -11,7 +11,10 @@ const url = process.argv[2] || 'http://127.0.0.1:4000/graphql';
 
 let results;
 try {
-  results = await auditServer({ url });
+  // GETs need the CSRF prevention header (gateway.config.ts); a real client sends it too.
+  const fetchFn = (input, init = {}) =>
+    fetch(input, { ...init, headers: { ...(init.headers || {}), 'x-graphql-csrf': '1' } });
+  results = await auditServer({ url, fetchFn });
 } catch (err) {
   console.error(`audit: could not run against ${url}: ${err?.message ?? err}`);
   process.exit(2);

@@ -11,7 +11,8 @@ import {
   type JWTAuthPluginOptions,
 } from '@graphql-hive/gateway';
 import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime';
-import { GraphQLError, Kind, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, parse, type ValidationRule } from 'graphql';
+import { operationCost } from './cost.ts';
 
 const env = process.env;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -51,6 +52,26 @@ const EXPOSE_QUERY_PLAN = env.ROUTER_EXPOSE_QUERY_PLAN === '1';
 const MAX_DEPTH = intFromEnv('ROUTER_MAX_DEPTH', 12);
 const MAX_TOKENS = intFromEnv('ROUTER_MAX_TOKENS', 3000);
 const MAX_ALIASES = intFromEnv('ROUTER_MAX_ALIASES', 30);
+// Demand control: the estimated cost of the whole federated operation (every subgraph's part,
+// page arguments read from the variables), from the @listSize the subgraphs declare.
+const MAX_COST = intFromEnv('ROUTER_MAX_COST', 5000);
+// Lists that declare no size (a subgraph without @listSize, federation's _entities) count as this.
+const ASSUMED_LIST_SIZE = intFromEnv('ROUTER_ASSUMED_LIST_SIZE', 10);
+// Page sizes of the subgraphs' connections (subgraphs/common/pagination.py): an absent `first`
+// is the default page, and no page is priced above the largest one a subgraph serves.
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
+// A subgraph that does not answer within this is left out: the rest of the answer comes back
+// with an error naming the missing part.
+const UPSTREAM_TIMEOUT_MS = intFromEnv('ROUTER_UPSTREAM_TIMEOUT_MS', 5000);
+const MAX_BODY_BYTES = intFromEnv('ROUTER_MAX_BODY_BYTES', 256 * 1024);
+// Browser origins allowed to call with credentials; none by default (comma-separated list).
+// The header a GET or a form-encoded POST must carry (CSRF prevention).
+const CSRF_HEADER = 'x-graphql-csrf';
+const CORS_ORIGINS = (env.ROUTER_CORS_ORIGINS || '')
+  .split(',')
+  .map((origin) => origin.trim())
+  .filter(Boolean);
 
 // Names of the identity headers sent to the subgraphs.
 const CLAIMS_HEADER = 'x-mg-claims';
@@ -255,6 +276,8 @@ function codeFor(err: any): string {
   const limit = limitCodeFor(err);
   if (limit) return limit;
   if (msg.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  // Variable coercion (wrong type, missing variable, unknown enum value): the caller's mistake.
+  if (/^Variable "\$[^"]*" /.test(msg)) return 'BAD_USER_INPUT';
   const status = err?.extensions?.http?.status;
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
@@ -262,31 +285,157 @@ function codeFor(err: any): string {
   return 'INTERNAL_SERVER_ERROR';
 }
 
+// Inputs are echoed at most this long (a quoted value in a message, or a detail's value).
+const MAX_ECHO = 100;
+const QUOTED = /"((?:[^"\\]|\\.){101,})"|'([^']{101,})'/g;
+
+function shorten(message: string): string {
+  const quoted = message.replace(QUOTED, (whole, double, single) => {
+    const text: string = double ?? single;
+    const mark = whole[0];
+    return `${mark}${text.slice(0, MAX_ECHO)}…${mark}`;
+  });
+  return quoted.length > 4 * MAX_ECHO ? `${quoted.slice(0, 4 * MAX_ECHO)}…` : quoted;
+}
+
+// What reaches a client of an error: no subgraph names, no upstream requests, no Node errors.
+const INTERNAL_EXTENSIONS = ['serviceName', 'request', 'response', 'originalError', 'stacktrace', 'exception'];
+
+/** The fields an upstream request would have returned (`Title.similar`, `Query.me`). */
+function missingParts(body: unknown): string[] {
+  if (typeof body !== 'string') return [];
+  try {
+    const request = JSON.parse(body);
+    const document = parse(String(request.query ?? ''), { noLocation: true });
+    const parts = new Set<string>();
+    for (const definition of document.definitions) {
+      if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+      const root = definition.operation === 'mutation' ? 'Mutation' : 'Query';
+      for (const selection of definition.selectionSet.selections) {
+        if (selection.kind !== Kind.FIELD) continue;
+        if (selection.name.value !== '_entities') {
+          parts.add(`${root}.${selection.name.value}`);
+          continue;
+        }
+        for (const inner of selection.selectionSet?.selections ?? []) {
+          if (inner.kind !== Kind.INLINE_FRAGMENT) continue;
+          const type = inner.typeCondition?.name.value ?? '?';
+          for (const field of inner.selectionSet.selections) {
+            if (field.kind === Kind.FIELD && !field.name.value.startsWith('__')) {
+              parts.add(`${type}.${field.name.value}`);
+            }
+          }
+        }
+      }
+    }
+    return [...parts];
+  } catch {
+    return [];
+  }
+}
+
+/** An upstream that did not answer (timeout, refused connection, dropped socket). */
+function isUpstreamFailure(e: any): boolean {
+  const ext = e?.extensions ?? {};
+  return ext.request !== undefined || ext.code === 'GATEWAY_TIMEOUT' ||
+    ext.code === 'DOWNSTREAM_SERVICE_ERROR' || /^fetch failed|ECONNREFUSED|ECONNRESET|socket hang up/i.test(e?.message ?? '');
+}
+
+function upstreamError(e: any, hasData: boolean): GraphQLError {
+  const timedOut = e?.extensions?.code === 'GATEWAY_TIMEOUT' || /timeout|timed out/i.test(e?.message ?? '');
+  const parts = missingParts(e?.extensions?.request?.body);
+  const what = parts.length ? parts.join(', ') : 'part of the answer';
+  const why = timedOut ? `did not arrive within ${UPSTREAM_TIMEOUT_MS} ms` : 'is unavailable right now';
+  return new GraphQLError(`${what} ${why} and is left out of this answer; retry shortly.`, {
+    path: e?.path,
+    extensions: {
+      code: timedOut ? 'GATEWAY_TIMEOUT' : 'SERVICE_UNAVAILABLE',
+      retryable: true,
+      missing: parts,
+      // A partial answer is still an answer (200); with nothing to show the status says why.
+      ...(hasData ? {} : { http: { status: timedOut ? 504 : 503 } }),
+    },
+  });
+}
+
+function cleanError(e: any, hasData: boolean): any {
+  if (isUpstreamFailure(e)) return upstreamError(e, hasData);
+  const needsCode = !e?.extensions?.code ||
+    (e.extensions.code.startsWith('GRAPHQL_') && limitCodeFor(e) !== undefined) ||
+    (e.extensions.code === 'INTERNAL_SERVER_ERROR' && codeFor(e) === 'BAD_USER_INPUT');
+  const extensions: Record<string, unknown> = { ...(e?.extensions || {}) };
+  for (const name of INTERNAL_EXTENSIONS) delete extensions[name];
+  for (const [name, value] of Object.entries(extensions)) {
+    if (typeof value === 'string' && value.length > MAX_ECHO) extensions[name] = `${value.slice(0, MAX_ECHO)}…`;
+  }
+  if (needsCode) extensions.code = codeFor(e);
+  const message = shorten(String(e?.message ?? ''));
+  if (e instanceof GraphQLError) {
+    // Keep it a GraphQLError so yoga still derives the HTTP status from extensions.http.
+    return new GraphQLError(message, {
+      nodes: e.nodes,
+      source: e.source,
+      positions: e.positions,
+      path: e.path,
+      extensions,
+    });
+  }
+  const { originalError: _dropped, ...rest } = e ?? {};
+  return { ...rest, message, extensions };
+}
+
 function withCodes(result: any): any {
   if (!result || typeof result !== 'object' || !Array.isArray(result.errors)) return result;
-  // graphql-armor errors surface as "Syntax Error: ..." and yoga tags the token
-  // limit (thrown while parsing) GRAPHQL_PARSE_FAILED; give limits their own code.
-  const needsCode = (e: any) =>
-    !e?.extensions?.code ||
-    (e.extensions.code.startsWith('GRAPHQL_') && limitCodeFor(e) !== undefined);
-  if (!result.errors.some(needsCode)) return result;
+  const hasData = result.data != null;
+  return { ...result, errors: result.errors.map((e: any) => cleanError(e, hasData)) };
+}
+
+// ---------------------------------------------------------------------------
+// Requests refused before parsing, each with a JSON body that says why.
+// ---------------------------------------------------------------------------
+const PARSEABLE_TYPES = ['application/json', 'application/graphql', 'application/x-www-form-urlencoded', 'multipart/form-data'];
+// A UTF-16 surrogate without its pair: JavaScript strings hold them, UTF-8 cannot.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function refusal(fetchAPI: any, status: number, code: string, message: string): Response {
+  return new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+function hasLoneSurrogate(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (depth > 32 || value === null || typeof value !== 'object') return false;
+  return Object.entries(value as Record<string, unknown>).some(
+    ([key, inner]) => LONE_SURROGATE.test(key) || hasLoneSurrogate(inner, depth + 1),
+  );
+}
+
+function useInputLimits(): GatewayPlugin {
   return {
-    ...result,
-    errors: result.errors.map((e: any) => {
-      if (!needsCode(e)) return e;
-      if (e instanceof GraphQLError) {
-        // Keep it a GraphQLError so yoga still derives the HTTP status from extensions.http.
-        return new GraphQLError(e.message, {
-          nodes: e.nodes,
-          source: e.source,
-          positions: e.positions,
-          path: e.path,
-          originalError: e.originalError ?? undefined,
-          extensions: { ...e.extensions, code: codeFor(e) },
+    onRequest({ request, fetchAPI, endResponse }) {
+      if (request.method !== 'POST') return;
+      const length = Number(request.headers.get('content-length') ?? '0');
+      if (length > MAX_BODY_BYTES) {
+        endResponse(refusal(fetchAPI, 413, 'PAYLOAD_TOO_LARGE',
+          `The request body is ${length} bytes; the limit is ${MAX_BODY_BYTES}.`));
+        return;
+      }
+      const type = (request.headers.get('content-type') ?? '').toLowerCase();
+      if (!PARSEABLE_TYPES.some((known) => type.startsWith(known))) {
+        endResponse(refusal(fetchAPI, 415, 'UNSUPPORTED_MEDIA_TYPE',
+          'Unsupported content type: send the operation as application/json.'));
+      }
+    },
+    onParams({ params }) {
+      if (hasLoneSurrogate(params.variables) || hasLoneSurrogate(params.query) ||
+          hasLoneSurrogate(params.operationName)) {
+        throw new GraphQLError('Strings must be valid Unicode: a lone UTF-16 surrogate was sent.', {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
         });
       }
-      return { ...e, message: e?.message, extensions: { ...(e?.extensions || {}), code: codeFor(e) } };
-    }),
+    },
   };
 }
 
@@ -300,6 +449,34 @@ function useErrorCodes(): GatewayPlugin {
         setResult(result.map(withCodes));
       } else if (result && typeof (result as any)[Symbol.asyncIterator] !== 'function') {
         setResult(withCodes(result));
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Cost limit over the whole federated operation, before any subgraph is called: demand
+// control alone prices each subgraph request as it is made, where an entity fetch does not
+// know how many entities it will be handed.
+// ---------------------------------------------------------------------------
+function useCostLimit(): GatewayPlugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const cost = operationCost(args.schema, args.document, args.variableValues ?? {}, {
+        assumedListSize: ASSUMED_LIST_SIZE,
+        defaultPageSize: DEFAULT_PAGE_SIZE,
+        maxPageSize: MAX_PAGE_SIZE,
+        operationName: args.operationName ?? undefined,
+      });
+      if (cost > MAX_COST) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError(
+              `Query is too expensive: estimated cost ${cost} exceeds the limit of ${MAX_COST}.`,
+              { extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: { estimated: cost, max: MAX_COST } } },
+            ),
+          ],
+        });
       }
     },
   };
@@ -393,10 +570,34 @@ export const gatewayConfig = defineConfig({
   maxTokens: MAX_TOKENS,
   blockFieldSuggestions: true,
 
+  // Cost of each subgraph request, summed over the operation; see useCostLimit for the
+  // estimate of the whole operation that refuses it before any subgraph is called.
+  demandControl: {
+    maxCost: MAX_COST,
+    listSize: ASSUMED_LIST_SIZE,
+    includeExtensionMetadata: false,
+  },
+  upstreamTimeout: UPSTREAM_TIMEOUT_MS,
+  // Errors from a subgraph keep their own code and do not name the subgraph.
+  subgraphErrors: { errorCode: false, subgraphNameProp: false },
+  // A GET or a form/text POST (which browsers send cross-site without asking) needs this
+  // header: such requests cannot carry it without a CORS preflight.
+  csrfPrevention: { requestHeaders: [CSRF_HEADER] },
+  cors: CORS_ORIGINS.length
+    ? {
+        origin: CORS_ORIGINS,
+        credentials: true,
+        methods: ['GET', 'POST'],
+        allowedHeaders: ['authorization', 'content-type', 'accept', CSRF_HEADER],
+      }
+    : false,
+
   // JWT is installed here rather than via the builtin `jwt` option so that its
   // errors can be given extensions.code (see withAuthErrorCodes).
   plugins: () => [
     withAuthErrorCodes(useJWT(jwtOptions)),
+    useInputLimits(),
+    useCostLimit(),
     useIdentityForwarding(),
     useErrorCodes(),
     ...(EXPOSE_QUERY_PLAN ? [useQueryPlan({ expose: true })] : []),

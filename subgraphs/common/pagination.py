@@ -24,7 +24,10 @@ __all__ = [
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Beyond any list we hold, and within a 64-bit SQL integer once `limit` is added.
+MAX_OFFSET = 2**31 - 1
 _PREFIX = "o:"
+_ECHO = 100
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -40,10 +43,10 @@ def decode_cursor(cursor: str) -> int:
         if not raw.startswith(_PREFIX):
             raise ValueError(raw)
         offset = int(raw.removeprefix(_PREFIX))
-    except ValueError:
-        raise BadInput(f"Malformed cursor: {cursor!r}.", field="after") from None
-    if offset < 0:
-        raise BadInput(f"Malformed cursor: {cursor!r}.", field="after")
+    except (ValueError, UnicodeError):
+        raise BadInput(f"Malformed cursor: {cursor[:_ECHO]!r}.", field="after") from None
+    if not 0 <= offset <= MAX_OFFSET:
+        raise BadInput(f"Cursor out of range: {cursor[:_ECHO]!r}.", field="after")
     return offset
 
 

@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from cross_web import HTTPException
+from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
@@ -15,7 +17,7 @@ from strawberry.http import GraphQLRequestData
 from subgraphs.common.auth import Viewer, viewer_from_headers
 
 if TYPE_CHECKING:
-    from starlette.requests import Request
+    from starlette.types import Receive, Scope, Send
     from starlette.websockets import WebSocket
     from strawberry.http import GraphQLHTTPResponse
     from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
@@ -32,6 +34,39 @@ _JSON_TYPES = frozenset({"application/json", "application/json; charset=utf-8"})
 # Accept types Strawberry answers with a stream (multipart subscriptions, server-sent events).
 _STREAMING = re.compile(r"multipart/mixed|text/event-stream", re.IGNORECASE)
 _GRAPHQL_RESPONSE_TYPE = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+# Far above any operation the router sends (it refuses bodies over 256 KB itself).
+MAX_BODY_BYTES = 1024 * 1024
+# A UTF-16 surrogate without its pair: JSON may escape one, no UTF-8 text can hold it.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_STATUS_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
+                 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
+class _BadInput(HTTPException):
+    """A request refused for what it holds rather than for its shape."""
+
+    code = "BAD_USER_INPUT"
+
+
+def _error_response(error: HTTPException) -> Response:
+    status = 415 if error.reason == "Unsupported content type" else error.status_code
+    code = getattr(error, "code", None) or _STATUS_CODES.get(status, "BAD_REQUEST")
+    body = {"errors": [{"message": error.reason, "extensions": {"code": code}}]}
+    return Response(_dumps(body), status_code=status, media_type="application/json")
+
+
+def _has_lone_surrogate(value: object, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        # Valid pairs were joined by the JSON parser, so any surrogate left is alone.
+        return _LONE_SURROGATE.search(value) is not None
+    if depth > 32:
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k, depth + 1) or _has_lone_surrogate(v, depth + 1)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item, depth + 1) for item in value)
+    return False
 
 
 def _dumps(data: object) -> bytes:
@@ -56,6 +91,40 @@ class GraphQLView(GraphQL):
         super().__init__(schema, graphql_ide="graphiql", keep_alive=True, keep_alive_interval=15)
         self.context_factory = context_factory
         self.router_secret = router_secret
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Strawberry's, with refusals answered as GraphQL errors (JSON, with a code) rather
+        # than plain text, and bodies over the limit refused before they are read.
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            length = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            length = 0
+        try:
+            if length > MAX_BODY_BYTES:
+                raise HTTPException(413, f"The request body is over {MAX_BODY_BYTES} bytes.")
+            response = await self.run(request)
+        except HTTPException as error:
+            response = _error_response(error)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+        # orjson refuses escaped lone surrogates; the standard library reads them, so the
+        # caller can be told what was wrong with the input rather than that it is not JSON.
+        try:
+            parsed = json.loads(data)
+        except (ValueError, UnicodeError):
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if _has_lone_surrogate(parsed):
+            raise _BadInput(400, "Strings must be valid Unicode: a lone UTF-16 surrogate was sent.")
+        return parsed
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Any:
         peer = request.client.host if request.client else "unknown"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import strawberry
-
+from subgraphs.common.costs import CostedSchema
 from subgraphs.common.extensions import ErrorCodes, default_limits
 from subgraphs.content.resolvers import Query
 from subgraphs.content.types import Person, Platform, Title
 
 __all__ = ["schema"]
 
-schema = strawberry.federation.Schema(
+schema = CostedSchema(
     query=Query,
     types=[Title, Person, Platform],
     extensions=[*default_limits(), ErrorCodes],

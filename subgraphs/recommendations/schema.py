@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import strawberry
-
+from subgraphs.common.costs import CostedSchema
 from subgraphs.common.extensions import ErrorCodes, default_limits
 from subgraphs.recommendations.resolvers import Mutation
 from subgraphs.recommendations.types import Title, User
 
 __all__ = ["schema"]
 
-schema = strawberry.federation.Schema(
+schema = CostedSchema(
     mutation=Mutation,
     types=[User, Title],
     extensions=[*default_limits(), ErrorCodes],

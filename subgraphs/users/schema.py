@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import strawberry
-
+from subgraphs.common.costs import CostedSchema
 from subgraphs.common.extensions import ErrorCodes, default_limits
 from subgraphs.users.resolvers import Mutation, Query
 from subgraphs.users.types import Title, User
 
 __all__ = ["schema"]
 
-schema = strawberry.federation.Schema(
+schema = CostedSchema(
     query=Query,
     mutation=Mutation,
     types=[User, Title],

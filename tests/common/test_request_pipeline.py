@@ -146,7 +146,9 @@ def test_bad_bodies_and_mutations_over_get_are_refused(http: TestClient) -> None
     broken = http.post("/graphql", content=b"{not json",
                        headers={"content-type": "application/json"})
     assert broken.status_code == 400
-    assert broken.text == "Unable to parse request body as JSON"
+    # A GraphQL error with a code, not plain text.
+    assert broken.json()["errors"][0] == {"message": "Unable to parse request body as JSON",
+                                          "extensions": {"code": "BAD_REQUEST"}}
     over_get = http.get("/graphql", params={"query": "mutation { touch }"})
     assert over_get.status_code == 400
     assert "mutations are not allowed when using GET" in over_get.text

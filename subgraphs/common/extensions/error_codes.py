@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 from graphql import GraphQLError
@@ -14,27 +15,46 @@ __all__ = ["ErrorCodes"]
 
 logger = logging.getLogger("mediagateway.errors")
 
+# Inputs are echoed at most this long: a quoted value in a message, or a detail's value.
+MAX_ECHO = 100
+_QUOTED = re.compile(r"""("|')((?:(?!\1).){""" + str(MAX_ECHO + 1) + r""",})\1""")
+# Variable coercion (wrong type, missing variable, unknown enum value): the caller's mistake.
+_COERCION = re.compile(r'^Variable "\$[^"]*" ')
+
+
+def shorten(message: str) -> str:
+    """The message with every quoted input cut to MAX_ECHO characters."""
+    short = _QUOTED.sub(lambda m: f"{m[1]}{m[2][:MAX_ECHO]}…{m[1]}", message)
+    return short if len(short) <= 4 * MAX_ECHO else f"{short[:4 * MAX_ECHO]}…"
+
+
+def _detail(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= MAX_ECHO else f"{text[:MAX_ECHO]}…"
+
 
 def _with_code(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):
         code, message = original.code, original.message
-        details = {key: str(value) for key, value in original.details.items()}
+        details = {key: _detail(value) for key, value in original.details.items()}
     elif original is None:
         # No original error: the document failed to parse or validate.
         details = {k: v for k, v in (error.extensions or {}).items() if k != "code"}
         code, message = (error.extensions or {}).get("code"), error.message
         code = code or (
             "GRAPHQL_PARSE_FAILED" if "Syntax Error" in error.message
+            else "BAD_USER_INPUT" if _COERCION.match(error.message)
             else "GRAPHQL_VALIDATION_FAILED"
         )
-    elif isinstance(original, GraphQLError) or type(original).__name__ == "GraphQLError":
+    elif (isinstance(original, GraphQLError) or type(original).__name__ == "GraphQLError"
+          or _COERCION.match(error.message)):
         code, message, details = "BAD_USER_INPUT", error.message, {}
     else:
         logger.error("unexpected error", exc_info=original)
         code, message, details = "INTERNAL_SERVER_ERROR", "Unexpected error.", {}
     return GraphQLError(
-        message,
+        shorten(message),
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,

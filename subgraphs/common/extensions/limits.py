@@ -19,7 +19,7 @@ from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.schema import validate_document
 
-from subgraphs.common.extensions.complexity import operation_cost, too_complex
+from subgraphs.common.extensions.complexity import CostPlan, cost_plan, too_complex
 
 __all__ = [
     "MAX_ALIASES",
@@ -48,8 +48,9 @@ class _Checked:
     def __init__(self, document: DocumentNode) -> None:
         self.document = document
         # Validation depends on the schema and rules: a process may hold several (tests, tools).
+        # The cost is a plan: its figure depends on each request's variables (`first: $n`).
         self.errors: dict[tuple[GraphQLSchema, tuple[type[ASTValidationRule], ...]],
-                          tuple[GraphQLError, ...]] = {}
+                          tuple[tuple[GraphQLError, ...], CostPlan | None]] = {}
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -60,13 +61,17 @@ def _parsed(query: str) -> _Checked:
 
 def _refusals(
     schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
-) -> tuple[GraphQLError, ...]:
-    """Validation errors (standard rules, depth, aliases), then the cost limit's, if any."""
-    errors = list(validate_document(schema, document, rules))
-    cost = operation_cost(document.definitions)
-    if cost > MAX_COMPLEXITY:
-        errors.append(too_complex(cost, MAX_COMPLEXITY))
-    return tuple(errors)
+) -> tuple[tuple[GraphQLError, ...], CostPlan | None]:
+    """Validation errors (standard rules, depth, aliases), and the cost plan of a valid one."""
+    errors = tuple(validate_document(schema, document, rules))
+    return errors, (None if errors else cost_plan(schema, document.definitions))
+
+
+def _over_cost(plan: CostPlan | None, variables: dict[str, object] | None) -> list[GraphQLError]:
+    if plan is None:
+        return []
+    cost = plan.evaluate(variables if isinstance(variables, dict) else None)
+    return [too_complex(cost, MAX_COMPLEXITY)] if cost > MAX_COMPLEXITY else []
 
 
 class QueryLimits(SchemaExtension):
@@ -87,15 +92,16 @@ class QueryLimits(SchemaExtension):
         if context.graphql_document is None:
             checked = _parsed(context.query or "")
             document = context.graphql_document = checked.document
-            errors = checked.errors.get((schema, rules))
-            if errors is None:
-                errors = checked.errors[schema, rules] = _refusals(schema, document, rules)
+            found = checked.errors.get((schema, rules))
+            if found is None:
+                found = checked.errors[schema, rules] = _refusals(schema, document, rules)
         else:
             # A document given already parsed (Strawberry gives none today): checked each time.
-            errors = _refusals(schema, context.graphql_document, rules)
+            found = _refusals(schema, context.graphql_document, rules)
+        errors, plan = found
         # Set even when empty, so Strawberry does not validate again; a fresh list per
         # request, as other extensions may change it.
-        context.pre_execution_errors = list(errors)
+        context.pre_execution_errors = [*errors, *_over_cost(plan, context.variables)]
         yield
 
 
