@@ -1,0 +1,85 @@
+"""Over streamable HTTP, as a hosted agent reaches it: each request's bearer token is the
+caller's, passed through to the router; the response cache keeps callers apart."""
+
+from __future__ import annotations
+
+import jwt
+
+from tests.mcp.conftest import Router, error_of, http_client, structured
+
+SEARCH = {"query": "90s comedy", "limit": 5, "explain": True}
+REGISTER_TV = """mutation { registerDevice(input: {name: "MCP test TV", kind: TV,
+  capabilities: {remoteControllable: true, maxResolution: UHD}}) { id } }"""
+HEARTBEAT = "mutation($d: ID!) { heartbeat(deviceId: $d) { id online } }"
+
+
+def _schemas(tools: list) -> dict:
+    return {tool.name: tool.output_schema for tool in tools}
+
+
+def _with_claims(token: str, **claims: object) -> str:
+    """The same token with its claims changed; its signature no longer matches them."""
+    payload = {**jwt.decode(token, options={"verify_signature": False}), **claims}
+    return jwt.encode(payload, "not-the-key-the-users-service-signs-with", algorithm="HS256")
+
+
+async def test_anonymous_search_and_a_cache_that_never_crosses_callers(
+    mcp_http: str, router: Router
+) -> None:
+    alice = router.login("user2@demo.mediagateway.dev")
+    bob = router.login("user3@demo.mediagateway.dev")
+    async with http_client(mcp_http) as anonymous:
+        schemas = _schemas((await anonymous.list_tools()).tools)
+        first = await anonymous.call_tool("semantic_search", SEARCH)
+        assert structured(first, schemas["semantic_search"])["results"]
+        assert first.meta["mediagateway/cache"] == "miss"
+        again = await anonymous.call_tool("semantic_search", SEARCH)
+        assert again.meta["mediagateway/cache"] == "hit"
+        assert again.structured_content == first.structured_content
+    async with http_client(mcp_http, alice) as as_alice:
+        mine = await as_alice.call_tool("semantic_search", SEARCH)
+        assert mine.meta["mediagateway/cache"] == "miss"  # not the anonymous answer
+        assert (await as_alice.call_tool("semantic_search", SEARCH)).meta[
+            "mediagateway/cache"] == "hit"
+    async with http_client(mcp_http, bob) as as_bob:
+        his = await as_bob.call_tool("semantic_search", SEARCH)
+        assert his.meta["mediagateway/cache"] == "miss"  # not Alice's answer
+        assert structured(his, schemas["semantic_search"])["results"]
+
+
+async def test_playback_needs_a_signed_in_user_with_the_scope(
+    mcp_http: str, router: Router
+) -> None:
+    token = router.login("user4@demo.mediagateway.dev")
+    device = router.execute(REGISTER_TV, token=token)["data"]["registerDevice"]["id"]
+    assert "errors" not in router.execute(HEARTBEAT, {"d": device}, token=token)
+    async with http_client(mcp_http) as anonymous:
+        found = await anonymous.call_tool("semantic_search", {"query": "toy story", "limit": 1})
+        title = found.structured_content["results"][0]["title"]["id"]
+        play = {"titleId": title, "deviceId": device, "startPosition": 60}
+        refused = error_of(await anonymous.call_tool("initiate_playback", play))
+        assert refused["code"] == "UNAUTHENTICATED"
+        assert error_of(await anonymous.call_tool("list_devices", {}))["code"] == (
+            "UNAUTHENTICATED")
+    async with http_client(mcp_http, _with_claims(token, scope="read:watchlist")) as unscoped:
+        refused = error_of(await unscoped.call_tool("initiate_playback", play))
+        assert refused["code"] == "FORBIDDEN" and "playback:control" in refused["message"]
+    # Claiming the scope in a token the users service did not sign: the router refuses it.
+    async with http_client(mcp_http, _with_claims(token, scope="playback:control")) as forged:
+        refused = error_of(await forged.call_tool("initiate_playback", play))
+        assert refused["code"] == "UNAUTHENTICATED", refused
+    async with http_client(mcp_http, token) as signed_in:
+        schemas = _schemas((await signed_in.list_tools()).tools)
+        devices = structured(await signed_in.call_tool("list_devices", {}),
+                             schemas["list_devices"])
+        assert device in {d["id"] for d in devices["devices"]}
+        wrong = error_of(await signed_in.call_tool(
+            "initiate_playback", {**play, "platform": "no-such-platform"}))
+        assert wrong["code"] == "NOT_AVAILABLE"
+        started = structured(await signed_in.call_tool("initiate_playback", play),
+                             schemas["initiate_playback"])
+        assert started["device"]["id"] == device and started["titleId"] == title
+        assert started["positionSeconds"] == 60 and started["state"] == "PLAYING"
+    sessions = router.execute("{ me { playbackSessions(first: 1) { edges { node { id } } } } }",
+                              token=token)["data"]["me"]["playbackSessions"]["edges"]
+    assert sessions[0]["node"]["id"] == started["sessionId"]
