@@ -27,8 +27,10 @@ def build_app(
     router_secret: str,
     lifespan: Lifespan[Starlette],
     routes: Sequence[BaseRoute] = (),
+    max_subscriptions_per_connection: int | None = 100,
 ) -> Starlette:
     view = GraphQLView(schema, context_factory, router_secret)
+    view.max_subscriptions_per_connection = max_subscriptions_per_connection
 
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "subgraph": name})

@@ -14,6 +14,7 @@ from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
 from subgraphs.common.events import RedisEventBus
 from subgraphs.common.resources import service_resources
+from subgraphs.common.settings import ServiceSettings
 from subgraphs.playback.adapters.consumer import start_consumers
 from subgraphs.playback.adapters.control import TortoiseControlRepository
 from subgraphs.playback.adapters.device_channel import RedisDeviceChannel
@@ -21,11 +22,14 @@ from subgraphs.playback.adapters.facts import TortoiseFactsRepository
 from subgraphs.playback.adapters.publisher import RedisPlaybackFeed, RedisPlaybackPublisher
 from subgraphs.playback.adapters.repository import TortoisePlaybackRepository
 from subgraphs.playback.adapters.sync_bridge import running_sync
+from subgraphs.playback.adapters.sync_directory import RegisteredDevices
 from subgraphs.playback.context import Context
 from subgraphs.playback.loaders import make_loaders
 from subgraphs.playback.presence import run_sweeper
 from subgraphs.playback.schema import schema
 from subgraphs.playback.settings import MODELS, NAME, Settings
+from subgraphs.playback.subscription_slots import SubscriptionSlots
+from subgraphs.playback.sync_services import SyncLimits
 
 __all__ = ["create_app"]
 
@@ -33,15 +37,18 @@ logger = logging.getLogger("mediagateway.playback")
 _SHUTDOWN_GRACE = 5.0
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or Settings.from_env(NAME)
+def create_app(settings: ServiceSettings | None = None) -> Starlette:
+    settings = Settings.of(settings) if settings is not None else Settings.from_env(NAME)
     repo = TortoisePlaybackRepository()
     control = TortoiseControlRepository()
     facts = TortoiseFactsRepository()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with service_resources(settings, MODELS) as redis, running_sync(app, redis):
+        limits = SyncLimits(settings.sync_quota_bytes, settings.sync_max_drift_s * 1000)
+        async with service_resources(settings, MODELS) as redis, running_sync(
+            app, redis, devices=RegisteredDevices(repo), titles=facts, limits=limits
+        ):
             app.state.redis = redis
             app.state.publisher = RedisPlaybackPublisher(RedisEventBus(redis), redis)
             app.state.feed = RedisPlaybackFeed(redis)
@@ -76,10 +83,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             control=control, facts=facts, devices=state.devices,
         )
 
-    return build_app(
+    app = build_app(
         name=NAME,
         schema=schema,
         context_factory=context,
         router_secret=settings.router_secret,
         lifespan=lifespan,
+        # The router carries one identity's subscriptions on one socket: the limit is ours,
+        # per user (`SubscriptionSlots`), not Strawberry's unnamed one per socket.
+        max_subscriptions_per_connection=None,
     )
+    app.state.subscriptions = SubscriptionSlots(settings.max_subscriptions_per_user)
+    return app

@@ -22,6 +22,7 @@ __all__ = [
     "AvailabilityChange",
     "absorb_availability",
     "absorb_title_offers",
+    "absorb_titles",
     "absorb_viewers",
     "absorb_watchlist",
 ]
@@ -37,10 +38,16 @@ class AvailabilityChange:
 async def absorb_title_offers(
     facts: FactsRepository, titles: Sequence[tuple[uuid.UUID, list[OfferFact]]]
 ) -> None:
-    """Each title's full offer list, as `title.upserted` announces it."""
+    """Each title's full offer list, as `title.upserted` announces it (a title that lists no
+    offers is still recorded as a catalog title, by `absorb_titles`)."""
     # The last announcement of a title in a batch is its current list.
     latest = {title_id: offers for title_id, offers in titles}
     await facts.replace_offers(list(latest.items()))
+
+
+async def absorb_titles(facts: FactsRepository, title_ids: Sequence[uuid.UUID]) -> None:
+    """The catalog's titles, for checking the ids devices put on their watchlists."""
+    await facts.save_titles(title_ids, datetime.now(UTC))
 
 
 async def absorb_availability(

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import inspect
+import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -33,13 +35,18 @@ from subgraphs.playback.domain.sync import (
     is_covered,
 )
 from subgraphs.playback.domain.sync_events import change_payload, stream_event
+from subgraphs.playback.domain.sync_log import lacking
+from subgraphs.playback.domain.sync_schema import Writer
 
 __all__ = [
     "COMPACT_EVERY",
     "MAX_UPDATE_BYTES",
+    "DeviceDirectory",
     "InvalidSyncInput",
+    "SyncLimits",
     "SyncMessage",
     "SyncService",
+    "TitleDirectory",
     "decode_b64",
     "encode_b64",
 ]
@@ -63,6 +70,26 @@ class Publisher(Protocol):
 
 class Hub(Protocol):
     async def publish(self, user_id: uuid.UUID, message: Mapping[str, Any]) -> None: ...
+
+
+class DeviceDirectory(Protocol):
+    async def is_registered(self, user_id: uuid.UUID, device_id: str) -> bool:
+        """True when `device_id` is one of the user's registered devices."""
+        ...
+
+
+class TitleDirectory(Protocol):
+    async def known_titles(self, title_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        """Those of `title_ids` that the catalog announced (playback's own projection)."""
+        ...
+
+
+@dataclass(frozen=True)
+class SyncLimits:
+    """Per user: how much the document may hold, and how far ahead its clocks may run."""
+
+    quota_bytes: int = 512 * 1024
+    max_drift_ms: int = 300_000
 
 
 def encode_b64(data: bytes) -> str:
@@ -109,8 +136,11 @@ class SyncMessage:
 
 @dataclass
 class _Cached:
-    doc: SyncDoc = field(default_factory=SyncDoc)
+    doc: SyncDoc = field(default_factory=lambda: SyncDoc(server=True))
     last_id: int = 0
+    # The encoded document's size, counted up by what each write adds (an over-estimate: an
+    # overwritten entry still counts) and set exactly at each compaction.
+    size: int = 0
     # The locked row's (through_id, since_snapshot) when this copy was last complete. The pair
     # changes with every append and compaction and never comes back, so finding it unchanged
     # under the lock means no replica appended since: the read can be skipped.
@@ -120,12 +150,16 @@ class _Cached:
 class SyncService:
     def __init__(
         self, store: SyncStore, hub: Hub, bus: Publisher | None = None,
-        compact_every: int = COMPACT_EVERY,
+        compact_every: int = COMPACT_EVERY, *, devices: DeviceDirectory, titles: TitleDirectory,
+        limits: SyncLimits | None = None,
     ) -> None:
         self.store = store
         self.hub = hub
         self.bus = bus
         self.compact_every = compact_every
+        self.devices = devices
+        self.titles = titles
+        self.limits = limits or SyncLimits()
         self._docs: OrderedDict[uuid.UUID, _Cached] = OrderedDict()
         self._locks: dict[uuid.UUID, asyncio.Lock] = {}
 
@@ -156,13 +190,16 @@ class SyncService:
         )
         if stored.snapshot:
             cached.doc.merge(stored.snapshot)
+            cached.size = len(stored.snapshot)
         for _, update in stored.updates:
             cached.doc.merge(update)
+            cached.size += len(update)
         cached.last_id = stored.last_id
         return cached
 
     async def _write(
-        self, user_id: uuid.UUID, device_id: str | None, op: Callable[[SyncDoc], Change],
+        self, user_id: uuid.UUID, device_id: str | None,
+        op: Callable[[SyncDoc], Change | Awaitable[Change]],
         origin: str | None = None,
     ) -> SyncMessage:
         async with self._lock(user_id):
@@ -172,20 +209,30 @@ class SyncService:
                     doc = cached.doc
                     before_clock = doc.clock()
                     change = op(doc)
+                    if inspect.isawaitable(change):
+                        change = await change
                     after_clock = doc.clock()
                     new = {c: v for c, v in after_clock.items() if v > before_clock.get(c, 0)}
                     if not new:
                         return SyncMessage(cached.last_id, b"", [], doc.state_vector())
+                    if (origin != USERS_ORIGIN
+                            and cached.size + len(change.update) > self.limits.quota_bytes):
+                        raise InvalidSyncInput(
+                            f"The sync document would hold more than {self.limits.quota_bytes} "
+                            "bytes: remove entries first.", "QUOTA_EXCEEDED",
+                        )
                     # Only the keys the change wrote are read: the document may be large.
                     changes = change.touched.changes(change.before, doc.view_of(change.touched))
                     row_id = await self.store.append(
                         user_id, change.update, new, change.touched.to_json(), device_id, lease
                     )
                     cached.last_id = row_id
+                    cached.size += len(change.update)
                     cached.mark = (lease.through_id, lease.since_snapshot)
                     if lease.since_snapshot >= self.compact_every:
-                        await self.store.compact(user_id, doc.diff(), row_id)
-                        cached.mark = (row_id, 0)
+                        state = doc.diff()
+                        await self.store.compact(user_id, state, row_id)
+                        cached.mark, cached.size = (row_id, 0), len(state)
                     message = SyncMessage(
                         row_id, change.update, [change_payload(c) for c in changes],
                         doc.state_vector(), device_id=device_id,
@@ -223,31 +270,59 @@ class SyncService:
 
     # -- use cases -------------------------------------------------------------------------
 
+    async def _registered(self, user_id: uuid.UUID, device_id: str) -> None:
+        if not await self.devices.is_registered(user_id, device_id):
+            raise BadInput("`deviceId` is not one of your registered devices.",
+                           field="deviceId", reason="UNKNOWN_DEVICE")
+
+    async def _catalog_titles(self, title_ids: Iterable[str], field_name: str) -> None:
+        wanted = {uuid.UUID(title) for title in title_ids}
+        if not wanted:
+            return
+        missing = wanted - await self.titles.known_titles(wanted)
+        if missing:
+            raise BadInput("The title id names no catalog title.", field=field_name,
+                           reason="UNKNOWN_TITLE")
+
+    def _writer(self, device_id: str) -> Writer:
+        return Writer(device_id, _now_ms(), self.limits.max_drift_ms)
+
     async def apply_update(self, user_id: uuid.UUID, device_id: str, update: bytes) -> SyncMessage:
-        """A device's own CRDT update; refused whole when it is not one of ours."""
+        """A device's own CRDT update; refused whole when it breaks the document's schema."""
         if len(update) > MAX_UPDATE_BYTES:
             raise InvalidSyncInput(
                 f"An update is at most {MAX_UPDATE_BYTES} bytes.", "UPDATE_TOO_LARGE"
             )
+        await self._registered(user_id, device_id)
 
-        def op(doc: SyncDoc) -> Change:
+        async def op(doc: SyncDoc) -> Change:
             try:
-                touched = doc.check(update)
+                checked = doc.check(update, self._writer(device_id))
             except InvalidUpdate as error:
-                raise InvalidSyncInput(f"Refused update: {error}.", "INVALID_UPDATE") from None
-            before = doc.view_of(touched)
-            doc.merge(update)
-            return Change(update, touched, before)
+                raise InvalidSyncInput(f"Refused update: {error}.", error.reason) from None
+            await self._catalog_titles(checked.added_titles, "update")
+            before = doc.view_of(checked.touched)
+            accepted = checked.update
+            if accepted:
+                doc.merge(accepted)
+            if checked.new_clients:
+                accepted = merge_updates(
+                    accepted, doc.claim_clients(checked.new_clients, device_id)
+                )
+            return Change(accepted, checked.touched, before)
 
         return await self._write(user_id, device_id, op)
 
     async def add_to_watchlist(self, user_id: uuid.UUID, device_id: str, title_id: uuid.UUID
                                ) -> SyncMessage:
+        await self._registered(user_id, device_id)
+        await self._catalog_titles([str(title_id)], "titleId")
         return await self._write(user_id, device_id, lambda doc: doc.add_to_watchlist(
             str(title_id), self._stamp(doc, device_id)))
 
     async def remove_from_watchlist(self, user_id: uuid.UUID, device_id: str,
                                     title_id: uuid.UUID) -> SyncMessage:
+        await self._registered(user_id, device_id)
         return await self._write(user_id, device_id, lambda doc: doc.remove_from_watchlist(
             str(title_id), self._stamp(doc, device_id)))
 
@@ -258,11 +333,14 @@ class SyncService:
                 f"`positionSeconds` must be between 0 and `durationSeconds` ({duration}), "
                 f"which must be positive.", field="positionSeconds",
             )
+        await self._registered(user_id, device_id)
         return await self._write(user_id, device_id, lambda doc: doc.report_progress(
             str(title_id), position, duration, self._stamp(doc, device_id)))
 
     async def set_preference(self, user_id: uuid.UUID, device_id: str, name: str, value: str
                              ) -> SyncMessage:
+        await self._registered(user_id, device_id)
+
         def op(doc: SyncDoc) -> Change:
             try:
                 return doc.set_preference(name, value, self._stamp(doc, device_id))
@@ -288,7 +366,7 @@ class SyncService:
                 touched = Touched()
                 for entry in await self.store.log_since(user_id, 0):
                     if not is_covered(have, entry.clock):
-                        touched.merge(Touched.from_json(entry.touched))
+                        touched.merge(lacking(entry.touched, have))
             changes = touched.changes(None, doc.view_of(touched))
             return SyncMessage(
                 last_id, update, [change_payload(c) for c in changes], doc.state_vector(),
@@ -317,6 +395,10 @@ class SyncService:
                 user_id, USERS_ORIGIN, lambda doc, evs=user_events: _absorb(doc, evs),
                 origin=USERS_ORIGIN,
             )
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 def _event_stamp(event: Event) -> Hlc:

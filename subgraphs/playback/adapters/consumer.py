@@ -114,6 +114,9 @@ def handlers(facts: FactsRepository, channel: DeviceChannel) -> dict[str, EventH
     """One batch handler per stream; each is idempotent, as at-least-once delivery needs."""
 
     async def on_titles(events: list[Event]) -> None:
+        await projections.absorb_titles(
+            facts, _decode(events, lambda e: uuid.UUID(str(e.payload["title_id"])))
+        )
         await projections.absorb_title_offers(
             facts, _decode(events, lambda e: offers_from_payload(e.payload))
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -16,6 +16,7 @@ from typing import Protocol
 from subgraphs.playback.adapters.orm import (
     NoticeRow,
     OfferFactRow,
+    TitleFactRow,
     ViewerFactRow,
     WatchlistFactRow,
 )
@@ -45,6 +46,12 @@ class WatchlistChange:
 
 
 class FactsRepository(Protocol):
+    async def save_titles(self, title_ids: Sequence[uuid.UUID], at: datetime) -> None:
+        """Catalog titles `title.upserted` announced (idempotent)."""
+        ...
+
+    async def known_titles(self, title_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]: ...
+
     async def offers_for_title(self, title_id: uuid.UUID) -> list[OfferFact]: ...
 
     async def replace_offers(
@@ -91,6 +98,20 @@ def _offer_row(offer: OfferFact) -> OfferFactRow:
 
 
 class TortoiseFactsRepository:
+    async def save_titles(self, title_ids: Sequence[uuid.UUID], at: datetime) -> None:
+        if title_ids:
+            await TitleFactRow.bulk_create(
+                [TitleFactRow(title_id=t, announced_at=at) for t in dict.fromkeys(title_ids)],
+                batch_size=_BATCH, on_conflict=["title_id"], update_fields=["announced_at"],
+            )
+
+    async def known_titles(self, title_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        wanted = list(set(title_ids))
+        if not wanted:
+            return set()
+        found = await TitleFactRow.filter(title_id__in=wanted).values_list("title_id", flat=True)
+        return {uuid.UUID(str(t)) for t in found}
+
     async def offers_for_title(self, title_id: uuid.UUID) -> list[OfferFact]:
         return [offer_from_row(row) for row in await OfferFactRow.filter(title_id=title_id)]
 

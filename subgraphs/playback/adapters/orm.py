@@ -162,3 +162,14 @@ class NoticeRow(Model):
     class Meta:
         table = "availability_notice"
         unique_together = (("event_id", "user_id"),)
+
+
+class TitleFactRow(Model):
+    """A catalog title's id, as content's `title.upserted` announced it: what sync checks a
+    watchlist add against (playback never reads content's tables)."""
+
+    title_id = fields.UUIDField(primary_key=True)
+    announced_at = fields.DatetimeField()
+
+    class Meta:
+        table = "title_fact"

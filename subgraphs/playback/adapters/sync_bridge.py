@@ -18,7 +18,12 @@ from redis.asyncio import Redis
 from subgraphs.common.events import Event, RedisEventBus
 from subgraphs.playback.adapters.sync_feed import SyncHub
 from subgraphs.playback.adapters.sync_store import TortoiseSyncStore
-from subgraphs.playback.sync_services import SyncService
+from subgraphs.playback.sync_services import (
+    DeviceDirectory,
+    SyncLimits,
+    SyncService,
+    TitleDirectory,
+)
 
 __all__ = ["GROUP", "STREAMS", "running_sync"]
 
@@ -30,10 +35,14 @@ _SHUTDOWN_GRACE = 5.0
 
 
 @contextlib.asynccontextmanager
-async def running_sync(app: Any, redis: Redis) -> AsyncIterator[SyncService]:
+async def running_sync(
+    app: Any, redis: Redis, *, devices: DeviceDirectory, titles: TitleDirectory,
+    limits: SyncLimits,
+) -> AsyncIterator[SyncService]:
     bus = RedisEventBus(redis)
     hub = SyncHub(redis)
-    service = SyncService(TortoiseSyncStore(), hub, bus)
+    service = SyncService(TortoiseSyncStore(), hub, bus, devices=devices, titles=titles,
+                          limits=limits)
     app.state.sync = service
     stop = asyncio.Event()
 

@@ -14,6 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow
+from subgraphs.playback.domain.sync_log import fold
 
 __all__ = ["StoredDoc", "SyncLogEntry", "SyncStore", "TortoiseSyncStore", "WriteLease"]
 
@@ -183,9 +184,9 @@ class TortoiseSyncStore:
 
         Called by the writer holding the row lock, so no replica appends meanwhile. The row
         `through_id` is kept, without bytes, as the summary of all of them: for each writer the
-        greatest clock any of them reached, and every key any of them touched. A device whose
-        state vector covers it lacks none of them; any other device is told those keys' current
-        values (more than it lacks, never less). Catch-up then reads at most one summary and the
+        greatest clock any of them reached, and for each key they touched the clocks that wrote
+        it (`sync_log.fold`). A device is told only the keys whose writes it lacks, however
+        long ago it last synced. Catch-up then reads at most one summary and the
         rows since the last compaction, however long the document's history.
         """
         await SyncSnapshotRow.filter(user_id=user_id).update(
@@ -193,14 +194,12 @@ class TortoiseSyncStore:
         )
         folded = await self.log_since(user_id, 0, through_id)
         clock: dict[str, int] = {}
-        touched: dict[str, set[str]] = {}
         for entry in folded:
             for client, value in entry.clock.items():
                 clock[str(client)] = max(clock.get(str(client), 0), value)
-            for kind, keys in entry.touched.items():
-                touched.setdefault(kind, set()).update(keys)
+        touched = fold((entry.touched, entry.clock) for entry in folded)
         await SyncUpdateRow.filter(user_id=user_id, id=through_id).update(
-            update=None, clock=clock, touched={kind: sorted(keys) for kind, keys in touched.items()}
+            update=None, clock=clock, touched=touched
         )
         await SyncUpdateRow.filter(user_id=user_id, id__lt=through_id).delete()
 

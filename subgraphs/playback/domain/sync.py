@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -27,10 +27,25 @@ from typing import Any, TypeVar
 from pycrdt import Doc, Map, MapEvent
 
 from subgraphs.playback.domain.hlc import Hlc, InvalidHlc
+from subgraphs.playback.domain.sync_schema import (
+    ADDS,
+    CLIENTS,
+    PREFERENCES,
+    PROGRESS,
+    REMOVES,
+    ROOTS,
+    SERVER,
+    InvalidUpdate,
+    Writer,
+    check_entry,
+    check_roots,
+    shown,
+)
 
 __all__ = [
     "COMPLETED_AT",
     "Change",
+    "Checked",
     "InvalidUpdate",
     "PreferenceChanged",
     "Progress",
@@ -46,16 +61,8 @@ __all__ = [
 ]
 
 COMPLETED_AT = 0.95
-ADDS, REMOVES, PROGRESS, PREFERENCES = (
-    "watchlist_adds", "watchlist_removes", "progress", "preferences",
-)
-_ROOTS = (ADDS, REMOVES, PROGRESS, PREFERENCES)
 _NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _MAX_VALUE = 1_024
-
-
-class InvalidUpdate(ValueError):
-    """Bytes that are not an update of a sync document, or that break its layout."""
 
 
 @dataclass(frozen=True)
@@ -179,41 +186,42 @@ def _uuid(text: str, what: str) -> str:
     try:
         return str(uuid.UUID(text))
     except ValueError:
-        raise InvalidUpdate(f"{what} is not a UUID: {text!r}") from None
+        raise InvalidUpdate(f"{what} `{shown(text)}` is not a UUID", "BAD_VALUE") from None
 
 
 def _split(key: str, sep: str, what: str) -> tuple[str, str]:
     head, found, tail = key.partition(sep)
     if not found or not tail:
-        raise InvalidUpdate(f"malformed {what} key {key!r}")
+        raise InvalidUpdate(f"malformed {what} key `{shown(key)}`", "BAD_KEY")
     return head, tail
 
 
 def _node(text: str) -> str:
     if not _NAME.match(text):
-        raise InvalidUpdate(f"malformed device id {text!r}")
+        raise InvalidUpdate(f"malformed device id `{shown(text)}`", "BAD_KEY")
     return text
 
 
 def _hlc(value: Mapping[str, Any], node: str | None = None) -> Hlc:
     try:
         stamp = Hlc.decode(value.get("hlc"))
-    except InvalidHlc as error:
-        raise InvalidUpdate(str(error)) from None
+    except InvalidHlc:
+        raise InvalidUpdate("a malformed clock stamp", "BAD_CLOCK") from None
     if node is not None and stamp.node != node:
-        raise InvalidUpdate(f"a clock stamp of device {stamp.node!r} under device {node!r}")
+        raise InvalidUpdate(f"a clock stamp of device `{shown(stamp.node)}` under device "
+                            f"`{shown(node)}`", "NOT_OWNER")
     return stamp
 
 
 def _dict(value: object, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise InvalidUpdate(f"{what} entries are objects, got {value!r}")
+        raise InvalidUpdate(f"{what} entries are objects", "BAD_VALUE")
     return value
 
 
 def _int(value: object, what: str) -> int:
     if not isinstance(value, int | float) or isinstance(value, bool) or value != int(value):
-        raise InvalidUpdate(f"{what} must be a whole number, got {value!r}")
+        raise InvalidUpdate(f"{what} must be a whole number", "BAD_VALUE")
     return int(value)
 
 
@@ -230,7 +238,7 @@ def _parse_progress(key: str, value: object) -> Progress:
 def _parse_preference(key: str, value: object) -> Preference:
     name, device = _split(key, "|", "preference")
     if not _NAME.match(name):
-        raise InvalidUpdate(f"malformed preference name {name!r}")
+        raise InvalidUpdate(f"malformed preference name `{shown(name)}`", "BAD_KEY")
     entry = _dict(value, "preference")
     text = entry.get("value")
     if not isinstance(text, str) or len(text) > _MAX_VALUE:
@@ -242,7 +250,7 @@ def _add_title(key: str, value: object) -> str:
     title, tag = _split(key, "#", "watchlist")
     _hlc(_dict(value, "watchlist"))
     if not _NAME.match(tag):
-        raise InvalidUpdate(f"malformed tag {tag!r}")
+        raise InvalidUpdate(f"malformed tag `{shown(tag)}`", "BAD_KEY")
     return _uuid(title, "title id")
 
 
@@ -250,7 +258,7 @@ def _removed_title(key: str, value: object) -> str:
     entry = _dict(value, "tombstone")
     _hlc(entry)
     if not _NAME.match(key):
-        raise InvalidUpdate(f"malformed tag {key!r}")
+        raise InvalidUpdate(f"malformed tag `{shown(key)}`", "BAD_KEY")
     return _uuid(str(entry.get("title")), "title id")
 
 
@@ -290,6 +298,17 @@ def is_covered(have: Mapping[int, int], need: Mapping[int, int]) -> bool:
 
 
 @dataclass(frozen=True)
+class Checked:
+    """A device's update once checked: what it writes, the Yjs client ids it is the first to
+    write under, and the update to keep (what a copy of the document integrated)."""
+
+    touched: Touched
+    new_clients: frozenset[int]
+    update: bytes
+    added_titles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Change:
     """What a typed operation did: the update to send to peers and the keys it wrote."""
 
@@ -302,9 +321,12 @@ class Change:
 class SyncDoc:
     """One user's document, with typed operations that each return the update they made."""
 
-    def __init__(self, client_id: int | None = None) -> None:
+    def __init__(self, client_id: int | None = None, *, server: bool = False) -> None:
         self.doc: Doc = Doc(client_id=client_id)
-        self.maps: dict[str, Map] = {name: self.doc.get(name, type=Map) for name in _ROOTS}
+        # The server's copy records who writes under which client id (`clients`); a device's
+        # copy never writes there.
+        self._server = server
+        self.maps: dict[str, Map] = {name: self.doc.get(name, type=Map) for name in ROOTS}
         # Add tags by title, built on first use and kept by this document's own adds; anything
         # merged from elsewhere drops it. Observers are only subscribed while checking a peer's
         # update: pycrdt builds each event in Python, which costs more than the merge itself.
@@ -317,7 +339,7 @@ class SyncDoc:
     def from_update(cls, update: bytes, client_id: int | None = None) -> SyncDoc:
         sync = cls(client_id)
         if update:
-            sync.apply(update)
+            sync.merge(update)
         return sync
 
     # -- state exchange --------------------------------------------------------------------
@@ -335,29 +357,24 @@ class SyncDoc:
         return decode_state_vector(self.state_vector())
 
     @contextmanager
-    def _observed(self) -> Iterator[Touched]:
-        touched, problems = Touched(), []
+    def _observed(self) -> Iterator[list[tuple[str, str, str, object, object]]]:
+        """Every key change the merges inside make: (root, key, action, old, new)."""
+        seen: list[tuple[str, str, str, object, object]] = []
 
         def observer(root: str) -> Any:
             def on_change(event: MapEvent) -> None:
                 for key, change in event.keys.items():
-                    if change.get("action") == "delete":
-                        continue
-                    try:
-                        self._touch(touched, root, key, change.get("newValue"))
-                    except InvalidUpdate as problem:
-                        problems.append(problem)
+                    seen.append((root, key, str(change.get("action")), change.get("oldValue"),
+                                 change.get("newValue")))
             return on_change
 
-        subscriptions = [(self.maps[r], self.maps[r].observe(observer(r))) for r in _ROOTS]
+        subscriptions = [(self.maps[r], self.maps[r].observe(observer(r))) for r in ROOTS]
         try:
-            yield touched
+            yield seen
         finally:
             for map_, subscription in subscriptions:
                 map_.unobserve(subscription)
             self._forget()
-        if problems:
-            raise problems[0]
 
     @staticmethod
     def _touch(touched: Touched, root: str, key: str, value: object) -> None:
@@ -367,19 +384,31 @@ class SyncDoc:
             touched.watchlist.add(_removed_title(key, value))
         elif root == PROGRESS:
             touched.progress.add(_parse_progress(key, value).title_id)
-        else:
+        elif root == PREFERENCES:
             touched.preferences.add(_parse_preference(key, value).name)
 
-    def apply(self, update: bytes) -> Touched:
-        """Merge an update; raises InvalidUpdate when it breaks the layout (it is then applied).
-
-        Callers that must not keep a bad update check it on a copy first (`check`).
-        """
-        with self._observed() as touched:
+    def _merge_observed(self, update: bytes) -> list[tuple[str, str, str, object, object]]:
+        with self._observed() as seen:
             try:
                 self.doc.apply_update(update)
-            except ValueError as error:
-                raise InvalidUpdate(f"not a CRDT update: {error}") from None
+            except ValueError:
+                raise InvalidUpdate("not a CRDT update", "NOT_AN_UPDATE") from None
+        return seen
+
+    def apply(self, update: bytes) -> Touched:
+        """Merge a peer's update; raises InvalidUpdate when it breaks the layout (it is then
+        applied all the same). For a device's own use: the server checks with `check`."""
+        touched = Touched()
+        problems = []
+        for root, key, action, _, new in self._merge_observed(update):
+            if action == "delete":
+                continue
+            try:
+                self._touch(touched, root, key, new)
+            except InvalidUpdate as problem:
+                problems.append(problem)
+        if problems:
+            raise problems[0]
         return touched
 
     def merge(self, update: bytes) -> None:
@@ -403,20 +432,68 @@ class SyncDoc:
                    if isinstance(value, Mapping)}
         return Touched(set(view.watchlist) | removed, set(view.progress), set(view.preferences))
 
-    def check(self, update: bytes) -> Touched:
-        """What `update` would write, without changing this document; raises InvalidUpdate."""
-        if not update or update[0] == 0:
-            # No struct blocks: the layout never deletes without writing, so this is junk.
-            raise InvalidUpdate("the update carries no changes")
-        scratch = SyncDoc.from_update(self.diff())
+    def check(self, update: bytes, writer: Writer) -> Checked:
+        """What a device's `update` would write, without changing this document; raises
+        InvalidUpdate (with its `reason`) when any change in it breaks the schema."""
+        if not update:
+            raise InvalidUpdate("the update carries no changes", "NO_CHANGES")
+        scratch = SyncDoc()
+        scratch.merge(self.diff())
         before, size = scratch.clock(), len(scratch.diff())
-        touched = scratch.apply(update)
-        if scratch.clock() != before:
-            return touched
-        if len(scratch.diff()) != size:
-            # Yjs keeps an update whose causal past it lacks aside, invisible, for later.
-            raise InvalidUpdate("the update depends on changes this document does not have")
-        return Touched()  # already known: a device sending again what it sent before
+        seen = scratch._merge_observed(update)
+        check_roots(set(scratch.doc.keys()))
+        touched, added = Touched(), set()
+        for root, key, action, old, new in seen:
+            check_entry(root, key, action, old, new, writer)
+            self._touch(touched, root, key, new)
+            if root == REMOVES:
+                scratch._check_tombstone(key, new)
+            elif root == ADDS:
+                added.add(_add_title(key, new))
+        if update[0] == 0:
+            # No struct blocks: the layout never deletes without writing, so this is junk.
+            raise InvalidUpdate("the update carries no changes", "NO_CHANGES")
+        after = scratch.clock()
+        new_clients = {c for c, v in after.items() if v > before.get(c, 0)}
+        if not new_clients:
+            if len(scratch.diff()) != size:
+                # Yjs keeps an update whose causal past it lacks aside, invisible, for later.
+                raise InvalidUpdate(
+                    "the update depends on changes this document does not have", "MISSING_PAST"
+                )
+            return Checked(Touched(), frozenset(), b"")  # a device sending again what it sent
+        owners = self.maps[CLIENTS]
+        for client in new_clients:
+            owner = owners.get(str(client))
+            if type(owner) is dict and owner.get("device") != writer.device:
+                raise InvalidUpdate("the update writes under another device's client id",
+                                    "FOREIGN_CLIENT")
+        unclaimed = frozenset(c for c in new_clients if str(c) not in owners)
+        # Re-encoded from what the copy integrated: Yjs would keep a delete set naming items it
+        # has not seen aside and apply it when they arrive, unchecked (a future add deleted).
+        return Checked(touched, unclaimed, scratch.diff(self.state_vector()), frozenset(added))
+
+    def _check_tombstone(self, tag: str, value: object) -> None:
+        """A removal marker names an add this document holds, and that add's title."""
+        title = str(value.get("title")) if type(value) is dict else ""
+        if f"{title}#{tag}" not in self.maps[ADDS]:
+            raise InvalidUpdate(f"removal marker `{shown(tag)}` names no add of that title",
+                                "BAD_VALUE")
+
+    def claim_clients(self, clients: Iterable[int], device: str) -> bytes:
+        """Records which device writes under these Yjs client ids; the update it made."""
+        before = self.state_vector()
+        with self.doc.transaction():
+            for client in sorted(clients):
+                self.maps[CLIENTS][str(client)] = {"device": device}
+            self._claim_own()
+        return self.doc.get_update(before)
+
+    def _claim_own(self) -> None:
+        # The server's own client id too, so no device can write under it.
+        own = str(self.doc.client_id)
+        if self._server and own not in self.maps[CLIENTS]:
+            self.maps[CLIENTS][own] = {"device": SERVER}
 
     # -- typed operations ------------------------------------------------------------------
 
@@ -425,6 +502,7 @@ class SyncDoc:
         out: list[Change] = []
         before, values = self.state_vector(), self.view_of(touched)
         with self.doc.transaction():
+            self._claim_own()
             yield out
         out.append(Change(self.doc.get_update(before), touched, values))
 
@@ -543,7 +621,7 @@ class SyncDoc:
 
     def _scan_latest(self) -> Hlc | None:
         stamps = []
-        for root in _ROOTS:
+        for root in ROOTS:
             for value in self.maps[root].values():
                 if isinstance(value, Mapping):
                     try:

@@ -27,6 +27,7 @@ from subgraphs.playback.remote_types import (
     RemoteCommandKind,
     WatchlistAvailability,
 )
+from subgraphs.playback.resolvers.live import lasting
 from subgraphs.playback.types import PlaybackSession
 
 __all__ = ["RemoteMutation", "RemoteSubscription", "SendCommandInput"]
@@ -152,7 +153,7 @@ class RemoteSubscription:
             device = await services.own_device(ctx.repo, user_id, parse_id(device_id, "device id"))
         except DomainError as error:
             raise _coded(error) from None
-        async for event in ctx.devices.events(user_id):
+        async for event in lasting(info, user_id, ctx.devices.events(user_id)):
             if _for_device(event, device.id):
                 # One context lives as long as the socket: never serve a stale device.
                 ctx.loaders.device.clear_all()
@@ -169,6 +170,6 @@ class RemoteSubscription:
             user_id = info.context.viewer.require_user()
         except DomainError as error:
             raise _coded(error) from None
-        async for event in info.context.devices.events(user_id):
+        async for event in lasting(info, user_id, info.context.devices.events(user_id)):
             if isinstance(event, TitleBecameAvailable):
                 yield WatchlistAvailability.from_domain(event)

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from subgraphs.common.errors import DomainError
 from subgraphs.playback.context import Context
+from subgraphs.playback.resolvers.live import lasting
 from subgraphs.playback.resolvers.remote import RemoteSubscription
 from subgraphs.playback.resolvers.sync import SyncSubscription
 from subgraphs.playback.types import PlaybackSession
@@ -34,7 +35,7 @@ class Subscription(RemoteSubscription, SyncSubscription):
             user_id = info.context.viewer.require_user()
         except DomainError as error:
             raise _coded(error) from None
-        async for session in info.context.feed.updates(user_id):
+        async for session in lasting(info, user_id, info.context.feed.updates(user_id)):
             # One context lives as long as the socket: never serve a stale device.
             info.context.loaders.device.clear_all()
             yield PlaybackSession.from_domain(session)

@@ -17,6 +17,7 @@ from strawberry.types import Info
 from subgraphs.common.errors import BadInput, DomainError, Forbidden, Unauthenticated
 from subgraphs.common.ids import parse_id
 from subgraphs.playback.context import Context
+from subgraphs.playback.subscription_slots import SubscriptionSlots
 from subgraphs.playback.sync_services import SyncService, decode_b64
 from subgraphs.playback.types_sync import SyncPayload
 
@@ -118,19 +119,28 @@ class SyncSubscription:
             raise _coded(error) from None
         service = _service(info)
         hub = service.hub
-        async with hub.listen(user, decode=_delivered) as queue:  # type: ignore[attr-defined]
-            try:
-                first = await service.catch_up(user, vector)
-            except DomainError as error:
-                raise _coded(error) from None
-            yield SyncPayload.from_message(first)
-            seen = first.id
-            while True:
-                message_id, payload = await _next(queue, viewer.expires_at)
-                if message_id <= seen:
-                    continue  # already in the catch-up
-                seen = message_id
-                yield payload
+        slots: SubscriptionSlots = info.context.request.app.state.subscriptions
+        try:
+            slot = slots.slot(user)
+            await slot.__aenter__()
+        except DomainError as error:
+            raise _coded(error) from None
+        try:
+            async with hub.listen(user, decode=_delivered) as queue:  # type: ignore[attr-defined]
+                try:
+                    first = await service.catch_up(user, vector)
+                except DomainError as error:
+                    raise _coded(error) from None
+                yield SyncPayload.from_message(first)
+                seen = first.id
+                while True:
+                    message_id, payload = await _next(queue, viewer.expires_at)
+                    if message_id <= seen:
+                        continue  # already in the catch-up
+                    seen = message_id
+                    yield payload
+        finally:
+            await slot.__aexit__(None, None, None)
 
 
 def _delivered(message: Mapping[str, Any]) -> tuple[int, SyncPayload]:

@@ -19,8 +19,10 @@ from subgraphs.playback.domain.sync import (
     WatchlistAdded,
     WatchlistRemoved,
 )
+from subgraphs.playback.domain.sync_schema import Writer
 
 TITLES = [str(uuid.UUID(int=i + 1)) for i in range(4)]
+ANYONE = Writer("tv", now_ms=10**12, max_drift_ms=60_000)
 
 
 def test_hlc_orders_by_time_then_counter_then_node() -> None:
@@ -88,7 +90,7 @@ def test_garbage_is_refused(update: bytes) -> None:
     doc.add_to_watchlist(TITLES[0], Hlc(1, 0, "a"))
     state = doc.diff()
     with pytest.raises(InvalidUpdate):
-        doc.check(update)
+        doc.check(update, ANYONE)
     assert doc.diff() == state
 
 
@@ -96,11 +98,11 @@ def test_updates_breaking_the_layout_are_refused() -> None:
     rogue = SyncDoc()
     rogue.maps["progress"][f"{TITLES[0]}|tv"] = {"position": 10, "duration": 5, "hlc": "x"}
     with pytest.raises(InvalidUpdate):
-        SyncDoc().check(rogue.diff())
+        SyncDoc().check(rogue.diff(), ANYONE)
     rogue = SyncDoc()
     rogue.maps["watchlist_adds"]["not-a-uuid#tag"] = {"hlc": Hlc(1, 0, "a").encode()}
     with pytest.raises(InvalidUpdate):
-        SyncDoc().check(rogue.diff())
+        SyncDoc().check(rogue.diff(), ANYONE)
 
 
 def test_an_update_missing_its_causal_past_is_refused() -> None:
@@ -109,7 +111,7 @@ def test_an_update_missing_its_causal_past_is_refused() -> None:
     known = source.state_vector()
     source.add_to_watchlist(TITLES[1], Hlc(2, 0, "a"))
     with pytest.raises(InvalidUpdate, match="depends on"):
-        SyncDoc().check(source.diff(known))
+        SyncDoc().check(source.diff(known), Writer("a", 10**12, 60_000))
 
 
 # -- three devices editing concurrently, offline for a while, then reconnecting ------------
