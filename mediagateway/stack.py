@@ -56,6 +56,11 @@ class Stack:
     def subgraph_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.subgraph_ports[name]}/graphql"
 
+    @property
+    def oauth_url(self) -> str:
+        """Where client apps sign in (the users service; an ingress routes `/oauth/*` to it)."""
+        return f"http://127.0.0.1:{self.subgraph_ports['users']}"
+
     def _prepare_env(self) -> None:
         self.env.setdefault("MG_DATA_DIR", str(self.data_dir))
         self.env.setdefault("MG_ROUTER_SECRET", secrets.token_urlsafe(32))
@@ -153,8 +158,10 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         stack.start()
-        print(f"\nMedia Gateway is up. GraphiQL: {stack.router_url}  (Ctrl-C stops it)\n",
-              flush=True)
+        print(f"\nMedia Gateway is up. GraphiQL: {stack.router_url}  (Ctrl-C stops it)\n"
+              f"Sign-in (OAuth 2): {stack.oauth_url}/.well-known/openid-configuration\n"
+              f"  authorize {stack.oauth_url}/oauth/authorize, token {stack.oauth_url}"
+              f"/oauth/token, TV codes {stack.oauth_url}/oauth/device\n", flush=True)
         while all(process.poll() is None for _, process in stack.processes):
             time.sleep(0.5)
         crashed = [name for name, process in stack.processes if process.poll() is not None]

@@ -9,6 +9,8 @@ from subgraphs.users.adapters.ratelimit import RateLimiter
 from subgraphs.users.adapters.repository import UsersRepository
 from subgraphs.users.domain.passwords import Passwords
 from subgraphs.users.loaders import Loaders
+from subgraphs.users.oauth.adapters.clients import ClientStore
+from subgraphs.users.oauth.adapters.state import OAuthState
 from subgraphs.users.services import Publisher
 from subgraphs.users.tokens import TokenIssuer
 
@@ -23,6 +25,8 @@ class Context(BaseContext):
     passwords: Passwords
     tokens: TokenIssuer
     limiter: RateLimiter
+    oauth_state: OAuthState
+    clients: ClientStore
 
     @property
     def client_ip(self) -> str:

@@ -22,6 +22,7 @@ __all__ = [
     "ISSUER",
     "AccessToken",
     "TokenIssuer",
+    "UnknownKeyError",
     "jwks",
     "verify_access_token",
 ]
@@ -36,6 +37,10 @@ DEFAULT_SCOPES = (
     "profile", "account",
 )
 ALGORITHM = "RS256"
+
+
+class UnknownKeyError(jwt.InvalidTokenError):
+    """The token names a signing key (`kid`) that we do not have."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ def verify_access_token(token: str, keys: Sequence[SigningKey]) -> dict[str, Any
     by_kid = {key.kid: key for key in keys}
     key = by_kid.get(str(header.get("kid")))
     if key is None:
-        raise jwt.InvalidKeyError("unknown signing key")
+        raise UnknownKeyError("the token's kid names none of our keys")
     return jwt.decode(
         token, _private_key(key).public_key(), algorithms=[ALGORITHM], audience=AUDIENCE,
         issuer=ISSUER, options={"require": ["exp", "iat", "sub", "jti"]},

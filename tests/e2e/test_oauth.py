@@ -1,0 +1,137 @@
+"""OAuth through the whole system: tokens from the device flow carry scopes that the subgraphs
+enforce behind the real router, and the router refuses forged or stale tokens."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import jwt
+from authlib.integrations.httpx_client import AsyncOAuth2Client
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from mediagateway.movielens import MovieLens
+from mediagateway.stack import Stack
+from subgraphs.users.oauth.demo_clients import DEMO_TV_CLIENT
+from subgraphs.users.oauth.domain import DEVICE_CODE_GRANT
+from tests.e2e.conftest import DEMO_PASSWORD, Router
+
+ME = "{ me { id } }"
+ADD = "mutation($t: ID!) { addToWatchlist(titleId: $t) { title { id } } }"
+SEND = """mutation($d: ID!) { sendCommand(input: {targetDeviceId: $d, kind: PAUSE}) { id } }"""
+_KEY_SCRIPT = """
+import asyncio, os
+from subgraphs.common.db import close_database, open_database
+from subgraphs.common.settings import database_url_for
+from subgraphs.users.adapters.keys import load_signing_keys
+
+async def main():
+    await open_database(database_url_for("users", os.environ), "subgraphs.users.adapters.orm")
+    try:
+        key = (await load_signing_keys())[0]
+        print(key.kid)
+        print(key.private_pem)
+    finally:
+        await close_database()
+
+asyncio.run(main())
+"""
+
+
+def _signing_key(stack: Stack) -> tuple[str, rsa.RSAPrivateKey]:
+    """The users service's current key, read from its database as an insider could."""
+    out = subprocess.run([sys.executable, "-c", _KEY_SCRIPT], env=stack.env, check=True,
+                         capture_output=True, text=True).stdout
+    kid, pem = out.split("\n", 1)
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return kid, key
+
+
+def _codes(result: dict) -> list[str]:
+    return [e["extensions"]["code"] for e in result.get("errors", [])]
+
+
+def _hs256(secret: bytes, header: dict[str, str], claims: dict[str, object]) -> str:
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = (b64(json.dumps({"alg": "HS256", "typ": "JWT", **header}).encode()) + "."
+                     + b64(json.dumps(claims).encode()))
+    signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{b64(signature)}"
+
+
+def test_the_router_refuses_forged_and_stale_tokens(router: Router, stack: Stack) -> None:
+    kid, key = _signing_key(stack)
+    user_id = router.execute(ME, token=router.login(MovieLens().users[0].email))["data"]["me"]["id"]
+    now = int(time.time())
+
+    def claims(**overrides: object) -> dict[str, object]:
+        return {"iss": "media-gateway", "aud": "media-gateway", "sub": user_id,
+                "scope": "read:watchlist", "iat": now, "exp": now + 300,
+                "jti": uuid.uuid4().hex, **overrides}
+
+    good = jwt.encode(claims(), key, algorithm="RS256", headers={"kid": kid})
+    assert router.execute(ME, token=good)["data"]["me"]["id"] == user_id
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = {
+        "alg none": jwt.encode(claims(), None, algorithm="none", headers={"kid": kid}),
+        "HS256 with the public key": _hs256(public_pem, {"kid": kid}, claims()),
+        "unknown kid": jwt.encode(claims(), stranger, algorithm="RS256",
+                                  headers={"kid": "no-such-key"}),
+        "another key, our kid": jwt.encode(claims(), stranger, algorithm="RS256",
+                                           headers={"kid": kid}),
+        "expired": jwt.encode(claims(iat=now - 7200, exp=now - 3600), key, algorithm="RS256",
+                              headers={"kid": kid}),
+        "wrong issuer": jwt.encode(claims(iss="evil"), key, algorithm="RS256",
+                                   headers={"kid": kid}),
+        "wrong audience": jwt.encode(claims(aud="another-api"), key, algorithm="RS256",
+                                     headers={"kid": kid}),
+    }
+    for name, token in forged.items():
+        result = router.execute(ME, token=token)
+        assert _codes(result) == ["UNAUTHENTICATED"], (name, result)
+        assert not (result.get("data") or {}).get("me"), name
+
+
+async def test_device_flow_tokens_carry_only_their_scopes(router: Router, stack: Stack) -> None:
+    # An account no other test signs in as: this one's watchlist changes.
+    user = MovieLens().users[-2]
+    base = stack.oauth_url
+    title_id = str(uuid.uuid4())
+    async with AsyncOAuth2Client(client_id=DEMO_TV_CLIENT,
+                                 token_endpoint_auth_method="none") as tv:
+        tokens = {}
+        for scope in ("read:watchlist", "read:watchlist write:watchlist playback:control"):
+            started = (await tv.request("POST", f"{base}/oauth/device_authorization",
+                                        data={"client_id": DEMO_TV_CLIENT, "scope": scope},
+                                        withhold_token=True)).json()
+            async with httpx.AsyncClient() as browser:
+                approved = await browser.post(f"{base}/oauth/device", data={
+                    "user_code": started["user_code"], "email": user.email,
+                    "password": DEMO_PASSWORD, "decision": "approve"})
+            assert approved.status_code == 200, approved.text
+            token = await tv.fetch_token(f"{base}/oauth/token", grant_type=DEVICE_CODE_GRANT,
+                                         device_code=started["device_code"])
+            tokens[scope] = token["access_token"]
+
+    read_only = tokens["read:watchlist"]
+    assert router.execute(ME, token=read_only)["data"]["me"]["id"]
+    assert _codes(router.execute(ADD, {"t": title_id}, token=read_only)) == ["FORBIDDEN"]
+    assert _codes(router.execute(SEND, {"d": str(uuid.uuid4())}, token=read_only)) == [
+        "FORBIDDEN"]
+    full = tokens["read:watchlist write:watchlist playback:control"]
+    assert "FORBIDDEN" not in _codes(router.execute(ADD, {"t": title_id}, token=full))
+    # Past the scope check: the device simply does not exist.
+    assert "FORBIDDEN" not in _codes(router.execute(SEND, {"d": str(uuid.uuid4())}, token=full))
