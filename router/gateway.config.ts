@@ -1,6 +1,7 @@
 // Hive Gateway configuration for the Media Gateway router.
 // Started by `npm start` (= `hive-gateway supergraph --config-path gateway.config.ts`).
 // See README.md for the env vars and the identity-forwarding contract.
+import { createHmac } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -75,18 +76,25 @@ const CORS_ORIGINS = (env.ROUTER_CORS_ORIGINS || '')
 
 // Names of the identity headers sent to the subgraphs.
 const CLAIMS_HEADER = 'x-mg-claims';
-const SECRET_HEADER = 'x-mg-router-secret';
+// HMAC-SHA256 (key MG_ROUTER_SECRET) of `${signedAt}\n${claims}\n${clientIp}`: the subgraphs
+// trust the identity headers only with it (subgraphs/common/auth.py), and the key never travels.
+const SIGNATURE_HEADER = 'x-mg-signature';
+const SIGNED_AT_HEADER = 'x-mg-signed-at';
 // The caller's address, so subgraphs rate-limit per client rather than per router.
 const CLIENT_IP_HEADER = 'x-mg-client-ip';
 // Context fields holding the per-request identity (never client controlled:
 // they are only ever written by useIdentityForwarding below).
 const CTX_CLAIMS = 'mgClaimsHeader';
-const CTX_SECRET = 'mgRouterSecretHeader';
+const CTX_SIGNATURE = 'mgSignatureHeader';
+const CTX_SIGNED_AT = 'mgSignedAtHeader';
+// Websockets sign with `ws` for the time: the router keeps one upstream socket per identity
+// for many subscriptions, and a socket's identity ends with its token (the subgraphs end it).
+const CTX_WS_SIGNATURE = 'mgWsSignatureHeader';
 const CTX_CLIENT_IP = 'mgClientIpHeader';
 
 if (!ROUTER_SECRET) {
   // Not fatal (local dev), but subgraphs will reject forwarded identities.
-  console.warn('[router] MG_ROUTER_SECRET is not set; x-mg-router-secret will be empty/absent');
+  console.warn('[router] MG_ROUTER_SECRET is not set; subgraphs will not trust forwarded identities');
 }
 
 // ---------------------------------------------------------------------------
@@ -190,7 +198,7 @@ function lookupFromHeader({ request }: any) {
 // mutation fetches and websocket subscriptions alike) and stores the header
 // values in the GraphQL context; transportEntries below interpolate them into
 // the HTTP headers, the ws upgrade headers and the ws connection_init payload.
-// Empty interpolations are dropped, so anonymous requests carry no x-mg-claims; the secret
+// Empty interpolations are dropped, so anonymous requests carry no x-mg-claims; the signature
 // and the client address go with every request.
 // ---------------------------------------------------------------------------
 /** base64url WITH '=' padding (Python's base64.urlsafe_b64decode requires it). */
@@ -203,6 +211,11 @@ function clientAddress(context: any): string {
   return typeof address === 'string' ? address.replace(/^::ffff:/, '') : '';
 }
 
+function sign(signedAt: string, claims: string, clientIp: string): string {
+  if (!ROUTER_SECRET) return '';
+  return createHmac('sha256', ROUTER_SECRET).update(`${signedAt}\n${claims}\n${clientIp}`).digest('base64url');
+}
+
 function useIdentityForwarding(): GatewayPlugin {
   return {
     onSubgraphExecute({ executionRequest }) {
@@ -210,10 +223,14 @@ function useIdentityForwarding(): GatewayPlugin {
       if (!context) return;
       const payload = context.jwt?.payload;
       if (context[CTX_CLAIMS] === undefined) {
-        context[CTX_CLAIMS] =
-          payload && typeof payload === 'object' ? base64url(JSON.stringify(payload)) : '';
-        context[CTX_SECRET] = ROUTER_SECRET;
-        context[CTX_CLIENT_IP] = clientAddress(context);
+        const claims = payload && typeof payload === 'object' ? base64url(JSON.stringify(payload)) : '';
+        const clientIp = clientAddress(context);
+        const signedAt = String(Math.floor(Date.now() / 1000));
+        context[CTX_CLAIMS] = claims;
+        context[CTX_CLIENT_IP] = clientIp;
+        context[CTX_SIGNED_AT] = signedAt;
+        context[CTX_SIGNATURE] = sign(signedAt, claims, clientIp);
+        context[CTX_WS_SIGNATURE] = sign('ws', claims, clientIp);
       }
     },
     // Defence in depth: nothing but the interpolated values above may reach a
@@ -228,7 +245,9 @@ function useIdentityForwarding(): GatewayPlugin {
         if (!lower.startsWith('x-mg-')) continue;
         const allowed =
           (lower === CLAIMS_HEADER && ctx[CTX_CLAIMS] && headers[name] === ctx[CTX_CLAIMS]) ||
-          (lower === SECRET_HEADER && ctx[CTX_SECRET] && headers[name] === ctx[CTX_SECRET]) ||
+          (lower === SIGNATURE_HEADER && ctx[CTX_SIGNATURE] &&
+            (headers[name] === ctx[CTX_SIGNATURE] || headers[name] === ctx[CTX_WS_SIGNATURE])) ||
+          (lower === SIGNED_AT_HEADER && ctx[CTX_SIGNED_AT] && headers[name] === ctx[CTX_SIGNED_AT]) ||
           (lower === CLIENT_IP_HEADER && ctx[CTX_CLIENT_IP] && headers[name] === ctx[CTX_CLIENT_IP]);
         if (!allowed) delete headers[name];
       }
@@ -487,7 +506,14 @@ function useCostLimit(): GatewayPlugin {
 // ---------------------------------------------------------------------------
 const identityHeaders: [string, string][] = [
   [CLAIMS_HEADER, `{context.${CTX_CLAIMS}}`],
-  [SECRET_HEADER, `{context.${CTX_SECRET}}`],
+  [SIGNATURE_HEADER, `{context.${CTX_SIGNATURE}}`],
+  [SIGNED_AT_HEADER, `{context.${CTX_SIGNED_AT}}`],
+  [CLIENT_IP_HEADER, `{context.${CTX_CLIENT_IP}}`],
+];
+const wsIdentityHeaders: [string, string][] = [
+  [CLAIMS_HEADER, `{context.${CTX_CLAIMS}}`],
+  [SIGNATURE_HEADER, `{context.${CTX_WS_SIGNATURE}}`],
+  [SIGNED_AT_HEADER, 'ws'],
   [CLIENT_IP_HEADER, `{context.${CTX_CLIENT_IP}}`],
 ];
 
@@ -503,10 +529,10 @@ const transportEntries: Record<string, any> = {
         // Subscriptions go to Strawberry over graphql-transport-ws at the same /graphql path.
         kind: 'ws',
         // Headers on the websocket upgrade request (Strawberry: request.headers) ...
-        headers: identityHeaders,
+        headers: wsIdentityHeaders,
         options: {
           // ... and the same values in the connection_init payload.
-          connectionParams: Object.fromEntries(identityHeaders),
+          connectionParams: Object.fromEntries(wsIdentityHeaders),
         },
       },
     },

@@ -1,17 +1,24 @@
 """Who is asking: identity the router verified and forwarded, trusted only from the router.
 
 The router checks the caller's JWT against the users subgraph's JWKS and forwards the verified
-claims as base64url JSON in `x-mg-claims`, together with the shared secret in
-`x-mg-router-secret`, and the client's address in `x-mg-client-ip`. Claims and addresses without
-the secret are ignored, so a caller that reaches a subgraph directly cannot claim to be anyone.
+claims as base64url JSON in `x-mg-claims` and the client's address in `x-mg-client-ip`, signed:
+`x-mg-signature` is the HMAC-SHA256, keyed with MG_ROUTER_SECRET, of the time in
+`x-mg-signed-at`, the claims and the address, so the key never travels and a signature is good
+for `MAX_SIGNATURE_AGE` seconds for that identity only. Claims and addresses without a valid
+signature are ignored, so a caller that reaches a subgraph directly cannot claim to be anyone.
+
+The shared secret sent as is (`x-mg-router-secret`) is still accepted from the callers inside
+the repository that build router headers by hand; the router no longer sends it.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import json
 import re
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,14 +30,22 @@ __all__ = [
     "CLAIMS_HEADER",
     "CLIENT_IP_HEADER",
     "SECRET_HEADER",
+    "SIGNATURE_HEADER",
+    "SIGNED_AT_HEADER",
     "Viewer",
     "encode_claims",
+    "sign_identity",
+    "signed_headers",
     "viewer_from_headers",
 ]
 
 CLAIMS_HEADER = "x-mg-claims"
 SECRET_HEADER = "x-mg-router-secret"
 CLIENT_IP_HEADER = "x-mg-client-ip"
+SIGNATURE_HEADER = "x-mg-signature"
+SIGNED_AT_HEADER = "x-mg-signed-at"
+# How long a signature holds (seconds, either way: clocks of router and subgraph may differ).
+MAX_SIGNATURE_AGE = 300
 _REGION = re.compile(r"[A-Za-z]{2}")
 
 
@@ -72,16 +87,59 @@ def encode_claims(claims: Mapping[str, object]) -> str:
     return base64.urlsafe_b64encode(json.dumps(dict(claims)).encode()).decode()
 
 
+def sign_identity(secret: str, signed_at: str, claims: str, client_ip: str) -> str:
+    """The router's signature of one forwarded identity (gateway.config.ts signs the same)."""
+    message = f"{signed_at}\n{claims}\n{client_ip}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def signed_headers(
+    secret: str, claims: Mapping[str, object] | None = None, client_ip: str = "",
+    now: float | None = None,
+) -> dict[str, str]:
+    """The headers the router sends with a request (for callers that stand in for it)."""
+    encoded = encode_claims(claims) if claims is not None else ""
+    signed_at = str(int(time.time() if now is None else now))
+    headers = {SIGNED_AT_HEADER: signed_at,
+               SIGNATURE_HEADER: sign_identity(secret, signed_at, encoded, client_ip)}
+    if encoded:
+        headers[CLAIMS_HEADER] = encoded
+    if client_ip:
+        headers[CLIENT_IP_HEADER] = client_ip
+    return headers
+
+
+def _from_router(headers: Mapping[str, str], router_secret: str, websocket: bool) -> bool:
+    if not router_secret:
+        return False
+    signature = headers.get(SIGNATURE_HEADER)
+    if signature is None:
+        return hmac.compare_digest(headers.get(SECRET_HEADER, ""), router_secret)
+    signed_at = headers.get(SIGNED_AT_HEADER, "")
+    # A websocket's upgrade is signed once for its life ("ws"), which its token's expiry ends.
+    if not (websocket and signed_at == "ws"):
+        try:
+            age = abs(time.time() - int(signed_at))
+        except ValueError:
+            return False
+        if age > MAX_SIGNATURE_AGE:
+            return False
+    expected = sign_identity(router_secret, signed_at, headers.get(CLAIMS_HEADER, ""),
+                             headers.get(CLIENT_IP_HEADER, ""))
+    return hmac.compare_digest(signature, expected)
+
+
 def viewer_from_headers(
-    headers: Mapping[str, str], router_secret: str, peer: str = "unknown"
+    headers: Mapping[str, str], router_secret: str, peer: str = "unknown", *,
+    websocket: bool = False,
 ) -> Viewer:
-    """Build the Viewer from what the router forwarded, trusting nothing without the secret.
+    """Build the Viewer from what the router forwarded, trusting nothing it did not sign.
 
     `peer` is the address of whoever opened the connection: the caller itself when the request
     did not come through the router.
     """
-    secret = headers.get(SECRET_HEADER, "")
-    if not router_secret or not hmac.compare_digest(secret, router_secret):
+    if not _from_router(headers, router_secret, websocket):
         return Viewer(client_ip=peer)
     client_ip = headers.get(CLIENT_IP_HEADER) or peer
     encoded = headers.get(CLAIMS_HEADER)

@@ -3,6 +3,13 @@
 A producer appends `{id, type, occurred_at, payload}` to a stream named after the event
 (`viewing.recorded`); each consuming subgraph reads through its own consumer group and must handle
 an event idempotently, because a crash between handling and acknowledging redelivers it.
+
+Each replica reads under a name of its own that survives its restarts (`MG_REPLICA`, else the
+host name), so a restarted replica takes up what it was handed before; what a replica that is
+gone left pending is claimed by another one once it has been idle for `claim_idle_ms`
+(XAUTOCLAIM). An event that fails `max_deliveries` times goes to the dead-letter stream
+`<stream>.dead` with the error, is counted (`mg:dead_letters` hash, `dead_lettered`) and no
+longer blocks the events behind it.
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +28,28 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-__all__ = ["Event", "EventBus", "EventHandler", "RedisEventBus"]
+__all__ = [
+    "DEAD_LETTER_COUNTS",
+    "Event",
+    "EventBus",
+    "EventHandler",
+    "RedisEventBus",
+    "dead_letter_stream",
+    "replica_name",
+]
+
+# Hash of dead-lettered events per `<stream>:<group>`: the metric to alert on.
+DEAD_LETTER_COUNTS = "mg:dead_letters"
+
+
+def dead_letter_stream(stream: str) -> str:
+    return f"{stream}.dead"
+
+
+def replica_name(env: Mapping[str, str] | None = None) -> str:
+    """This replica's name: stable across its restarts (a pod's or host's name)."""
+    env = os.environ if env is None else env
+    return env.get("MG_REPLICA") or socket.gethostname() or "replica"
 
 logger = logging.getLogger("mediagateway.events")
 
@@ -71,10 +101,23 @@ class RedisEventBus:
     through its database transaction.
     """
 
-    def __init__(self, redis: Redis, batch_size: int = 500, block_ms: int = 1_000) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        batch_size: int = 500,
+        block_ms: int = 1_000,
+        *,
+        replica: str | None = None,
+        claim_idle_ms: int = 60_000,
+        max_deliveries: int = 5,
+    ) -> None:
         self.redis = redis
         self.batch_size = batch_size
         self.block_ms = block_ms
+        self.replica = replica or replica_name()
+        self.claim_idle_ms = claim_idle_ms
+        self.max_deliveries = max_deliveries
+        self.dead_lettered = 0
 
     async def publish(self, event: Event) -> None:
         await self.redis.xadd(event.type, event.encode(), maxlen=1_000_000, approximate=True)
@@ -97,11 +140,20 @@ class RedisEventBus:
     ) -> None:
         stop = stop or asyncio.Event()
         await self._ensure_group(stream, group)
-        consumer = f"{group}-{uuid.uuid4().hex[:8]}"
-        # First what this group was handed before and never acknowledged, then new events.
+        consumer = f"{group}-{self.replica}"
+        # First what this consumer was handed before and never acknowledged, then new events.
         start = "0"
+        claim_at = 0.0
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
             try:
+                if loop.time() >= claim_at:
+                    # What a replica that is gone (or stuck) left pending comes to this one.
+                    claim_at = loop.time() + self.claim_idle_ms / 2_000
+                    entries = await self._claim(stream, group, consumer)
+                    if entries:
+                        await self._handle(stream, group, handler, entries)
+                        continue
                 batches = await self.redis.xreadgroup(
                     group, consumer, {stream: start}, count=self.batch_size,
                     block=None if start == "0" else self.block_ms,
@@ -120,16 +172,84 @@ class RedisEventBus:
             if not entries:
                 start = ">"
                 continue
-            try:
-                await handler([Event.decode(fields) for _, fields in entries])
-            except Exception:
-                logger.exception("handling %d events from %s failed", len(entries), stream)
+            if not await self._handle(stream, group, handler, entries):
                 await asyncio.sleep(1)
                 start = "0"  # they stay pending: read them again, not only what is new
-                continue
+
+    async def _claim(self, stream: str, group: str, consumer: str) -> list[Any]:
+        claimed: list[Any] = []
+        cursor = "0-0"
+        while len(claimed) < self.batch_size:
+            reply = await self.redis.xautoclaim(
+                stream, group, consumer, self.claim_idle_ms, start_id=cursor,
+                count=self.batch_size,
+            )
+            cursor, entries = reply[0], reply[1]
+            # Entries deleted from the stream meanwhile come back without fields.
+            claimed += [entry for entry in entries if entry and entry[1]]
+            if cursor in ("0-0", b"0-0"):
+                break
+        return claimed
+
+    async def _handle(
+        self, stream: str, group: str, handler: EventHandler, entries: list[Any]
+    ) -> bool:
+        """Handle and acknowledge; True when nothing is left pending to retry."""
+        try:
+            await handler([Event.decode(fields) for _, fields in entries])
+        except Exception:
+            logger.exception("handling %d events from %s failed", len(entries), stream)
+            return await self._handle_one_by_one(stream, group, handler, entries)
+        await self._ack(stream, group, [entry_id for entry_id, _ in entries])
+        return True
+
+    async def _handle_one_by_one(
+        self, stream: str, group: str, handler: EventHandler, entries: list[Any]
+    ) -> bool:
+        # Handlers are idempotent: those of the batch that succeed again are acknowledged, the
+        # one that fails is retried until it has had max_deliveries, then set aside.
+        all_done = True
+        for entry_id, fields in entries:
             try:
-                await self.redis.xack(stream, group, *[entry_id for entry_id, _ in entries])
-            except (RedisError, OSError):
-                # Unacknowledged events come again; handlers are idempotent.
-                logger.exception("acknowledging events of %s failed", stream)
-                start = "0"
+                await handler([Event.decode(fields)])
+            except Exception as error:
+                if await self._deliveries(stream, group, entry_id) >= self.max_deliveries:
+                    await self._dead_letter(stream, group, entry_id, fields, error)
+                else:
+                    all_done = False
+                continue
+            await self._ack(stream, group, [entry_id])
+        return all_done
+
+    async def _deliveries(self, stream: str, group: str, entry_id: Any) -> int:
+        try:
+            pending = await self.redis.xpending_range(stream, group, entry_id, entry_id, 1)
+        except (RedisError, OSError):
+            return 0
+        return int(pending[0]["times_delivered"]) if pending else 0
+
+    async def _dead_letter(
+        self, stream: str, group: str, entry_id: Any, fields: Mapping[Any, Any], error: Exception
+    ) -> None:
+        ident = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+        letter = {**fields, "dead.group": group, "dead.entry": ident,
+                  "dead.error": f"{type(error).__name__}: {error}"[:500]}
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.xadd(dead_letter_stream(stream), letter, maxlen=100_000, approximate=True)
+                pipe.hincrby(DEAD_LETTER_COUNTS, f"{stream}:{group}", 1)
+                pipe.xack(stream, group, entry_id)
+                await pipe.execute()
+        except (RedisError, OSError):
+            logger.exception("dead-lettering %s of %s failed", ident, stream)
+            return
+        self.dead_lettered += 1
+        logger.error("event %s of %s failed %d times: moved to %s", ident, stream,
+                     self.max_deliveries, dead_letter_stream(stream))
+
+    async def _ack(self, stream: str, group: str, ids: list[Any]) -> None:
+        try:
+            await self.redis.xack(stream, group, *ids)
+        except (RedisError, OSError):
+            # Unacknowledged events come again; handlers are idempotent.
+            logger.exception("acknowledging events of %s failed", stream)

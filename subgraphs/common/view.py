@@ -128,7 +128,8 @@ class GraphQLView(GraphQL):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Any:
         peer = request.client.host if request.client else "unknown"
-        viewer = viewer_from_headers(request.headers, self.router_secret, peer)
+        viewer = viewer_from_headers(request.headers, self.router_secret, peer,
+                                     websocket=request.scope["type"] == "websocket")
         return await self.context_factory(request, response, viewer)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
