@@ -3,8 +3,12 @@ caller's, passed through to the router; the response cache keeps callers apart."
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import jwt
 
+from mediagateway.stack import ROOT, Stack
 from tests.mcp.conftest import Router, error_of, http_client, structured
 
 SEARCH = {"query": "90s comedy", "limit": 5, "explain": True}
@@ -15,6 +19,12 @@ HEARTBEAT = "mutation($d: ID!) { heartbeat(deviceId: $d) { id online } }"
 
 def _schemas(tools: list) -> dict:
     return {tool.name: tool.output_schema for tool in tools}
+
+
+def _minted(stack: Stack, user_id: str, *scopes: str) -> str:
+    command = [sys.executable, "-m", "tests.mcp.mint_token", user_id, *scopes]
+    return subprocess.run(command, cwd=ROOT, env=stack.env, check=True, capture_output=True,
+                          text=True).stdout.strip()
 
 
 def _with_claims(token: str, **claims: object) -> str:
@@ -48,9 +58,10 @@ async def test_anonymous_search_and_a_cache_that_never_crosses_callers(
 
 
 async def test_playback_needs_a_signed_in_user_with_the_scope(
-    mcp_http: str, router: Router
+    mcp_http: str, router: Router, stack: Stack
 ) -> None:
     token = router.login("user4@demo.mediagateway.dev")
+    user_id = router.execute("{ me { id } }", token=token)["data"]["me"]["id"]
     device = router.execute(REGISTER_TV, token=token)["data"]["registerDevice"]["id"]
     assert "errors" not in router.execute(HEARTBEAT, {"d": device}, token=token)
     async with http_client(mcp_http) as anonymous:
@@ -61,9 +72,14 @@ async def test_playback_needs_a_signed_in_user_with_the_scope(
         assert refused["code"] == "UNAUTHENTICATED"
         assert error_of(await anonymous.call_tool("list_devices", {}))["code"] == (
             "UNAUTHENTICATED")
-    async with http_client(mcp_http, _with_claims(token, scope="read:watchlist")) as unscoped:
-        refused = error_of(await unscoped.call_tool("initiate_playback", play))
-        assert refused["code"] == "FORBIDDEN" and "playback:control" in refused["message"]
+    # A genuine token of the users service, without the scope: the router accepts it, and
+    # search works with it, but playback is refused.
+    unscoped_token = _minted(stack, user_id, "read:watchlist", "read:history")
+    async with http_client(mcp_http, unscoped_token) as unscoped:
+        assert not (await unscoped.call_tool("semantic_search", {"query": "heat"})).is_error
+        for name, arguments in (("initiate_playback", play), ("list_devices", {})):
+            refused = error_of(await unscoped.call_tool(name, arguments))
+            assert refused["code"] == "FORBIDDEN" and "playback:control" in refused["message"]
     # Claiming the scope in a token the users service did not sign: the router refuses it.
     async with http_client(mcp_http, _with_claims(token, scope="playback:control")) as forged:
         refused = error_of(await forged.call_tool("initiate_playback", play))
