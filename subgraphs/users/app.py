@@ -16,6 +16,7 @@ from subgraphs.users.adapters.keys import ensure_signing_key
 from subgraphs.users.adapters.ratelimit import RedisRateLimiter
 from subgraphs.users.adapters.repository import TortoiseUsersRepository
 from subgraphs.users.adapters.sync_consumer import start_sync_consumers
+from subgraphs.users.catalog import TortoiseCatalog, start_catalog_consumer
 from subgraphs.users.context import Context
 from subgraphs.users.domain.passwords import Passwords
 from subgraphs.users.loaders import make_loaders
@@ -61,7 +62,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
             # Devices' changes made through playback's sync become this subgraph's facts.
             stop = asyncio.Event()
-            consumers = start_sync_consumers(app.state.bus, repo, stop)
+            # Catalog titles from content's events: what watchlist adds and viewings name.
+            app.state.catalog = TortoiseCatalog()
+            consumers = [*start_sync_consumers(app.state.bus, repo, stop),
+                         *start_catalog_consumer(app.state.bus, app.state.catalog, stop)]
             try:
                 yield
             finally:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,9 +13,12 @@ import pytest
 from redis import Redis
 
 from subgraphs.common.events import Event
+from subgraphs.users.catalog import GROUP as CATALOG_GROUP
 from tests.support.inprocess import ALL_SCOPES, SubgraphClient, run_subgraph
 
 PASSWORD = "correct horse battery"
+# `catalog(n)`: n new catalog titles (see the fixture).
+Catalog = Callable[[int], list[str]]
 
 REGISTER = """
 mutation($input: RegisterInput!) {
@@ -86,6 +90,37 @@ def redis(redis_url: str) -> Iterator[Redis]:
         yield connection
     finally:
         connection.close()
+
+
+@pytest.fixture
+def catalog(users: UsersClient, redis: Redis) -> Catalog:
+    """`catalog(n)`: n new titles content announced (`title.upserted`), once the users
+    subgraph's projection has them (watchlist adds and viewings name catalog titles only)."""
+
+    def announce(count: int) -> list[str]:
+        titles = [str(uuid.uuid4()) for _ in range(count)]
+        ids = [redis.xadd("title.upserted", Event(type="title.upserted", payload={
+            "title_id": title, "title": "A title"}).encode()) for title in titles]
+        deadline = time.monotonic() + 20
+        while not _consumed(redis, "title.upserted", CATALOG_GROUP, ids[-1]):
+            assert time.monotonic() < deadline, "the users subgraph never took the titles"
+            time.sleep(0.02)
+        return titles
+
+    return announce
+
+
+def _consumed(redis: Redis, stream: str, group: str, last: bytes) -> bool:
+    for info in redis.xinfo_groups(stream):
+        name = info["name"].decode() if isinstance(info["name"], bytes) else info["name"]
+        if name == group:
+            return _id(info["last-delivered-id"]) >= _id(last) and info["pending"] == 0
+    return False
+
+
+def _id(stream_id: bytes | str) -> tuple[int, ...]:
+    text = stream_id.decode() if isinstance(stream_id, bytes) else stream_id
+    return tuple(int(part) for part in text.split("-"))
 
 
 def events_of(redis: Redis, stream: str, **payload: Any) -> list[Event]:

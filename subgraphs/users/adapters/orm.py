@@ -132,3 +132,14 @@ class RefreshTokenRow(Model):
 
     class Meta:
         table = "refresh_token"
+
+
+class TitleFactRow(Model):
+    """A catalog title's id as content's `title.upserted` announced it: what watchlist adds and
+    viewings are checked against (users never reads content's tables)."""
+
+    title_id = fields.UUIDField(primary_key=True)
+    announced_at = fields.DatetimeField()
+
+    class Meta:
+        table = "title_fact"

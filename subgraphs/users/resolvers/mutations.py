@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from subgraphs.common.ids import parse_id
 from subgraphs.users import services
+from subgraphs.users.catalog import require_title
 from subgraphs.users.context import Context
 from subgraphs.users.oauth.resolvers import DeviceMutation
 from subgraphs.users.types import AuthPayload, User, ViewingEvent, WatchlistItem
@@ -105,9 +106,9 @@ class Mutation(DeviceMutation):
         self, info: Info[Context, None], title_id: strawberry.ID
     ) -> WatchlistItem:
         user_id = info.context.viewer.require_scope("write:watchlist")
-        item = await services.add_to_watchlist(
-            info.context.repo, info.context.bus, user_id, parse_id(title_id, "title id")
-        )
+        title = parse_id(title_id, "title id")
+        await require_title(info.context.request.app.state.catalog, title)
+        item = await services.add_to_watchlist(info.context.repo, info.context.bus, user_id, title)
         return WatchlistItem.from_domain(item)
 
     @strawberry.mutation(description="True when the title was on the watchlist.")
@@ -124,9 +125,9 @@ class Mutation(DeviceMutation):
         self, info: Info[Context, None], input: RecordViewingInput
     ) -> ViewingEvent:
         user_id = info.context.viewer.require_scope("write:history")
-        event = await services.record_viewing(
-            info.context.repo, info.context.bus, user_id, input.to_domain()
-        )
+        viewing = input.to_domain()
+        await require_title(info.context.request.app.state.catalog, viewing.title_id)
+        event = await services.record_viewing(info.context.repo, info.context.bus, user_id, viewing)
         return ViewingEvent.from_domain(event)
 
     @strawberry.mutation

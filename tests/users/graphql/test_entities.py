@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.users.conftest import UsersClient, error_codes
+from tests.users.conftest import Catalog, UsersClient, error_codes
 
 VIEWER_STATE = """
 query($reps: [_Any!]!) {
@@ -58,10 +58,10 @@ def _reps(titles: list[str]) -> dict:
 
 
 def test_viewer_state_of_50_titles_costs_one_query_a_table(
-    users: UsersClient, queries: _Queries
+    users: UsersClient, queries: _Queries, catalog: Catalog
 ) -> None:
     ada, bob = users.new_user(), users.new_user()
-    titles = [str(uuid.uuid4()) for _ in range(50)]
+    titles = catalog(50)
     added = users.execute(ADD, {"id": titles[0]}, user_id=ada)
     users.execute(RECORD, {"input": {"titleId": titles[1], "progress": 1.0, "rating": 5}},
                   user_id=ada)

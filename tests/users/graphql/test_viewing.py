@@ -6,7 +6,7 @@ import uuid
 
 from redis import Redis
 
-from tests.users.conftest import UsersClient, error_codes, events_of
+from tests.users.conftest import Catalog, UsersClient, error_codes, events_of
 
 RECORD = """
 mutation($input: RecordViewingInput!) {
@@ -23,12 +23,12 @@ query {
 
 
 def test_invalid_viewings_are_bad_input_and_write_nothing(
-    users: UsersClient, redis: Redis
+    users: UsersClient, redis: Redis, catalog: Catalog
 ) -> None:
     ada = users.new_user()
-    title = str(uuid.uuid4())
+    (title,) = catalog(1)
     for fields in ({"rating": 6}, {"rating": 0}, {"progress": 1.5}, {"progress": -0.1},
-                   {"positionSeconds": -5}):
+                   {"positionSeconds": -5}, {"titleId": str(ada)}, {"titleId": str(uuid.uuid4())}):
         viewing = {"titleId": title, "progress": 0.5, **fields}
         result = users.execute(RECORD, {"input": viewing}, user_id=ada)
         assert error_codes(result) == ["BAD_USER_INPUT"], fields
@@ -39,10 +39,10 @@ def test_invalid_viewings_are_bad_input_and_write_nothing(
 
 
 def test_recorded_viewings_are_history_newest_first_and_events(
-    users: UsersClient, redis: Redis
+    users: UsersClient, redis: Redis, catalog: Catalog
 ) -> None:
     ada = users.new_user()
-    started, finished = str(uuid.uuid4()), str(uuid.uuid4())
+    started, finished = catalog(2)
     first = users.execute(
         RECORD, {"input": {"titleId": started, "progress": 0.4, "positionSeconds": 1800}},
         user_id=ada,

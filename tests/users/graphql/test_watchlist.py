@@ -6,7 +6,7 @@ import uuid
 
 from redis import Redis
 
-from tests.users.conftest import UsersClient, error_codes, events_of
+from tests.users.conftest import Catalog, UsersClient, error_codes, events_of
 
 ADD = "mutation($id: ID!) { addToWatchlist(titleId: $id) { title { id } addedAt } }"
 REMOVE = "mutation($id: ID!) { removeFromWatchlist(titleId: $id) }"
@@ -32,9 +32,9 @@ def _titles(result: dict) -> list[str]:
     return [edge["node"]["title"]["id"] for edge in result["data"]["user"]["watchlist"]["edges"]]
 
 
-def test_a_user_reads_only_their_own_watchlist(users: UsersClient) -> None:
+def test_a_user_reads_only_their_own_watchlist(users: UsersClient, catalog: Catalog) -> None:
     ada, bob = users.new_user(), users.new_user()
-    title = str(uuid.uuid4())
+    (title,) = catalog(1)
     users.execute(ADD, {"id": title}, user_id=bob)
 
     own = users.execute(WATCHLIST, {"id": str(bob)}, user_id=bob)
@@ -55,10 +55,10 @@ def test_reading_the_watchlist_needs_its_scope(users: UsersClient) -> None:
 
 
 def test_add_and_remove_are_idempotent_and_publish_once(
-    users: UsersClient, redis: Redis
+    users: UsersClient, redis: Redis, catalog: Catalog
 ) -> None:
     ada = users.new_user()
-    title = str(uuid.uuid4())
+    (title,) = catalog(1)
 
     first = users.execute(ADD, {"id": title}, user_id=ada)["data"]["addToWatchlist"]
     again = users.execute(ADD, {"id": title}, user_id=ada)["data"]["addToWatchlist"]
@@ -88,9 +88,9 @@ def test_watchlist_writes_need_a_signed_in_caller_with_the_scope(users: UsersCli
     assert error_codes(users.execute(ADD, {"id": "nope"}, user_id=ada)) == ["BAD_USER_INPUT"]
 
 
-def test_watchlist_pages_newest_first(users: UsersClient) -> None:
+def test_watchlist_pages_newest_first(users: UsersClient, catalog: Catalog) -> None:
     ada = users.new_user()
-    titles = [str(uuid.uuid4()) for _ in range(3)]
+    titles = catalog(3)
     for title in titles:
         users.execute(ADD, {"id": title}, user_id=ada)
 
@@ -104,3 +104,19 @@ def test_watchlist_pages_newest_first(users: UsersClient) -> None:
     )
     assert _titles(first) + _titles(rest) == titles[::-1]
     assert not rest["data"]["user"]["watchlist"]["pageInfo"]["hasNextPage"]
+
+
+def test_only_catalog_titles_go_on_a_watchlist(
+    users: UsersClient, redis: Redis, catalog: Catalog
+) -> None:
+    ada = users.new_user()
+    (title,) = catalog(1)
+    # A user's id, a random id: not titles content announced.
+    for stranger in (str(ada), str(uuid.uuid4())):
+        result = users.execute(ADD, {"id": stranger}, user_id=ada)
+        assert error_codes(result) == ["BAD_USER_INPUT"]
+        assert result["errors"][0]["extensions"]["reason"] == "UNKNOWN_TITLE"
+    assert users.execute(WATCHLIST, {"id": str(ada)}, user_id=ada)["data"]["user"][
+        "watchlist"]["totalCount"] == 0
+    assert events_of(redis, "watchlist.changed", user_id=str(ada)) == []
+    assert "errors" not in users.execute(ADD, {"id": title}, user_id=ada)
