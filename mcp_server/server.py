@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 
+from mcp_server.auth import RouterTokenVerifier
 from mcp_server.client import GraphClient
 from mcp_server.credentials import Credentials, EnvironmentCredentials, RequestCredentials
 from mcp_server.prompts import register_prompts
@@ -37,12 +39,20 @@ def create_server(
     if credentials is None:
         credentials = (EnvironmentCredentials(settings.token) if transport == "stdio"
                        else RequestCredentials())
+    oauth = transport == "http" and settings.authorization_server is not None
     server: MCPServer = MCPServer(
         "media-gateway",
         title="Media Gateway",
         instructions=INSTRUCTIONS,
         version="0.1.0",
         log_level="WARNING",
+        auth=AuthSettings(
+            issuer_url=settings.authorization_server,  # type: ignore[arg-type]
+            resource_server_url=settings.resource_url,  # type: ignore[arg-type]
+            # The router checks the token's audience; ours is the graph's.
+            validate_token_resource=False,
+        ) if oauth else None,
+        token_verifier=RouterTokenVerifier(graph) if oauth else None,
     )
     deps = Deps(graph=graph, credentials=credentials, settings=settings)
     register_tools(server, deps)

@@ -37,8 +37,13 @@ class Settings:
     search_ttl, details_ttl, vocabulary_ttl: seconds answers stay in the response cache.
     cache_entries: at most this many cached answers (least recently used go first).
     host, port, path: where `--transport http` listens.
-    authorization_server: issuer URL advertised in the protected-resource metadata over HTTP
-        (`MG_MCP_AUTH_ISSUER`); unset: no OAuth metadata, bearer tokens are passed through.
+    authorization_server: over HTTP, the OAuth authorization server (`MG_MCP_AUTH_ISSUER`, the
+        users service, whose `/.well-known/openid-configuration` describes it): requests then
+        need a bearer token the router accepts, and unauthenticated ones get 401 pointing at
+        the protected-resource metadata, so MCP clients run authorization code + PKCE. Unset:
+        anonymous requests are served and a bearer token, when sent, is passed through.
+    public_url: this server's MCP URL as clients reach it (`MG_MCP_PUBLIC_URL`), the resource
+        named in that metadata; default `http://host:port/path`.
     """
 
     router_url: str = "http://127.0.0.1:4000/graphql"
@@ -54,6 +59,7 @@ class Settings:
     port: int = 8765
     path: str = "/mcp"
     authorization_server: str | None = None
+    public_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -81,4 +87,9 @@ class Settings:
             port=_int(env, "MG_MCP_PORT", 8765),
             path=env.get("MG_MCP_PATH", "/mcp"),
             authorization_server=env.get("MG_MCP_AUTH_ISSUER") or None,
+            public_url=env.get("MG_MCP_PUBLIC_URL") or None,
         )
+
+    @property
+    def resource_url(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}{self.path}"

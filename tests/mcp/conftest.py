@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx2
@@ -64,10 +64,16 @@ def error_of(result: CallToolResult) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def mcp_http(stack: Stack) -> Iterator[str]:
     """`python -m mcp_server --transport http` in its own process; yields its MCP URL."""
+    with http_server(stack) as url:
+        yield url
+
+
+@contextmanager
+def http_server(stack: Stack, **extra: str) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mcp_server", "--transport", "http", "--port", str(port)],
-        cwd=ROOT, env=server_env(stack),
+        cwd=ROOT, env=server_env(stack, **extra),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import httpx
 import jwt
 
 from mediagateway.stack import ROOT, Stack
-from tests.mcp.conftest import Router, error_of, http_client, structured
+from tests.mcp.conftest import Router, error_of, http_client, http_server, structured
 
 SEARCH = {"query": "90s comedy", "limit": 5, "explain": True}
 REGISTER_TV = """mutation { registerDevice(input: {name: "MCP test TV", kind: TV,
@@ -99,3 +100,30 @@ async def test_playback_needs_a_signed_in_user_with_the_scope(
     sessions = router.execute("{ me { playbackSessions(first: 1) { edges { node { id } } } } }",
                               token=token)["data"]["me"]["playbackSessions"]["edges"]
     assert sessions[0]["node"]["id"] == started["sessionId"]
+
+
+async def test_with_an_authorization_server_requests_need_a_token_the_router_accepts(
+    stack: Stack, router: Router
+) -> None:
+    issuer = stack.subgraph_url("users").removesuffix("/graphql")
+    token = router.login("user4@demo.mediagateway.dev")
+    with http_server(stack, MG_MCP_AUTH_ISSUER=issuer) as url:
+        # The users service describes itself as the authorization server.
+        discovery = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=10).json()
+        assert discovery["authorization_endpoint"] and discovery["token_endpoint"]
+        anonymous = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "ping"},
+                               timeout=10)
+        assert anonymous.status_code == 401
+        challenge = anonymous.headers["www-authenticate"]
+        assert "resource_metadata=" in challenge, challenge
+        base, _, path = url.rpartition("/")
+        metadata = httpx.get(f"{base}/.well-known/oauth-protected-resource/{path}",
+                             timeout=10).json()
+        assert metadata["resource"] == url
+        assert [server.rstrip("/") for server in metadata["authorization_servers"]] == [issuer]
+        forged = httpx.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "ping"},
+                            headers={"authorization": f"Bearer {_with_claims(token)}"},
+                            timeout=10)
+        assert forged.status_code == 401
+        async with http_client(url, token) as signed_in:
+            assert not (await signed_in.call_tool("get_genres", {})).is_error
