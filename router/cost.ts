@@ -77,8 +77,10 @@ function requestedSize(
   else if (value?.kind === Kind.INT) raw = Number(value.value);
   else if (value === undefined) raw = field.args.find((a) => a.name === name)?.defaultValue;
   const n = typeof raw === 'number' && Number.isFinite(raw) ? raw : options.defaultPageSize;
-  // Out-of-range sizes are refused by the subgraph, naming the argument; priced at the bounds.
-  return Math.max(1, Math.min(Math.trunc(n), options.maxPageSize));
+  // Out-of-range sizes are refused by the subgraph, naming the argument: priced as one item,
+  // so that refusal is the one the client sees.
+  const size = Math.trunc(n);
+  return size >= 1 && size <= options.maxPageSize ? size : 1;
 }
 
 export function operationCost(

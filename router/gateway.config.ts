@@ -12,7 +12,7 @@ import {
   type JWTAuthPluginOptions,
 } from '@graphql-hive/gateway';
 import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime';
-import { GraphQLError, Kind, parse, type ValidationRule } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, parse, type ValidationRule } from 'graphql';
 import { operationCost } from './cost.ts';
 
 const env = process.env;
@@ -473,6 +473,21 @@ function useErrorCodes(): GatewayPlugin {
   };
 }
 
+function operationType(executionRequest: any): string | undefined {
+  return executionRequest?.operationType ??
+    getOperationAST(executionRequest?.document, executionRequest?.operationName)?.operation;
+}
+
+// The upstream timeout's timer rejects a promise nobody awaits when a subgraph call settles
+// without one (gateway-runtime 2.x): an abort that is already answered must not end the router.
+process.on('unhandledRejection', (reason: any) => {
+  if (reason?.name === 'TimeoutError' || reason?.name === 'AbortError') {
+    console.warn(`[router] upstream call aborted after it was answered: ${reason.message}`);
+    return;
+  }
+  throw reason;
+});
+
 // ---------------------------------------------------------------------------
 // Cost limit over the whole federated operation, before any subgraph is called: demand
 // control alone prices each subgraph request as it is made, where an entity fetch does not
@@ -603,7 +618,9 @@ export const gatewayConfig = defineConfig({
     listSize: ASSUMED_LIST_SIZE,
     includeExtensionMetadata: false,
   },
-  upstreamTimeout: UPSTREAM_TIMEOUT_MS,
+  // Not for subscriptions: they are meant to last (the timeout would end them).
+  upstreamTimeout: ({ executionRequest }) =>
+    operationType(executionRequest) === 'subscription' ? undefined : UPSTREAM_TIMEOUT_MS,
   // Errors from a subgraph keep their own code and do not name the subgraph.
   subgraphErrors: { errorCode: false, subgraphNameProp: false },
   // A GET or a form/text POST (which browsers send cross-site without asking) needs this

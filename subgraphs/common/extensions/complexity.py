@@ -29,6 +29,7 @@ from graphql import (
     GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -63,13 +64,13 @@ def _size(value: object, variables: Mapping[str, Any] | None, default: int) -> i
 
 
 def _bounded(value: object, default: int) -> int:
-    # An out-of-range page size is refused by the resolver; priced here at most at the maximum,
-    # so that the refusal the client sees is the one that names the argument.
+    # An out-of-range page size is refused by the resolver, naming the argument: priced as one
+    # item here, so that refusal is the one the client sees.
     try:
         number = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return default
-    return max(1, min(number, MAX_PAGE_SIZE))
+    return number if 1 <= number <= MAX_PAGE_SIZE else 1
 
 
 def _cost(
@@ -119,11 +120,14 @@ class _Factor:
 
     constant: int = 1
     variable: str | None = None
+    length: bool = False  # the variable is a list: its length counts (`_entities`)
 
     def value(self, variables: Mapping[str, Any]) -> int:
         if self.variable is None:
             return self.constant
         given = variables.get(self.variable)
+        if self.length:
+            return max(1, len(given)) if isinstance(given, list | tuple) else self.constant
         return self.constant if given is None else _bounded(given, self.constant)
 
 
@@ -184,8 +188,21 @@ def _argument_factor(field: GraphQLField, node: FieldNode, name: str) -> _Factor
     return _Factor(fallback)
 
 
+def _representations_factor(node: FieldNode) -> _Factor:
+    # The router resolves entities in batches: each representation is one entity's work.
+    for argument in node.arguments or ():
+        if argument.name.value == "representations":
+            if isinstance(argument.value, ListValueNode):
+                return _Factor(max(1, len(argument.value.values)))
+            if isinstance(argument.value, VariableNode):
+                return _Factor(ASSUMED_LIST_SIZE, argument.value.name.value, length=True)
+    return _Factor(ASSUMED_LIST_SIZE)
+
+
 def _field_factor(field: GraphQLField, node: FieldNode) -> tuple[_Factor, str | None]:
     """The field's factor, and the child it sizes instead of itself (a connection's edges)."""
+    if node.name.value == "_entities" and "representations" in field.args:
+        return _representations_factor(node), None
     size = _list_size(field)
     named = get_named_type(field.type)
     if size is not None:
