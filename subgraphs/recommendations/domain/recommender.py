@@ -170,7 +170,8 @@ def credits(model: SonaModel, scored: scoring.Scored, items: Sequence[int]
     for rows, history, history_weights, part, weight in sources:
         if rows is None or part not in scored.parts or not len(items):
             continue
-        block = rows.tocsc()[:, list(items)].toarray() * (
+        # Columns straight from the CSR rows: a CSC copy of them costs more than the pick.
+        block = rows[:, list(items)].toarray() * (
             np.asarray(history_weights)[:, None] * (weight / scored.scale[part]))
         for j in range(len(items)):
             for r in np.flatnonzero(block[:, j]):
