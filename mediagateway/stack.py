@@ -97,7 +97,8 @@ class Stack:
                 self.env,
             )
         for name in SUBGRAPHS:
-            _wait_until_up(self.subgraph_url(name).replace("/graphql", "/health"), name)
+            _wait_until_up(self.subgraph_url(name).replace("/graphql", "/health"), name,
+                           process=self._process(name))
         router_env = {**self.env, "ROUTER_PORT": str(self.router_port), **self.router_env}
         # The gateway CLI prefers HOST/PORT over its config file; ours is in ROUTER_*.
         for name in ("HOST", "PORT"):
@@ -109,7 +110,11 @@ class Stack:
             ROUTER_DIR,
             router_env,
         )
-        _wait_until_up(f"http://127.0.0.1:{self.router_port}/healthcheck", "router", 60)
+        _wait_until_up(f"http://127.0.0.1:{self.router_port}/healthcheck", "router",
+                       process=self._process("router"))
+
+    def _process(self, name: str) -> subprocess.Popen[bytes]:
+        return next(process for label, process in self.processes if label == name)
 
     def stop(self) -> None:
         # Redis goes last: the subgraphs' consumers still use it while they shut down.
@@ -132,9 +137,15 @@ def _terminate(processes: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
             process.kill()
 
 
-def _wait_until_up(url: str, name: str, timeout: float = 30) -> None:
+def _wait_until_up(
+    url: str, name: str, timeout: float = 120, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    # Generous: on a loaded 2-core machine a subgraph loading its models takes its time; one
+    # that died is reported at once.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {process.returncode} while starting")
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return

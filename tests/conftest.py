@@ -13,6 +13,9 @@ import redis
 
 from mediagateway.redis_server import free_port, start_embedded_redis
 
+# One real stack for the whole session, shared by tests/e2e and tests/mcp.
+from tests.support.stack import router, stack  # noqa: F401
+
 
 @pytest.fixture(scope="session", autouse=True)
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from mediagateway.movielens import MovieLens
-from tests.e2e.conftest import Router
+from tests.support.stack import Router
 
 
 def _codes(result: dict) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
-from tests.e2e.conftest import Router
 from tests.e2e.remote_client import wait_for_consumers
+from tests.support.stack import Router
 
 ACROSS_ALL = """
 {

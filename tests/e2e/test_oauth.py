@@ -22,7 +22,7 @@ from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
 from subgraphs.users.oauth.demo_clients import DEMO_TV_CLIENT
 from subgraphs.users.oauth.domain import DEVICE_CODE_GRANT
-from tests.e2e.conftest import DEMO_PASSWORD, Router
+from tests.support.stack import DEMO_PASSWORD, Router
 
 ME = "{ me { id } }"
 ADD = "mutation($t: ID!) { addToWatchlist(titleId: $t) { title { id } } }"

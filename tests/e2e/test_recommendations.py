@@ -10,8 +10,8 @@ import pytest
 
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
-from tests.e2e.conftest import Router
 from tests.e2e.remote_client import wait_for_consumers
+from tests.support.stack import Router
 
 RECOMMEND = """
 { me { recommendations(first: 10) {

@@ -12,7 +12,6 @@ import pytest
 
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
-from tests.e2e.conftest import Router
 from tests.e2e.remote_client import (
     RouterDevice,
     device_events,
@@ -20,6 +19,7 @@ from tests.e2e.remote_client import (
     wait_for_consumers,
     wait_for_listener,
 )
+from tests.support.stack import Router
 
 SEND = """mutation($t: ID!, $s: ID, $k: RemoteCommandKind!, $p: Int) {
   sendCommand(input: {targetDeviceId: $t, senderDeviceId: $s, kind: $k, positionSeconds: $p}) {

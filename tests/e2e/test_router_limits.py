@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from mediagateway.stack import Stack
-from tests.e2e.conftest import Router
+from tests.support.stack import Router
 
 # The query of issue 15: 100 titles x 10 similar x 10 similar, accepted before.
 ISSUE_QUERY = "{titles(first:100){edges{node{id similar(first:10){id similar(first:10){id}}}}}}"

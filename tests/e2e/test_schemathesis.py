@@ -19,7 +19,7 @@ from schemathesis.generation.modes import GenerationMode
 
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
-from tests.e2e.conftest import Router
+from tests.support.stack import Router
 
 EXAMPLES = 3
 # Refused by the router before any subgraph sees it: they answer with a code of their own.

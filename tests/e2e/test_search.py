@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Router
+from tests.support.stack import Router
 
 SEARCH = """
 query($q: String!, $filter: SearchFilter, $first: Int) {

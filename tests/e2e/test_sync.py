@@ -24,7 +24,7 @@ from mediagateway.redis_server import free_port
 from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import ROOT, ROUTER_DIR, Stack, _wait_until_up
 from subgraphs.playback.domain.sync import SyncDoc
-from tests.e2e.conftest import Router
+from tests.support.stack import Router
 
 ADD = """mutation($d: ID!, $t: ID!) { syncAddToWatchlist(deviceId: $d, titleId: $t) {
   events { kind titleId } } }"""

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
-from tests.e2e.conftest import Router
+from tests.support.stack import Router
 
 EXAMPLES_PER_OPERATION = 2
 # They end the caller's session or account: later calls would then fail for that reason.

@@ -21,9 +21,9 @@ from mcp_types import CallToolResult
 
 from mediagateway.redis_server import free_port
 from mediagateway.stack import ROOT, Stack
-from tests.e2e.conftest import Router, router, stack
+from tests.support.stack import Router
 
-__all__ = ["Router", "router", "stack"]
+__all__ = ["Router"]
 
 TOY_STORY = "toy story"
 

@@ -1,4 +1,7 @@
-"""One real system for the end-to-end tests: router, four subgraphs, seeded demo data."""
+"""One real system for the end-to-end and MCP tests: router, four subgraphs, seeded demo data.
+
+Registered once, in tests/conftest.py: both suites share one stack a session (two would share
+Redis database 1, and start twice)."""
 
 from __future__ import annotations
 
