@@ -56,7 +56,7 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
             # Background work: projections of other subgraphs' events, and the presence sweep.
             stop = asyncio.Event()
             tasks = [
-                *start_consumers(RedisEventBus(redis), facts, app.state.devices, stop),
+                *start_consumers(RedisEventBus(redis), facts, app.state.devices, repo, stop),
                 asyncio.create_task(run_sweeper(control, app.state.devices, stop),
                                     name="presence-sweeper"),
             ]

@@ -24,6 +24,7 @@ from subgraphs.playback.domain.events import PlaybackUpdated
 from subgraphs.playback.domain.model import (
     COMPLETED_FRACTION,
     MAX_DEVICES,
+    MAX_NAME_LENGTH,
     Capabilities,
     Device,
     DeviceKind,
@@ -36,11 +37,13 @@ from subgraphs.playback.domain.model import (
 from subgraphs.playback.domain.offers import ViewerFacts, choose_offer
 
 __all__ = [
+    "SIGNED_IN_TV",
     "continue_watching",
     "list_sessions",
     "own_device",
     "own_session",
     "register_device",
+    "register_signed_in_device",
     "remove_device",
     "rename_device",
     "resume_position",
@@ -92,6 +95,40 @@ async def register_device(
         await repo.lock_user(user_id)
         if await repo.count_devices(user_id) >= MAX_DEVICES:
             raise DeviceLimitReached(MAX_DEVICES)
+        await repo.add_device(device)
+    return device
+
+
+# Devices signed in with the device flow get an id derived from the sign-in, so a redelivered
+# `device.signed_in` finds the device it already made.
+_SIGNED_IN_DEVICES = uuid.UUID("5b0c4a3e-7d1f-4f4e-9a55-2a1d6f0c7e10")
+# What a TV app signing in with the device flow can do until it says more (`registerDevice`).
+SIGNED_IN_TV = Capabilities(remote_controllable=True)
+
+
+async def register_signed_in_device(
+    repo: PlaybackRepository, user_id: uuid.UUID, sign_in_id: str, name: str, now: datetime
+) -> Device | None:
+    """The TV that signed in (device authorization grant) as one of the user's devices; the
+    existing one on a redelivery, None when the user already has the most devices allowed."""
+    device_id = uuid.uuid5(_SIGNED_IN_DEVICES, sign_in_id)
+    existing = (await repo.devices_by_ids([device_id])).get(device_id)
+    if existing is not None:
+        return existing
+    device = Device(
+        id=device_id,
+        user_id=user_id,
+        name=check_device_name(" ".join(name.split())[:MAX_NAME_LENGTH] or "TV"),
+        kind=DeviceKind.TV,
+        capabilities=SIGNED_IN_TV,
+        last_seen_at=now,
+    )
+    async with repo.atomic():
+        await repo.lock_user(user_id)
+        if device_id in await repo.devices_by_ids([device_id]):
+            return None  # another replica made it meanwhile
+        if await repo.count_devices(user_id) >= MAX_DEVICES:
+            return None
         await repo.add_device(device)
     return device
 

@@ -135,3 +135,16 @@ async def test_device_flow_tokens_carry_only_their_scopes(router: Router, stack:
     assert "FORBIDDEN" not in _codes(router.execute(ADD, {"t": title_id}, token=full))
     # Past the scope check: the device simply does not exist.
     assert "FORBIDDEN" not in _codes(router.execute(SEND, {"d": str(uuid.uuid4())}, token=full))
+    # Each TV that signed in became one of the user's devices (playback, from users' event),
+    # reachable by the remote control the full token allows.
+    devices_query = "{ me { devices { id name kind capabilities { remoteControllable } } } }"
+    deadline = time.monotonic() + 20
+    while True:
+        devices = router.execute(devices_query, token=full)["data"]["me"]["devices"]
+        tvs = [d for d in devices if d["name"] == "Media Gateway TV app"]
+        if len(tvs) == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(tvs) == 2, devices
+    assert all(d["kind"] == "TV" and d["capabilities"]["remoteControllable"] for d in tvs)
+    assert "FORBIDDEN" not in _codes(router.execute(SEND, {"d": tvs[0]["id"]}, token=full))

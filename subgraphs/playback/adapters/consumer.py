@@ -1,4 +1,5 @@
-"""Turns other subgraphs' events into playback's projections (offers, viewers, watchlists).
+"""Turns other subgraphs' events into playback's projections (offers, viewers, watchlists) and
+registers the TVs that sign in with the device flow.
 
 Reads through its own consumer group, `playback.facts`, so other consumers inside playback (the
 sync bridge reads `watchlist.changed` too) each still get every event.
@@ -15,9 +16,10 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from subgraphs.common.events import Event, EventBus, EventHandler
-from subgraphs.playback import projections
+from subgraphs.playback import projections, services
 from subgraphs.playback.adapters.device_channel import DeviceChannel
 from subgraphs.playback.adapters.facts import FactsRepository, WatchlistChange
+from subgraphs.playback.adapters.repository import PlaybackRepository
 from subgraphs.playback.domain.offers import (
     DEFAULT_REGION,
     OfferFact,
@@ -110,7 +112,16 @@ def _decode(events: Sequence[Event], parse: Callable[[Event], T | None]) -> list
     return parsed
 
 
-def handlers(facts: FactsRepository, channel: DeviceChannel) -> dict[str, EventHandler]:
+def signed_in_from_payload(payload: Mapping[str, Any]) -> tuple[uuid.UUID, str, str]:
+    """(user, sign-in id, device name) of a `device.signed_in`."""
+    sign_in = str(payload["sign_in_id"])
+    uuid.UUID(sign_in)  # malformed otherwise
+    return uuid.UUID(str(payload["user_id"])), sign_in, str(payload.get("client_name") or "TV")
+
+
+def handlers(
+    facts: FactsRepository, channel: DeviceChannel, devices: PlaybackRepository
+) -> dict[str, EventHandler]:
     """One batch handler per stream; each is idempotent, as at-least-once delivery needs."""
 
     async def on_titles(events: list[Event]) -> None:
@@ -136,12 +147,24 @@ def handlers(facts: FactsRepository, channel: DeviceChannel) -> dict[str, EventH
             facts, _decode(events, lambda e: watchlist_from_payload(e.payload))
         )
 
+    async def on_signed_in(events: list[Event]) -> None:
+        # A TV that signed in with the device flow (users) becomes one of the user's devices.
+        now = datetime.now(UTC)
+        for user_id, sign_in, name in _decode(
+            events, lambda e: signed_in_from_payload(e.payload)
+        ):
+            if await services.register_signed_in_device(devices, user_id, sign_in, name,
+                                                        now) is None:
+                logger.warning("user %s has the most devices allowed: signed-in TV not added",
+                               user_id)
+
     return {
         "title.upserted": on_titles,
         "availability.changed": on_availability,
         "user.registered": on_viewers,
         "user.updated": on_viewers,
         "watchlist.changed": on_watchlist,
+        "device.signed_in": on_signed_in,
     }
 
 
@@ -159,10 +182,14 @@ async def _supervised(
 
 
 def start_consumers(
-    bus: EventBus, facts: FactsRepository, channel: DeviceChannel, stop: asyncio.Event
+    bus: EventBus,
+    facts: FactsRepository,
+    channel: DeviceChannel,
+    devices: PlaybackRepository,
+    stop: asyncio.Event,
 ) -> list[asyncio.Task[None]]:
     """Background tasks reading every stream playback projects; set `stop` to end them."""
     return [
         asyncio.create_task(_supervised(bus, stream, handler, stop), name=f"consume:{stream}")
-        for stream, handler in handlers(facts, channel).items()
+        for stream, handler in handlers(facts, channel, devices).items()
     ]
