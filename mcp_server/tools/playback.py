@@ -40,6 +40,10 @@ mutation McpStartPlayback($input: StartPlaybackInput!) {{
   }}
 }}
 """
+# Tells the device itself to load the title: an agent starts playback for a TV it is not.
+LOAD = """
+mutation McpLoad($input: SendCommandInput!) { sendCommand(input: $input) { id } }
+"""
 # The catalog does not know every runtime (MovieLens has none): a feature's length then.
 _DEFAULT_RUNTIME_MINUTES = 120
 
@@ -85,6 +89,9 @@ class PlaybackStarted(Model):
     offer: PlaybackOffer | None = Field(
         None, description="The offer playback chose; None when none is known in the region."
     )
+    command_id: str | None = Field(
+        None, description="The LOAD command sent to the device so that it starts now; None when "
+        "the device is offline or cannot be remote-controlled (it resumes there when opened).")
 
 
 def register(server: MCPServer, deps: Deps) -> None:
@@ -121,7 +128,8 @@ def register(server: MCPServer, deps: Deps) -> None:
             ge=0, description="Seconds; omitted: resume where the user left off.")] = None,
     ) -> PlaybackStarted:
         """Start playing a title on one of the signed-in user's devices (needs the
-        playback:control scope); playback picks the best offer the device can show."""
+        playback:control scope); playback picks the best offer the device can show, and an
+        online, remote-controllable device is told to load it."""
         token = deps.require_scope(deps.token(ctx), PLAYBACK_SCOPE)
         region = deps.region(token, None)
         title = (await deps.graph.query(TITLE_FOR_PLAYBACK, {"id": titleId, "region": region},
@@ -143,12 +151,21 @@ def register(server: MCPServer, deps: Deps) -> None:
             "positionSeconds": startPosition,
         }}, token=token))["startPlayback"]
         offer = started["offer"]
+        device = started["device"]
+        command_id = None
+        if device["online"] and device["capabilities"]["remoteControllable"]:
+            # A mutation: retried only when it cannot have reached the router, never twice.
+            command_id = (await deps.graph.mutate(LOAD, {"input": {
+                "targetDeviceId": deviceId, "kind": "LOAD", "titleId": titleId,
+                "positionSeconds": started["positionSeconds"],
+            }}, token=token))["sendCommand"]["id"]
         return PlaybackStarted(
             session_id=started["id"], title_id=started["title"]["id"],
-            title=started["title"]["title"], device=Device.from_graph(started["device"]),
+            title=started["title"]["title"], device=Device.from_graph(device),
             state=started["state"], position_seconds=started["positionSeconds"],
             duration_seconds=started["durationSeconds"],
             offer=None if offer is None else PlaybackOffer(
                 platform=offer["platform"], type=offer["type"], quality=offer["quality"],
                 deep_link=offer.get("deepLink"), web_url=offer.get("webUrl")),
+            command_id=command_id,
         )

@@ -97,6 +97,14 @@ async def test_playback_needs_a_signed_in_user_with_the_scope(
                              schemas["initiate_playback"])
         assert started["device"]["id"] == device and started["titleId"] == title
         assert started["positionSeconds"] == 60 and started["state"] == "PLAYING"
+        # The online TV was told to load the title, at that position.
+        assert started["commandId"]
+    command = router.execute(
+        "mutation($id: ID!) { acknowledgeCommand(id: $id) { kind positionSeconds status"
+        " targetDevice { id } } }", {"id": started["commandId"]}, token=token)
+    assert command["data"]["acknowledgeCommand"] == {
+        "kind": "LOAD", "positionSeconds": 60, "status": "ACKNOWLEDGED",
+        "targetDevice": {"id": device}}, command
     sessions = router.execute("{ me { playbackSessions(first: 1) { edges { node { id } } } } }",
                               token=token)["data"]["me"]["playbackSessions"]["edges"]
     assert sessions[0]["node"]["id"] == started["sessionId"]
