@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
+from tests.support.answers import assert_well_refused
 from tests.support.stack import Router
 
 EXAMPLES_PER_OPERATION = 2
@@ -60,15 +61,6 @@ def _document(kind: str, name: str, field: GraphQLField) -> str:
     return f"{kind} Fuzz({declared}) {{ {name}({passed}){selection} }}"
 
 
-def _check(response: httpx.Response, name: str) -> None:
-    assert response.status_code < 500, f"{name}: HTTP {response.status_code} {response.text[:300]}"
-    body = response.json()
-    for error in body.get("errors") or []:
-        code = (error.get("extensions") or {}).get("code")
-        assert code, f"{name}: error without a code: {error}"
-        assert code != "INTERNAL_SERVER_ERROR", f"{name}: {error}"
-        assert "Traceback" not in json.dumps(error)
-
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
 def test_edge_case_variables_to_every_argument(
@@ -93,7 +85,7 @@ def test_edge_case_variables_to_every_argument(
         (kind, name, field), variables = case
         # The standard library writes a lone surrogate as its JSON escape, as a client would.
         body = json.dumps({"query": _document(kind, name, field), "variables": variables})
-        _check(http.post(stack.router_url, content=body, headers=headers), name)
+        assert_well_refused(http.post(stack.router_url, content=body, headers=headers), name)
 
     try:
         run()
