@@ -60,6 +60,9 @@ class Viewer:
     expires_at: float | None = None
     # The user's home region (ISO 3166-1 alpha-2) as of sign-in, when the token carries it.
     home_region: str | None = None
+    # The household profile the token acts as (switchProfile issues one per profile): its
+    # parental limits apply to what every subgraph shows.
+    profile_id: uuid.UUID | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -146,12 +149,12 @@ def viewer_from_headers(
     claims = _decoded_claims(encoded) if encoded else None
     if claims is None:
         return Viewer(client_ip=client_ip)
-    user_id, scopes, expires_at, home_region = claims
+    user_id, scopes, expires_at, home_region, profile_id = claims
     return Viewer(user_id=user_id, scopes=scopes, client_ip=client_ip, expires_at=expires_at,
-                  home_region=home_region)
+                  home_region=home_region, profile_id=profile_id)
 
 
-_Claims = tuple[uuid.UUID, frozenset[str], float | None, str | None]
+_Claims = tuple[uuid.UUID, frozenset[str], float | None, str | None, uuid.UUID | None]
 
 
 @lru_cache(maxsize=4_096)
@@ -167,9 +170,14 @@ def _decoded_claims(encoded: str) -> _Claims | None:
     scopes = claims.get("scope", "")
     expires = claims.get("exp")
     region = claims.get("home_region")
+    try:
+        profile_id = uuid.UUID(str(claims["profile"])) if claims.get("profile") else None
+    except ValueError:
+        return None  # signed, so never expected: refuse the identity rather than its limits
     return (
         user_id,
         frozenset(scopes.split()) if isinstance(scopes, str) else frozenset(),
         float(expires) if isinstance(expires, int | float) else None,
         region.upper() if isinstance(region, str) and _REGION.fullmatch(region) else None,
+        profile_id,
     )

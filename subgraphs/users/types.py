@@ -18,6 +18,8 @@ from subgraphs.common.pagination import Connection, PageRequest
 from subgraphs.users import services
 from subgraphs.users.context import Context
 from subgraphs.users.domain import model
+from subgraphs.users.profiles import services as profiles
+from subgraphs.users.profiles.types import Profile
 from subgraphs.users.tokens import AccessToken
 
 __all__ = [
@@ -105,25 +107,6 @@ class ViewingEvent:
         )
 
 
-@strawberry.type
-class Profile:
-    id: strawberry.ID
-    name: str
-    is_kid: bool
-    max_age_rating: str | None
-    blocked_genres: list[str]
-
-    @classmethod
-    def from_domain(cls, profile: model.Profile) -> Profile:
-        return cls(
-            id=strawberry.ID(str(profile.id)),
-            name=profile.name,
-            is_kid=profile.is_kid,
-            max_age_rating=profile.max_age_rating,
-            blocked_genres=list(profile.blocked_genres),
-        )
-
-
 @strawberry.federation.type(keys=["id"])
 class User:
     id: strawberry.ID
@@ -177,6 +160,12 @@ class User:
         account = self._own(info)
         profiles = await info.context.loaders.profiles.load(account.id)
         return [Profile.from_domain(profile) for profile in profiles or []]
+
+    @strawberry.field(description="The profile your token acts as (switchProfile changes it).")
+    async def active_profile(self, info: Info[Context, None]) -> Profile | None:
+        self._own(info)
+        profile = await profiles.active_profile(info.context.repo, info.context.viewer)
+        return None if profile is None else Profile.from_domain(profile)
 
     @strawberry.field(description="Newest additions first.")
     async def watchlist(

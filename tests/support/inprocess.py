@@ -29,14 +29,17 @@ class SubgraphClient:
     http: TestClient
 
     def headers_for(
-        self, user_id: uuid.UUID | None, scope: str = ALL_SCOPES, ip: str | None = None
+        self, user_id: uuid.UUID | None, scope: str = ALL_SCOPES, ip: str | None = None,
+        claims: dict[str, Any] | None = None,
     ) -> dict[str, str]:
-        """What the router forwards: its secret, the client's address and verified claims."""
+        """What the router forwards: its secret, the client's address and verified claims
+        (`claims` adds to them, e.g. the `profile` a token acts as)."""
         headers = {SECRET_HEADER: SECRET}
         if ip is not None:
             headers[CLIENT_IP_HEADER] = ip
         if user_id is not None:
-            headers[CLAIMS_HEADER] = encode_claims({"sub": str(user_id), "scope": scope})
+            headers[CLAIMS_HEADER] = encode_claims(
+                {"sub": str(user_id), "scope": scope, **(claims or {})})
         return headers
 
     def execute(

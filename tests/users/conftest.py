@@ -50,8 +50,9 @@ class UsersClient:
         user_id: uuid.UUID | None = None,
         scope: str = ALL_SCOPES,
         ip: str | None = None,
+        claims: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        headers = self.client.headers_for(user_id, scope, ip=ip or self.ip)
+        headers = self.client.headers_for(user_id, scope, ip=ip or self.ip, claims=claims)
         response = self.client.http.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )

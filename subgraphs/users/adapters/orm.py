@@ -39,6 +39,10 @@ class ProfileRow(Model):
     is_kid = fields.BooleanField(default=False)
     max_age_rating = fields.CharField(max_length=20, null=True)
     blocked_genres = fields.JSONField(default=list)
+    avatar = fields.CharField(max_length=20, default="blue")
+    pin_hash = fields.CharField(max_length=200, null=True)
+    # Null only between a migration's two steps; profiles list in the order they were made.
+    created_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "profile"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Protocol
 
 from tortoise.exceptions import IntegrityError
@@ -21,7 +22,13 @@ from subgraphs.users.domain.model import (
     WatchlistItem,
 )
 
-__all__ = ["TitleKey", "TortoiseUsersRepository", "UsersRepository"]
+__all__ = ["KEEP", "Keep", "TitleKey", "TortoiseUsersRepository", "UsersRepository"]
+
+class Keep:
+    """Leave a stored value as it is (where None means "clear it")."""
+
+
+KEEP = Keep()
 
 # (user id, title id): what the viewer-state loaders are keyed by.
 TitleKey = tuple[uuid.UUID, uuid.UUID]
@@ -39,6 +46,14 @@ class UsersRepository(Protocol):
     async def profiles_by_users(
         self, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[Profile]]: ...
+
+    async def add_profile(self, profile: Profile, pin_hash: str | None, limit: int) -> bool: ...
+
+    async def update_profile(self, profile: Profile, pin_hash: str | Keep | None) -> None: ...
+
+    async def delete_profile(self, user_id: uuid.UUID, profile_id: uuid.UUID) -> bool: ...
+
+    async def profile_pin_hash(self, profile_id: uuid.UUID) -> str | None: ...
 
     async def watchlist_page(
         self, user_id: uuid.UUID, offset: int, limit: int
@@ -84,7 +99,7 @@ def user_to_row(user: User, password_hash: str) -> UserRow:
     )
 
 
-def profile_to_row(profile: Profile) -> ProfileRow:
+def profile_to_row(profile: Profile, pin_hash: str | None = None) -> ProfileRow:
     return ProfileRow(
         id=profile.id,
         user_id=profile.user_id,
@@ -92,6 +107,22 @@ def profile_to_row(profile: Profile) -> ProfileRow:
         is_kid=profile.is_kid,
         max_age_rating=profile.max_age_rating,
         blocked_genres=list(profile.blocked_genres),
+        avatar=profile.avatar,
+        pin_hash=pin_hash,
+        created_at=datetime.now(UTC),
+    )
+
+
+def profile_from_row(row: ProfileRow) -> Profile:
+    return Profile(
+        id=row.id,
+        user_id=row.user_id,  # type: ignore[attr-defined]
+        name=row.name,
+        is_kid=row.is_kid,
+        max_age_rating=row.max_age_rating,
+        blocked_genres=tuple(row.blocked_genres),
+        avatar=row.avatar,
+        has_pin=row.pin_hash is not None,
     )
 
 
@@ -165,20 +196,49 @@ class TortoiseUsersRepository:
     async def profiles_by_users(
         self, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[Profile]]:
-        rows = await ProfileRow.filter(user_id__in=list(set(ids))).order_by("name", "id")
+        rows = await ProfileRow.filter(user_id__in=list(set(ids))).order_by(
+            "created_at", "name", "id")
         found: dict[uuid.UUID, list[Profile]] = defaultdict(list)
         for row in rows:
-            found[row.user_id].append(  # type: ignore[attr-defined]
-                Profile(
-                    id=row.id,
-                    user_id=row.user_id,  # type: ignore[attr-defined]
-                    name=row.name,
-                    is_kid=row.is_kid,
-                    max_age_rating=row.max_age_rating,
-                    blocked_genres=tuple(row.blocked_genres),
-                )
-            )
+            found[row.user_id].append(profile_from_row(row))  # type: ignore[attr-defined]
         return found
+
+    async def add_profile(self, profile: Profile, pin_hash: str | None, limit: int) -> bool:
+        """Store the profile unless the household already has `limit`; False when it has.
+        The count and the insert share a transaction that locks the account's row, so two
+        households' screens racing cannot both pass the limit."""
+        async with in_transaction() as connection:
+            await UserRow.filter(id=profile.user_id).using_db(connection).select_for_update()
+            count = await ProfileRow.filter(user_id=profile.user_id).using_db(connection).count()
+            if count >= limit:
+                return False
+            await profile_to_row(profile, pin_hash).save(using_db=connection, force_create=True)
+            return True
+
+    async def update_profile(self, profile: Profile, pin_hash: str | Keep | None) -> None:
+        changes: dict[str, object] = {
+            "name": profile.name, "is_kid": profile.is_kid, "avatar": profile.avatar,
+            "max_age_rating": profile.max_age_rating,
+            "blocked_genres": list(profile.blocked_genres),
+        }
+        if not isinstance(pin_hash, Keep):
+            changes["pin_hash"] = pin_hash
+        await ProfileRow.filter(id=profile.id, user_id=profile.user_id).update(**changes)
+
+    async def delete_profile(self, user_id: uuid.UUID, profile_id: uuid.UUID) -> bool:
+        """Delete unless it is the account's last profile; False when it was (or is gone)."""
+        async with in_transaction() as connection:
+            await UserRow.filter(id=user_id).using_db(connection).select_for_update()
+            count = await ProfileRow.filter(user_id=user_id).using_db(connection).count()
+            if count <= 1:
+                return False
+            deleted = await ProfileRow.filter(id=profile_id, user_id=user_id).using_db(
+                connection).delete()
+            return bool(deleted)
+
+    async def profile_pin_hash(self, profile_id: uuid.UUID) -> str | None:
+        row = await ProfileRow.filter(id=profile_id).only("id", "pin_hash").first()
+        return None if row is None else row.pin_hash
 
     async def watchlist_page(
         self, user_id: uuid.UUID, offset: int, limit: int

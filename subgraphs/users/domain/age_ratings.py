@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["minimum_age"]
+__all__ = ["is_known_rating", "minimum_age"]
 
 # Certifications whose name holds no age, or the wrong one (NC-17 admits no one 17 or under).
 # A label several systems use ("PG": BBFC 8, MPA none) takes the lower age: as a limit that is
@@ -39,3 +39,10 @@ def minimum_age(rating: str | None) -> int | None:
     if match and int(match[1]) <= _MAX_AGE:
         return int(match[1])
     return 0
+
+
+def is_known_rating(rating: str) -> bool:
+    """Whether the label names an age we read: a new limit must, or it would mean all ages."""
+    label = _SEPARATORS.sub("-", rating.strip().upper())
+    match = _AGE.search(label)
+    return label in _NAMED or bool(match and int(match[1]) <= _MAX_AGE)

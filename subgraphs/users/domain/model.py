@@ -167,6 +167,9 @@ class Profile:
     is_kid: bool = False
     max_age_rating: str | None = None
     blocked_genres: tuple[str, ...] = ()
+    avatar: str = "blue"
+    # Switching into a profile with a PIN needs it (the PIN's hash never leaves the adapter).
+    has_pin: bool = False
 
     @classmethod
     def default_for(cls, user: User) -> Profile:

@@ -10,6 +10,7 @@ from subgraphs.users import services
 from subgraphs.users.catalog import require_title
 from subgraphs.users.context import Context
 from subgraphs.users.oauth.resolvers import DeviceMutation
+from subgraphs.users.profiles.resolvers import ProfileMutation
 from subgraphs.users.types import AuthPayload, User, ViewingEvent, WatchlistItem
 
 __all__ = ["Mutation", "RecordViewingInput", "RegisterInput", "UpdatePreferencesInput"]
@@ -72,7 +73,7 @@ class RecordViewingInput:
 
 
 @strawberry.type
-class Mutation(DeviceMutation):
+class Mutation(DeviceMutation, ProfileMutation):
     @strawberry.mutation(description="Create an account and sign in.")
     async def register(self, info: Info[Context, None], input: RegisterInput) -> AuthPayload:
         context = info.context

@@ -1,0 +1,1 @@
+"""Household profiles: create, change, delete, and switch the profile a token acts as."""
