@@ -15,6 +15,7 @@ from subgraphs.common.resources import service_resources
 from subgraphs.content.adapters.consumer import start_consumers
 from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.personal import personal_scores
+from subgraphs.content.adapters.profiles import TortoiseProfileLimits
 from subgraphs.content.adapters.repository import TortoiseContentRepository
 from subgraphs.content.context import Context
 from subgraphs.content.loaders import make_loaders
@@ -34,6 +35,7 @@ def create_app(
     settings = settings or Settings.from_env(NAME)
     search_settings = search_settings or SearchSettings.from_env()
     repo = TortoiseContentRepository()
+    profiles = TortoiseProfileLimits()
     search = build_search(repo, search_settings)
 
     @contextlib.asynccontextmanager
@@ -50,9 +52,10 @@ def create_app(
             app.state.search = search
             # Warm up in the background: the app answers other queries meanwhile.
             warming = asyncio.create_task(search.service.warm())
-            # Viewing events feed the title graph's co-watching edges.
+            # Viewing events feed the title graph's co-watching edges; profile changes the
+            # parental limits search applies.
             stop = asyncio.Event()
-            consumers = start_consumers(RedisEventBus(redis), TitleGraph(), stop)
+            consumers = start_consumers(RedisEventBus(redis), TitleGraph(), profiles, stop)
             consumers.append(asyncio.create_task(search.service.follow_index(stop)))
             try:
                 yield
@@ -68,7 +71,7 @@ def create_app(
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         return Context(
             request=request, response=response, viewer=viewer, repo=repo,
-            loaders=make_loaders(repo), search=search.service,
+            loaders=make_loaders(repo), search=search.service, profiles=profiles,
         )
 
     return build_app(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from subgraphs.common.context import BaseContext
+from subgraphs.content.adapters.profiles import ProfileLimitStore
 from subgraphs.content.adapters.repository import ContentRepository
 from subgraphs.content.loaders import Loaders
 from subgraphs.content.search import SearchService
@@ -17,3 +18,4 @@ class Context(BaseContext):
     repo: ContentRepository
     loaders: Loaders
     search: SearchService
+    profiles: ProfileLimitStore

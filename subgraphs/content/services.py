@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import uuid
 
+from subgraphs.common.auth import Viewer
+from subgraphs.content.adapters.profiles import ProfileLimitStore
 from subgraphs.content.adapters.repository import ContentRepository
 from subgraphs.content.domain.errors import InvalidRegion, TitleNotFound
 from subgraphs.content.domain.model import Title, TitleFilter
+from subgraphs.content.domain.parental import ProfileLimits
 
-__all__ = ["get_title", "list_titles", "normalise_region"]
+__all__ = ["acting_profile_limits", "get_title", "list_titles", "normalise_region"]
 
 _REGION = re.compile(r"^[A-Z]{2}$")
 
@@ -41,3 +44,14 @@ async def list_titles(
             region=normalise_region(title_filter.region),
         )
     return await repo.list_titles(title_filter, offset, limit)
+
+
+async def acting_profile_limits(store: ProfileLimitStore, viewer: Viewer) -> ProfileLimits | None:
+    """The limits of the profile the sign-in acts as, when it is the viewer's own. A profile
+    content has not heard of yet (its event is still on the way) sets none."""
+    if viewer.profile_id is None or viewer.user_id is None:
+        return None
+    limits = await store.get(viewer.profile_id)
+    if limits is None or limits.user_id != viewer.user_id:
+        return None
+    return limits

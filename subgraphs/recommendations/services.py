@@ -26,6 +26,7 @@ from subgraphs.recommendations.domain.errors import (
     InvalidContext,
     InvalidCount,
     NotYourProfile,
+    ProfileRestricted,
     TooManyTitles,
 )
 from subgraphs.recommendations.domain.model import (
@@ -101,15 +102,24 @@ def check_context(context: RecommendationContext, diversity: float) -> None:
 
 
 async def profile_limits(
-    repo: RecommendationsRepository, user_id: uuid.UUID, profile_id: uuid.UUID | None
+    repo: RecommendationsRepository, user_id: uuid.UUID, profile_id: uuid.UUID | None,
+    acting: uuid.UUID | None = None,
 ) -> ProfileLimits | None:
-    """The active profile's limits; a profile of another household is refused."""
-    if profile_id is None:
+    """The limits of the profile asked for, or else of the one the token acts as; a profile of
+    another household is refused, and so is looking past a limited profile the token acts as
+    (a child's token cannot ask for a parent's list)."""
+    wanted = profile_id or acting
+    if wanted is None:
         return None
-    found = (await repo.profiles_by_ids([profile_id])).get(profile_id)
-    if found is None or found.deleted or found.user_id != user_id:
-        raise NotYourProfile(profile_id)
-    return found
+    ids = {wanted} | ({acting} if acting else set())
+    found = await repo.profiles_by_ids(list(ids))
+    chosen = found.get(wanted)
+    if chosen is None or chosen.deleted or chosen.user_id != user_id:
+        raise NotYourProfile(wanted)
+    current = found.get(acting) if acting else None
+    if current is not None and wanted != acting and current.restricts:
+        raise ProfileRestricted(acting)
+    return chosen
 
 
 def adapter_events(model: SonaModel, interactions: Sequence[Interaction],
@@ -142,10 +152,11 @@ async def recommend(
     repo: RecommendationsRepository, model: SonaModel | None, user_id: uuid.UUID,
     facts: recommender.UserFacts, state: AdapterState | None,
     context: RecommendationContext, first: int, offset: int, diversity: float,
+    acting_profile: uuid.UUID | None = None,
 ) -> Page:
     check_first(first)
     check_context(context, diversity)
-    limits = await profile_limits(repo, user_id, context.profile_id)
+    limits = await profile_limits(repo, user_id, context.profile_id, acting_profile)
     if offset + first > MAX_DEPTH:
         raise InvalidCount(first, max(MAX_DEPTH - offset, 0))
     if model is None:

@@ -79,7 +79,8 @@ class RecommendationContextInput:
                                   "cozy, dark, epic, mind-bending, inspiring, mysterious, "
                                   "thoughtful, family.")
     profile_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The household profile watching: its parental limits apply.")
+        default=None, description="The household profile watching: its parental limits apply. "
+                            "Defaults to the profile the sign-in acts as (switchProfile).")
 
     def to_domain(self) -> model.RecommendationContext:
         return model.RecommendationContext(
@@ -142,7 +143,7 @@ class User:
         result = await services.recommend(
             info.context.repo, info.context.models.model, user_id, user.facts, user.state,
             context.to_domain() if context else model.RecommendationContext(),
-            page.limit, page.offset, diversity)
+            page.limit, page.offset, diversity, info.context.viewer.profile_id)
         return Connection[Recommendation].build(result.items, page, result.total,
                                                 Recommendation.from_domain)
 

@@ -48,11 +48,12 @@ class SubgraphClient:
         variables: dict[str, Any] | None = None,
         user_id: uuid.UUID | None = None,
         scope: str = ALL_SCOPES,
+        claims: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         response = self.http.post(
             "/graphql",
             json={"query": query, "variables": variables or {}},
-            headers=self.headers_for(user_id, scope),
+            headers=self.headers_for(user_id, scope, claims=claims),
         )
         return response.json()
 

@@ -1,4 +1,5 @@
-"""Content's event consumers: `viewing.recorded` feeds the title graph's co-watching edges.
+"""Content's event consumers: `viewing.recorded` feeds the title graph's co-watching edges;
+`profile.changed` keeps the profiles' parental limits that search applies.
 
 Content never reads the users' tables: it keeps (title, hashed viewer) pairs from the events.
 Storing a pair is idempotent (a redelivered event finds it stored); the co-watching edges of
@@ -18,13 +19,17 @@ from typing import Any
 
 from subgraphs.common.events import Event, EventBus
 from subgraphs.content.adapters.graph import TitleGraph
+from subgraphs.content.adapters.profiles import ProfileLimitStore
+from subgraphs.content.domain.parental import ProfileLimits
 
-__all__ = ["GROUP", "CowatchConsumer", "start_consumers"]
+__all__ = ["GROUP", "CowatchConsumer", "ProfileConsumer", "profile_from_payload",
+           "start_consumers"]
 
 logger = logging.getLogger("mediagateway.content.events")
 
 GROUP = "content"
 VIEWING_RECORDED = "viewing.recorded"
+PROFILE_CHANGED = "profile.changed"
 
 
 def _pair(payload: Mapping[str, Any]) -> tuple[uuid.UUID, uuid.UUID]:
@@ -57,10 +62,41 @@ class CowatchConsumer:
             self._last_rebuild = time.monotonic()
 
 
+def profile_from_payload(payload: Mapping[str, Any]) -> ProfileLimits:
+    max_age = payload.get("max_age")
+    return ProfileLimits(
+        profile_id=uuid.UUID(str(payload["profile_id"])),
+        user_id=uuid.UUID(str(payload["user_id"])),
+        is_kid=bool(payload.get("is_kid", False)),
+        max_age=None if max_age is None else int(max_age),
+        blocked_genres=tuple(str(g) for g in payload.get("blocked_genres") or ()),
+        deleted=bool(payload.get("deleted", False)),
+    )
+
+
+class ProfileConsumer:
+    def __init__(self, store: ProfileLimitStore) -> None:
+        self.store = store
+
+    async def handle(self, events: list[Event]) -> None:
+        profiles = []
+        for event in events:
+            try:
+                profiles.append(profile_from_payload(event.payload))
+            except (KeyError, TypeError, ValueError):
+                logger.warning("skipping malformed %s event %s", event.type, event.id)
+        await self.store.remember(profiles)
+
+
 def start_consumers(
-    bus: EventBus, graph: TitleGraph, stop: asyncio.Event, batch_size: int = 500
+    bus: EventBus, graph: TitleGraph, profiles: ProfileLimitStore, stop: asyncio.Event,
+    batch_size: int = 500,
 ) -> list[asyncio.Task[None]]:
     """Background tasks reading the streams content projects; set `stop` to end them."""
-    consumer = CowatchConsumer(graph, batch_size=batch_size)
-    return [asyncio.create_task(bus.consume(VIEWING_RECORDED, GROUP, consumer.handle, stop),
-                                name=f"consume:{VIEWING_RECORDED}")]
+    cowatch = CowatchConsumer(graph, batch_size=batch_size)
+    return [
+        asyncio.create_task(bus.consume(VIEWING_RECORDED, GROUP, cowatch.handle, stop),
+                            name=f"consume:{VIEWING_RECORDED}"),
+        asyncio.create_task(bus.consume(PROFILE_CHANGED, GROUP, ProfileConsumer(profiles).handle,
+                                        stop), name=f"consume:{PROFILE_CHANGED}"),
+    ]

@@ -7,8 +7,8 @@ from tortoise.models import Model
 
 from subgraphs.content.domain.model import CreditRole, OfferType, TitleKind, VideoQuality
 
-__all__ = ["CreditRow", "GenreRow", "OfferRow", "PersonRow", "PlatformRow", "TitleEdgeRow",
-           "TitleGenreRow", "TitleRow", "TitleViewerRow"]
+__all__ = ["CreditRow", "GenreRow", "OfferRow", "PersonRow", "PlatformRow", "ProfileLimitRow",
+           "TitleEdgeRow", "TitleGenreRow", "TitleRow", "TitleViewerRow"]
 
 
 class GenreRow(Model):
@@ -151,3 +151,18 @@ class TitleViewerRow(Model):
     class Meta:
         table = "title_viewer"
         unique_together = (("title", "viewer_key"),)
+
+
+class ProfileLimitRow(Model):
+    """A household profile's parental limits, from users' `profile.changed`."""
+
+    profile_id = fields.UUIDField(primary_key=True)
+    user_id = fields.UUIDField()
+    is_kid = fields.BooleanField(default=False)
+    max_age = fields.IntField(null=True)
+    blocked_genres = fields.JSONField(default=list)
+    deleted = fields.BooleanField(default=False)
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "profile_limit"

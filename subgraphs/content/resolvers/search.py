@@ -7,6 +7,7 @@ from strawberry.types import Info
 from subgraphs.common.pagination import PageRequest
 from subgraphs.content import services
 from subgraphs.content.context import Context
+from subgraphs.content.domain.parental import restrict
 from subgraphs.content.domain.search import SearchFilters
 from subgraphs.content.search_types import SearchConnection, SearchFilter
 
@@ -23,6 +24,8 @@ async def resolve_search(
     page = PageRequest.from_args(first, after)
     region = services.normalise_region(filter.region) if filter and filter.region else None
     filters = filter.to_domain(region) if filter else SearchFilters()
+    filters = restrict(filters, await services.acting_profile_limits(
+        info.context.profiles, info.context.viewer))
     result = await info.context.search.search(
         query, filters, page.offset, page.limit, viewer_id=info.context.viewer.user_id
     )

@@ -6,7 +6,8 @@ import uuid
 
 from subgraphs.common.errors import BadInput, Forbidden
 
-__all__ = ["InvalidContext", "InvalidCount", "NotYourProfile", "TooManyTitles"]
+__all__ = ["InvalidContext", "InvalidCount", "NotYourProfile", "ProfileRestricted",
+           "TooManyTitles"]
 
 
 class InvalidCount(BadInput):
@@ -29,3 +30,9 @@ class NotYourProfile(Forbidden):
     def __init__(self, profile_id: uuid.UUID) -> None:
         super().__init__("That profile is not one of your household's.",
                          profile_id=str(profile_id))
+
+
+class ProfileRestricted(Forbidden):
+    def __init__(self, profile_id: uuid.UUID) -> None:
+        super().__init__("This sign-in acts as a profile with parental limits; it can only see "
+                         "that profile's recommendations.", profile_id=str(profile_id))

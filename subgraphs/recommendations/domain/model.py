@@ -124,6 +124,11 @@ class ProfileLimits:
     blocked_genres: tuple[str, ...] = ()
     deleted: bool = False
 
+    @property
+    def restricts(self) -> bool:
+        """Whether the profile has any parental limit."""
+        return self.is_kid or self.max_age is not None or bool(self.blocked_genres)
+
     def allows(self, genres: tuple[str, ...], age_rating: int | None) -> bool:
         if self.blocked_genres and set(genres) & set(self.blocked_genres):
             return False

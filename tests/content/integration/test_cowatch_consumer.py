@@ -15,6 +15,7 @@ from subgraphs.common.events import Event, RedisEventBus
 from subgraphs.content.adapters.consumer import CowatchConsumer, start_consumers
 from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.orm import TitleRow, TitleViewerRow
+from subgraphs.content.adapters.profiles import TortoiseProfileLimits
 from subgraphs.content.domain.model import TitleKind
 
 
@@ -50,7 +51,7 @@ async def test_viewings_on_the_stream_make_edges(titles: list[uuid.UUID], redis_
         await bus.publish_many(events + events[:2])  # two redeliveries
         await bus.publish(Event(type="viewing.recorded", payload={"title_id": "nope"}))
         stop = asyncio.Event()
-        [task] = start_consumers(bus, TitleGraph(), stop)
+        tasks = start_consumers(bus, TitleGraph(), TortoiseProfileLimits(), stop)
         for _ in range(100):
             if await TitleViewerRow.all().count() == 6 and await TitleGraph().neighbours(
                 [a], max_hops=1
@@ -58,7 +59,7 @@ async def test_viewings_on_the_stream_make_edges(titles: list[uuid.UUID], redis_
                 break
             await asyncio.sleep(0.1)
         stop.set()
-        await asyncio.wait_for(task, 10)
+        await asyncio.wait_for(asyncio.gather(*tasks), 10)
         near = await TitleGraph().neighbours([a], max_hops=1)
         assert set(near) == {b}, "c shares one viewer only: below the two in common needed"
         assert await TitleViewerRow.all().count() == 6

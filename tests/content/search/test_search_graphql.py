@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from mediagateway.movielens import MovieLens
 from mediagateway.redis_server import free_port
 from subgraphs.common.auth import CLAIMS_HEADER, SECRET_HEADER, encode_claims
 from subgraphs.common.db import close_database, open_database
-from subgraphs.common.events import RedisEventBus
+from subgraphs.common.events import Event, RedisEventBus
 from subgraphs.content import seed
 from tests.content.search.fake_recommendations import FakeRecommendations, fake_recommendations
 from tests.support.databases import fresh_database
@@ -296,3 +297,37 @@ def test_personalisation_switched_off_asks_nobody(
     with run_subgraph("content", *catalog_db) as client:
         page = _signed_in_search(client, "toy story")
     assert recommendations.requests == [] and page["missingParts"] == []
+
+
+def _ids_as(client: SubgraphClient, query: str, user: uuid.UUID, profile: uuid.UUID | None,
+            **filters: object) -> list[str]:
+    result = client.execute(SEARCH, {"q": query, "first": 30, "filter": filters or None},
+                            user_id=user, claims={"profile": str(profile)} if profile else None)
+    assert "errors" not in result, result
+    return [e["node"]["title"]["id"] for e in result["data"]["search"]["edges"]]
+
+
+def test_a_sign_in_acting_as_a_kid_profile_searches_within_its_limits(
+    catalog: SubgraphClient, catalog_db: tuple[str, str]
+) -> None:
+    user, kid, stranger = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    query = "scary monsters"
+    everything = _ids_as(catalog, query, user, None)
+    limited = _ids_as(catalog, query, user, None, maxAgeRating=7, blockedGenres=["horror"])
+    assert everything and everything != limited
+    # Content has not heard of the profile yet: no limits known, none applied.
+    assert _ids_as(catalog, query, user, kid) == everything
+    redis.Redis.from_url(catalog_db[1]).xadd("profile.changed", Event(
+        type="profile.changed", payload={
+            "profile_id": str(kid), "user_id": str(user), "name": "Kid", "is_kid": True,
+            "max_age": 7, "max_age_rating": "PG", "blocked_genres": ["horror"],
+            "deleted": False}).encode())  # type: ignore[arg-type]
+    for _ in range(100):
+        if _ids_as(catalog, query, user, kid) != everything:
+            break
+        time.sleep(0.1)
+    assert _ids_as(catalog, query, user, kid) == limited
+    # The caller's filter cannot loosen the profile's limits, only tighten them.
+    assert _ids_as(catalog, query, user, kid, maxAgeRating=18) == limited
+    # A token naming another household's profile gets no limits of it (and sees nothing of it).
+    assert _ids_as(catalog, query, stranger, kid) == everything

@@ -78,9 +78,10 @@ class Served:
         return self.version
 
     def recommend(self, user: uuid.UUID, first: int = 10, as_user: uuid.UUID | None = None,
-                  **variables: Any) -> dict[str, Any]:
+                  acting: uuid.UUID | None = None, **variables: Any) -> dict[str, Any]:
         return self.client.execute(RECOMMEND, {"id": str(user), "first": first, **variables},
-                                   user_id=as_user or user)
+                                   user_id=as_user or user,
+                                   claims={"profile": str(acting)} if acting else None)
 
     def items(self, user: uuid.UUID, first: int = 10, **variables: Any) -> list[dict[str, Any]]:
         result = self.recommend(user, first, **variables)
@@ -204,6 +205,28 @@ def test_a_kid_profile_sees_only_what_its_limits_allow(served: Served) -> None:
     # A profile of another household is refused, not silently ignored.
     refused = served.recommend(stranger, 5, context={"profileId": str(kid)})
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_a_sign_in_acting_as_a_kid_profile_gets_its_list_and_no_other(served: Served) -> None:
+    user, kid, grown = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    served.publish(served.world.history(user, "scifi", 4))
+    served.publish([Event(type="profile.changed", payload={
+        "profile_id": str(kid), "user_id": str(user), "name": "Kid", "is_kid": True,
+        "max_age": 7, "max_age_rating": "PG", "blocked_genres": [], "deleted": False}),
+        Event(type="profile.changed", payload={
+            "profile_id": str(grown), "user_id": str(user), "name": "Me", "is_kid": False,
+            "max_age": None, "max_age_rating": None, "blocked_genres": [], "deleted": False})])
+    served.rebuild()
+    # No profileId: the profile the token acts as applies.
+    kids = served.ids(user, 10, acting=kid)
+    assert kids and all(served.world.cluster_of(t) == "family" for t in kids), kids
+    # The kid's token may not ask for the grown-up's list...
+    asked = served.recommend(user, 5, acting=kid, context={"profileId": str(grown)})
+    assert asked["errors"][0]["extensions"]["code"] == "FORBIDDEN", asked
+    # ...while a grown-up's token may look at the kid's.
+    looked = served.ids(user, 10, acting=grown, context={"profileId": str(kid)})
+    assert looked and all(served.world.cluster_of(t) == "family" for t in looked)
+    assert any(served.world.cluster_of(t) == "scifi" for t in served.ids(user, 10, acting=grown))
 
 
 def test_a_new_model_is_served_without_a_failed_request(served: Served) -> None:

@@ -1,0 +1,45 @@
+"""Content's copy of the household profiles' parental limits (from `profile.changed`)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Protocol
+
+from subgraphs.content.adapters.orm import ProfileLimitRow
+from subgraphs.content.domain.parental import ProfileLimits
+
+__all__ = ["ProfileLimitStore", "TortoiseProfileLimits"]
+
+
+class ProfileLimitStore(Protocol):
+    async def get(self, profile_id: uuid.UUID) -> ProfileLimits | None: ...
+
+    async def remember(self, profiles: Sequence[ProfileLimits]) -> int: ...
+
+
+class TortoiseProfileLimits:
+    async def get(self, profile_id: uuid.UUID) -> ProfileLimits | None:
+        row = await ProfileLimitRow.get_or_none(profile_id=profile_id)
+        if row is None:
+            return None
+        return ProfileLimits(row.profile_id, row.user_id, row.is_kid, row.max_age,
+                             tuple(row.blocked_genres), row.deleted)
+
+    async def remember(self, profiles: Sequence[ProfileLimits]) -> int:
+        """Stores each profile's latest state (the last of a batch wins, as the stream is
+        in order); a redelivery writes the same row again."""
+        latest = {p.profile_id: p for p in profiles}
+        if not latest:
+            return 0
+        now = datetime.now(UTC)
+        await ProfileLimitRow.bulk_create(
+            [ProfileLimitRow(profile_id=p.profile_id, user_id=p.user_id, is_kid=p.is_kid,
+                             max_age=p.max_age, blocked_genres=list(p.blocked_genres),
+                             deleted=p.deleted, changed_at=now) for p in latest.values()],
+            on_conflict=["profile_id"],
+            update_fields=["user_id", "is_kid", "max_age", "blocked_genres", "deleted",
+                           "changed_at"],
+        )
+        return len(latest)

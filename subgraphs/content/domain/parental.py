@@ -1,0 +1,36 @@
+"""A household profile's parental limits as content applies them to search.
+
+The limits come from users' `profile.changed` events (content keeps its own copy); a search by
+a sign-in acting as a profile gets them on top of the caller's filters, never looser.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+
+from subgraphs.content.domain.search import SearchFilters
+
+__all__ = ["ProfileLimits", "restrict"]
+
+
+@dataclass(frozen=True)
+class ProfileLimits:
+    profile_id: uuid.UUID
+    user_id: uuid.UUID
+    is_kid: bool = False
+    # The oldest minimum age allowed (content's `age_rating` scale); None sets no limit.
+    max_age: int | None = None
+    blocked_genres: tuple[str, ...] = ()
+    deleted: bool = False
+
+
+def restrict(filters: SearchFilters, limits: ProfileLimits | None) -> SearchFilters:
+    """`filters` made at least as strict as the profile's limits."""
+    if limits is None or limits.deleted:
+        return filters
+    max_age = filters.max_age_rating
+    if limits.max_age is not None:
+        max_age = limits.max_age if max_age is None else min(max_age, limits.max_age)
+    blocked = tuple(dict.fromkeys((*filters.blocked_genres, *limits.blocked_genres)))
+    return replace(filters, max_age_rating=max_age, blocked_genres=blocked)
