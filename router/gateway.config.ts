@@ -14,6 +14,7 @@ import {
 import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime';
 import { getOperationAST, GraphQLError, Kind, parse, type ValidationRule } from 'graphql';
 import { operationCost } from './cost.ts';
+import { revocationCheck } from './revocation.ts';
 
 const env = process.env;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -517,6 +518,18 @@ function useCostLimit(): GatewayPlugin {
 }
 
 // ---------------------------------------------------------------------------
+// Revoked sign-ins (see revocation.ts): refused before any subgraph is called.
+// ---------------------------------------------------------------------------
+function useRevocation(): GatewayPlugin {
+  const revocation = revocationCheck(env.REDIS_URL);
+  const refuse = async ({ args, setResultAndStopExecution }: any) => {
+    const error = await revocation.check(args.contextValue?.jwt?.payload);
+    if (error) setResultAndStopExecution({ errors: [error] });
+  };
+  return { onExecute: refuse, onSubscribe: refuse } as GatewayPlugin;
+}
+
+// ---------------------------------------------------------------------------
 // Transport entries
 // ---------------------------------------------------------------------------
 const identityHeaders: [string, string][] = [
@@ -639,6 +652,7 @@ export const gatewayConfig = defineConfig({
   // errors can be given extensions.code (see withAuthErrorCodes).
   plugins: () => [
     withAuthErrorCodes(useJWT(jwtOptions)),
+    useRevocation(),
     useInputLimits(),
     useCostLimit(),
     useIdentityForwarding(),

@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             request=request, response=response, viewer=viewer, repo=repo,
             loaders=make_loaders(repo), bus=state.bus, passwords=state.passwords,
             tokens=state.tokens, limiter=state.limiter, oauth_state=state.oauth_state,
-            clients=state.clients,
+            clients=state.clients, families=state.families,
         )
 
     return build_app(

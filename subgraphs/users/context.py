@@ -10,6 +10,7 @@ from subgraphs.users.adapters.repository import UsersRepository
 from subgraphs.users.domain.passwords import Passwords
 from subgraphs.users.loaders import Loaders
 from subgraphs.users.oauth.adapters.clients import ClientStore
+from subgraphs.users.oauth.adapters.families import FamilyStore
 from subgraphs.users.oauth.adapters.state import OAuthState
 from subgraphs.users.services import Publisher
 from subgraphs.users.tokens import TokenIssuer
@@ -27,6 +28,7 @@ class Context(BaseContext):
     limiter: RateLimiter
     oauth_state: OAuthState
     clients: ClientStore
+    families: FamilyStore
 
     @property
     def client_ip(self) -> str:

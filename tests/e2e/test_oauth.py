@@ -3,6 +3,7 @@ enforce behind the real router, and the router refuses forged or stale tokens.""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -17,6 +18,7 @@ import jwt
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from websockets.asyncio.client import connect
 
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
@@ -148,3 +150,66 @@ async def test_device_flow_tokens_carry_only_their_scopes(router: Router, stack:
     assert len(tvs) == 2, devices
     assert all(d["kind"] == "TV" and d["capabilities"]["remoteControllable"] for d in tvs)
     assert "FORBIDDEN" not in _codes(router.execute(SEND, {"d": tvs[0]["id"]}, token=full))
+
+
+CHANGE = """mutation($c: String!, $n: String!) {
+  changePassword(input: {currentPassword: $c, newPassword: $n}) { accessToken } }"""
+
+
+async def test_the_router_refuses_revoked_and_signed_out_tokens(
+    router: Router, stack: Stack
+) -> None:
+    # An account of its own: its password changes.
+    user = MovieLens().users[-3]
+    base = stack.oauth_url
+    async with AsyncOAuth2Client(client_id=DEMO_TV_CLIENT,
+                                 token_endpoint_auth_method="none") as tv:
+        started = (await tv.request("POST", f"{base}/oauth/device_authorization",
+                                    data={"client_id": DEMO_TV_CLIENT, "scope": "profile"},
+                                    withhold_token=True)).json()
+        async with httpx.AsyncClient() as browser:
+            await browser.post(f"{base}/oauth/device", data={
+                "user_code": started["user_code"], "email": user.email,
+                "password": DEMO_PASSWORD, "decision": "approve"})
+        tv_token = await tv.fetch_token(f"{base}/oauth/token", grant_type=DEVICE_CODE_GRANT,
+                                        device_code=started["device_code"])
+        assert router.execute(ME, token=tv_token["access_token"])["data"]["me"]["id"]
+        # RFC 7009: the revoked access token stops working at the router, not just at renewal.
+        revoked = await tv.revoke_token(f"{base}/oauth/revoke", token=tv_token["access_token"],
+                                        token_type_hint="access_token")
+        assert revoked.status_code == 200
+    time.sleep(1.1)  # the router remembers an answer for up to a second
+    refused = router.execute(ME, token=tv_token["access_token"])
+    assert _codes(refused) == ["UNAUTHENTICATED"], refused
+    assert "revoked" in refused["errors"][0]["message"]
+
+    # A password change signs out every session, the one it was made from included.
+    old = router.login(user.email)
+    assert router.execute(ME, token=old)["data"]["me"]["id"]
+    changed = router.execute(CHANGE, {"c": DEMO_PASSWORD, "n": "another-long-passphrase"},
+                             token=old)
+    assert "errors" not in changed, changed
+    new = changed["data"]["changePassword"]["accessToken"]
+    time.sleep(1.1)
+    assert _codes(router.execute(ME, token=old)) == ["UNAUTHENTICATED"]
+    assert router.execute(ME, token=new)["data"]["me"]["id"]
+    # Subscriptions are checked too: a signed-out token cannot open one.
+    answer = await _first_subscription_answer(router.url.replace("http", "ws", 1), old)
+    assert answer["type"] in ("error", "next"), answer
+    errors = answer["payload"] if answer["type"] == "error" else answer["payload"]["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["UNAUTHENTICATED"], answer
+
+
+async def _first_subscription_answer(ws_url: str, token: str) -> dict:
+    async with connect(ws_url, subprotocols=["graphql-transport-ws"]) as socket:  # type: ignore[list-item]
+        await socket.send(json.dumps({"type": "connection_init",
+                                      "payload": {"Authorization": f"Bearer {token}"}}))
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+            "query": "subscription($d: ID!) { deviceEvents(deviceId: $d) { __typename } }",
+            "variables": {"d": str(uuid.uuid4())}}}))
+        while True:
+            message = json.loads(await asyncio.wait_for(socket.recv(), 15))
+            if message["type"] != "ping":
+                return message
+            await socket.send(json.dumps({"type": "pong"}))

@@ -43,6 +43,8 @@ class UsersRepository(Protocol):
 
     async def update_user(self, user: User) -> None: ...
 
+    async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None: ...
+
     async def profiles_by_users(
         self, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[Profile]]: ...
@@ -192,6 +194,9 @@ class TortoiseUsersRepository:
                 subscribed_platforms=list(user.subscribed_platforms),
                 preferred_genres=list(user.preferred_genres),
             )
+
+    async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
+        await UserRow.filter(id=user_id).update(password_hash=password_hash)
 
     async def profiles_by_users(
         self, ids: Sequence[uuid.UUID]

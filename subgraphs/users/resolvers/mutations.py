@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from subgraphs.common.ids import parse_id
 from subgraphs.users import services
+from subgraphs.users.account.resolvers import AccountMutation
 from subgraphs.users.catalog import require_title
 from subgraphs.users.context import Context
 from subgraphs.users.oauth.resolvers import DeviceMutation
@@ -73,7 +74,7 @@ class RecordViewingInput:
 
 
 @strawberry.type
-class Mutation(DeviceMutation, ProfileMutation):
+class Mutation(AccountMutation, DeviceMutation, ProfileMutation):
     @strawberry.mutation(description="Create an account and sign in.")
     async def register(self, info: Info[Context, None], input: RegisterInput) -> AuthPayload:
         context = info.context

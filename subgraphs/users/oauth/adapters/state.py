@@ -1,5 +1,6 @@
 """Short-lived OAuth state in Redis, each key with its TTL, so any number of replicas share it:
-pending authorization requests, codes, device codes and their approvals, revoked token ids."""
+pending authorization requests, codes, device codes and their approvals, revoked token ids and
+users signed out everywhere. The router reads the last two (router/revocation.ts)."""
 
 from __future__ import annotations
 
@@ -142,6 +143,15 @@ class OAuthState:
 
     async def is_revoked(self, jti: str) -> bool:
         return bool(await self.redis.exists(self._key("revoked", jti)))
+
+    async def sign_out_before(self, user_id: str, at: int, lifetime: int) -> None:
+        """Every access token of the user issued before Unix second `at` is revoked (the
+        router refuses them); kept as long as such a token can live."""
+        await self.redis.set(self._key("signed-out", user_id), at, ex=lifetime + 60)
+
+    async def signed_out_before(self, user_id: str) -> int | None:
+        raw = await self.redis.get(self._key("signed-out", user_id))
+        return None if raw is None else int(raw)
 
 
 def _credential(record: dict[str, Any]) -> DeviceCredential:
