@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 
 from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
+from subgraphs.common.erasure import start_erasure
 from subgraphs.common.events import RedisEventBus
 from subgraphs.common.resources import service_resources
 from subgraphs.content.adapters.consumer import start_consumers
@@ -55,7 +57,14 @@ def create_app(
             # Viewing events feed the title graph's co-watching edges; profile changes the
             # parental limits search applies.
             stop = asyncio.Event()
-            consumers = start_consumers(RedisEventBus(redis), TitleGraph(), profiles, stop)
+            bus, graph = RedisEventBus(redis), TitleGraph()
+            consumers = start_consumers(bus, graph, profiles, stop)
+
+            async def erase(user_id: uuid.UUID) -> None:
+                await graph.forget_viewer(user_id)
+                await profiles.forget_user(user_id)
+
+            consumers.append(start_erasure(bus, NAME, erase, stop))
             consumers.append(asyncio.create_task(search.service.follow_index(stop)))
             try:
                 yield

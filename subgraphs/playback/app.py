@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -12,12 +13,14 @@ from starlette.applications import Starlette
 
 from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
+from subgraphs.common.erasure import start_erasure
 from subgraphs.common.events import RedisEventBus
 from subgraphs.common.resources import service_resources
 from subgraphs.common.settings import ServiceSettings
 from subgraphs.playback.adapters.consumer import start_consumers
 from subgraphs.playback.adapters.control import TortoiseControlRepository
 from subgraphs.playback.adapters.device_channel import RedisDeviceChannel
+from subgraphs.playback.adapters.erasure import erase_user
 from subgraphs.playback.adapters.facts import TortoiseFactsRepository
 from subgraphs.playback.adapters.publisher import RedisPlaybackFeed, RedisPlaybackPublisher
 from subgraphs.playback.adapters.repository import TortoisePlaybackRepository
@@ -48,7 +51,7 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
         limits = SyncLimits(settings.sync_quota_bytes, settings.sync_max_drift_s * 1000)
         async with service_resources(settings, MODELS) as redis, running_sync(
             app, redis, devices=RegisteredDevices(repo), titles=facts, limits=limits
-        ):
+        ) as sync:
             app.state.redis = redis
             app.state.publisher = RedisPlaybackPublisher(RedisEventBus(redis), redis)
             app.state.feed = RedisPlaybackFeed(redis)
@@ -59,6 +62,8 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
                 *start_consumers(RedisEventBus(redis), facts, app.state.devices, repo, stop),
                 asyncio.create_task(run_sweeper(control, app.state.devices, stop),
                                     name="presence-sweeper"),
+                start_erasure(RedisEventBus(redis), NAME,
+                              functools.partial(erase_user, sync=sync), stop),
             ]
             # What start-up built (schema, models, modules) lives as long as the process: out
             # of the collector's way, full collections with many sockets open walk half as much.

@@ -165,6 +165,10 @@ class SyncService:
 
     # -- documents -------------------------------------------------------------------------
 
+    def forget(self, user_id: uuid.UUID) -> None:
+        """Drop the cached document (the user's rows are gone: account deletion)."""
+        self._docs.pop(user_id, None)
+
     def _lock(self, user_id: uuid.UUID) -> asyncio.Lock:
         lock = self._locks.get(user_id)
         if lock is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator
 
 from cachetools import TTLCache
@@ -17,6 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
+from subgraphs.common.erasure import start_erasure
 from subgraphs.common.events import RedisEventBus
 from subgraphs.common.resources import service_resources
 from subgraphs.common.settings import ServiceSettings
@@ -44,6 +46,12 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
     models = ModelHolder(settings.model_dir, settings.poll_seconds)
     memo: TTLCache = TTLCache(maxsize=256, ttl=_SCORES_TTL)
 
+    async def erase(user_id: uuid.UUID) -> None:
+        """Account deletion: the user's rows, and what this process remembers of them."""
+        await repo.erase_user(user_id)
+        for key in [k for k in list(memo) if k[0] == user_id]:
+            memo.pop(key, None)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # A request's products are small: BLAS threads only wait on each other (and on the
@@ -56,7 +64,9 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
                 await asyncio.to_thread(models.refresh)
             except Exception:
                 logger.exception("the recommendations model could not be loaded")
-            tasks = start_consumers(RedisEventBus(redis), repo, models, stop)
+            bus = RedisEventBus(redis)
+            tasks = start_consumers(bus, repo, models, stop)
+            tasks.append(start_erasure(bus, NAME, erase, stop))
             tasks.append(asyncio.create_task(models.watch(stop), name="models:watch"))
             if settings.retrain_seconds > 0:
                 tasks.append(asyncio.create_task(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from subgraphs.common.costs import CostedSchema
 from subgraphs.common.extensions import ErrorCodes, default_limits
+from subgraphs.recommendations.data_export import DataExport
 from subgraphs.recommendations.resolvers import Mutation
 from subgraphs.recommendations.types import Title, User
 
@@ -11,7 +12,7 @@ __all__ = ["schema"]
 
 schema = CostedSchema(
     mutation=Mutation,
-    types=[User, Title],
+    types=[User, Title, DataExport],
     extensions=[*default_limits(), ErrorCodes],
     federation_version="2.9",
 )

@@ -11,7 +11,9 @@ from starlette.applications import Starlette
 from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
 from subgraphs.common.events import RedisEventBus
+from subgraphs.common.outbox import OutboxRelay
 from subgraphs.common.resources import service_resources
+from subgraphs.users.account.deletions import DeletionTracker, start_erasure_confirmations
 from subgraphs.users.adapters.keys import ensure_signing_key
 from subgraphs.users.adapters.ratelimit import RedisRateLimiter
 from subgraphs.users.adapters.repository import TortoiseUsersRepository
@@ -64,8 +66,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             stop = asyncio.Event()
             # Catalog titles from content's events: what watchlist adds and viewings name.
             app.state.catalog = TortoiseCatalog()
+            # Account deletion: its event leaves through the outbox; the subgraphs' answers
+            # are counted.
+            app.state.outbox = OutboxRelay(app.state.bus)
+            app.state.deletions = DeletionTracker(redis)
             consumers = [*start_sync_consumers(app.state.bus, repo, stop),
-                         *start_catalog_consumer(app.state.bus, app.state.catalog, stop)]
+                         *start_catalog_consumer(app.state.bus, app.state.catalog, stop),
+                         asyncio.create_task(app.state.outbox.run(stop), name="users:outbox"),
+                         start_erasure_confirmations(app.state.bus, app.state.deletions, stop)]
             try:
                 yield
             finally:
@@ -80,7 +88,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             request=request, response=response, viewer=viewer, repo=repo,
             loaders=make_loaders(repo), bus=state.bus, passwords=state.passwords,
             tokens=state.tokens, limiter=state.limiter, oauth_state=state.oauth_state,
-            clients=state.clients, families=state.families,
+            clients=state.clients, families=state.families, outbox=state.outbox,
+            deletions=state.deletions,
         )
 
     return build_app(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from subgraphs.common.context import BaseContext
+from subgraphs.common.outbox import OutboxRelay
+from subgraphs.users.account.deletions import DeletionTracker
 from subgraphs.users.adapters.ratelimit import RateLimiter
 from subgraphs.users.adapters.repository import UsersRepository
 from subgraphs.users.domain.passwords import Passwords
@@ -29,6 +31,8 @@ class Context(BaseContext):
     oauth_state: OAuthState
     clients: ClientStore
     families: FamilyStore
+    outbox: OutboxRelay
+    deletions: DeletionTracker
 
     @property
     def client_ip(self) -> str:

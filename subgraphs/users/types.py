@@ -13,9 +13,11 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from subgraphs.common.data_export import EXPORT_SCOPE
 from subgraphs.common.ids import parse_id
 from subgraphs.common.pagination import Connection, PageRequest
 from subgraphs.users import services
+from subgraphs.users.account.types import DataExport
 from subgraphs.users.context import Context
 from subgraphs.users.domain import model
 from subgraphs.users.profiles import services as profiles
@@ -160,6 +162,11 @@ class User:
         account = self._own(info)
         profiles = await info.context.loaders.profiles.load(account.id)
         return [Profile.from_domain(profile) for profile in profiles or []]
+
+    @strawberry.field(description="Everything we hold about you, from every subgraph (GDPR).")
+    def data_export(self, info: Info[Context, None]) -> DataExport:
+        self._own(info, EXPORT_SCOPE)
+        return DataExport(id=self.id)
 
     @strawberry.field(description="The profile your token acts as (switchProfile changes it).")
     async def active_profile(self, info: Info[Context, None]) -> Profile | None:

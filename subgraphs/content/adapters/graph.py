@@ -235,6 +235,17 @@ class TitleGraph:
             )
         return {title_id for title_id, _ in new}
 
+    async def forget_viewer(self, user_id: uuid.UUID) -> int:
+        """Account deletion: the user's viewings go, and the co-watching edges they made are
+        recomputed without them. Idempotent; how many viewings went."""
+        key = viewer_key(user_id)
+        titles = await TitleViewerRow.filter(viewer_key=key).values_list("title_id", flat=True)
+        if not titles:
+            return 0
+        await TitleViewerRow.filter(viewer_key=key).delete()
+        await self.rebuild_cowatch(set(titles))
+        return len(titles)
+
     async def rebuild_cowatch(self, only: Iterable[uuid.UUID] | None = None) -> int:
         """Replace the co-watching edges of `only` (every watched title when None)."""
         rows = await TitleViewerRow.all().values_list("title_id", "viewer_key")

@@ -18,6 +18,8 @@ class ProfileLimitStore(Protocol):
 
     async def remember(self, profiles: Sequence[ProfileLimits]) -> int: ...
 
+    async def forget_user(self, user_id: uuid.UUID) -> None: ...
+
 
 class TortoiseProfileLimits:
     async def get(self, profile_id: uuid.UUID) -> ProfileLimits | None:
@@ -43,3 +45,7 @@ class TortoiseProfileLimits:
                            "changed_at"],
         )
         return len(latest)
+
+    async def forget_user(self, user_id: uuid.UUID) -> None:
+        """Account deletion: the household's profiles go."""
+        await ProfileLimitRow.filter(user_id=user_id).delete()

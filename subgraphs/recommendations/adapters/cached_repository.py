@@ -55,6 +55,10 @@ class CachedRecommendationsRepository(TortoiseRecommendationsRepository):
         # sends its candidates in parallel chunks).
         self._loading: dict[tuple[uuid.UUID, int | None], asyncio.Future[UserSnapshot]] = {}
 
+    async def erase_user(self, user_id: uuid.UUID) -> None:
+        await super().erase_user(user_id)
+        self._users.pop(user_id, None)
+
     async def snapshots(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, UserSnapshot]:
         wanted = list(dict.fromkeys(ids))
         stamps = await self.stamps(wanted)

@@ -84,6 +84,8 @@ class RecommendationsRepository(Protocol):
 
     async def remember_profiles(self, profiles: Sequence[ProfileLimits]) -> int: ...
 
+    async def erase_user(self, user_id: uuid.UUID) -> None: ...
+
     async def training_data(self) -> tuple[list[TitleSignal], list[Interaction], list[Feedback],
                                            dict[uuid.UUID, str]]: ...
 
@@ -399,6 +401,13 @@ class TortoiseRecommendationsRepository:
         return {row.profile_id: ProfileLimits(row.profile_id, row.user_id, row.is_kid,
                                               row.max_age, tuple(row.blocked_genres),
                                               row.deleted) for row in rows}
+
+    async def erase_user(self, user_id: uuid.UUID) -> None:
+        """Every row of the user (account deletion); idempotent."""
+        async with in_transaction() as connection:
+            for row in (InteractionRow, FeedbackRow, UserTasteRow, UserStateRow, ProfileRow,
+                        UserStampRow):
+                await row.filter(user_id=user_id).using_db(connection).delete()
 
     async def remember_profiles(self, profiles: Sequence[ProfileLimits]) -> int:
         latest = {p.profile_id: p for p in profiles}

@@ -6,10 +6,16 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.users.account import services
-from subgraphs.users.account.types import ChangePasswordInput, ChangePasswordPayload
+from subgraphs.users.account.types import (
+    AccountDeletion,
+    ChangePasswordInput,
+    ChangePasswordPayload,
+    DeleteAccountInput,
+    DeleteAccountPayload,
+)
 from subgraphs.users.context import Context
 
-__all__ = ["AccountMutation"]
+__all__ = ["AccountMutation", "AccountQuery"]
 
 
 @strawberry.type
@@ -28,3 +34,28 @@ class AccountMutation:
         return ChangePasswordPayload(
             access_token=change.token.token, token_type=change.token.token_type,
             expires_in=change.token.expires_in, signed_out_sessions=change.signed_out)
+
+    @strawberry.mutation(description="Delete your account and every piece of your data, in "
+                         "every subgraph (your password confirms). Signs out everywhere.")
+    async def delete_account(
+        self, info: Info[Context, None], input: DeleteAccountInput
+    ) -> DeleteAccountPayload:
+        context = info.context
+        deletion = await services.delete_account(
+            repo=context.repo, passwords=context.passwords, limiter=context.limiter,
+            tokens=context.tokens, state=context.oauth_state, relay=context.outbox,
+            tracker=context.deletions, viewer=context.viewer, password=input.password,
+        )
+        return DeleteAccountPayload(receipt=deletion.receipt,
+                                    deletion=AccountDeletion.from_domain(deletion.progress))
+
+
+@strawberry.type
+class AccountQuery:
+    @strawberry.field(description="How the account deletion with this receipt goes; null for an "
+                      "unknown receipt.")
+    async def account_deletion(
+        self, info: Info[Context, None], receipt: str
+    ) -> AccountDeletion | None:
+        progress = await services.deletion_progress(info.context.deletions, receipt[:200])
+        return None if progress is None else AccountDeletion.from_domain(progress)

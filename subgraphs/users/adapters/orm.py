@@ -5,8 +5,12 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+# The transactional outbox's table lives in this database too (events of account deletion).
+from subgraphs.common.outbox import OutboxEvent
+
 __all__ = [
     "OAuthClientRow",
+    "OutboxEvent",
     "ProfileRow",
     "RefreshFamilyRow",
     "RefreshTokenRow",

@@ -11,7 +11,16 @@ from typing import Protocol
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from subgraphs.users.adapters.orm import ProfileRow, UserRow, ViewingEventRow, WatchlistItemRow
+from subgraphs.common.events import Event
+from subgraphs.common.outbox import stage
+from subgraphs.users.adapters.orm import (
+    ProfileRow,
+    RefreshFamilyRow,
+    RefreshTokenRow,
+    UserRow,
+    ViewingEventRow,
+    WatchlistItemRow,
+)
 from subgraphs.users.domain.errors import EmailTaken
 from subgraphs.users.domain.model import (
     Credentials,
@@ -44,6 +53,8 @@ class UsersRepository(Protocol):
     async def update_user(self, user: User) -> None: ...
 
     async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None: ...
+
+    async def delete_user(self, user_id: uuid.UUID, events: Sequence[Event]) -> bool: ...
 
     async def profiles_by_users(
         self, ids: Sequence[uuid.UUID]
@@ -197,6 +208,23 @@ class TortoiseUsersRepository:
 
     async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
         await UserRow.filter(id=user_id).update(password_hash=password_hash)
+
+    async def delete_user(self, user_id: uuid.UUID, events: Sequence[Event]) -> bool:
+        """Every row of the user, and `events` staged in the outbox, in one transaction: the
+        deletion and its announcement commit together. False when there was no such user."""
+        async with in_transaction() as connection:
+            if not await UserRow.filter(id=user_id).using_db(connection).exists():
+                return False
+            families = RefreshFamilyRow.filter(user_id=user_id).using_db(connection)
+            family_ids = await families.values_list("id", flat=True)
+            await RefreshTokenRow.filter(family_id__in=list(family_ids)).using_db(
+                connection).delete()
+            await families.delete()
+            for row in (ProfileRow, WatchlistItemRow, ViewingEventRow):
+                await row.filter(user_id=user_id).using_db(connection).delete()
+            await UserRow.filter(id=user_id).using_db(connection).delete()
+            await stage(events, connection)
+        return True
 
     async def profiles_by_users(
         self, ids: Sequence[uuid.UUID]

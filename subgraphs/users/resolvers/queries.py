@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.common.ids import parse_id
+from subgraphs.users.account.resolvers import AccountQuery
 from subgraphs.users.context import Context
 from subgraphs.users.types import User
 
@@ -13,7 +14,7 @@ __all__ = ["Query"]
 
 
 @strawberry.type
-class Query:
+class Query(AccountQuery):
     @strawberry.field(description="The signed-in user.")
     async def me(self, info: Info[Context, None]) -> User | None:
         user_id = info.context.viewer.require_user()
