@@ -13,11 +13,12 @@ from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
 from subgraphs.common.erasure import start_erasure
 from subgraphs.common.events import RedisEventBus
+from subgraphs.common.profile_limits import TortoiseProfileLimits
 from subgraphs.common.resources import service_resources
 from subgraphs.content.adapters.consumer import start_consumers
 from subgraphs.content.adapters.graph import TitleGraph
+from subgraphs.content.adapters.orm import ProfileLimitRow
 from subgraphs.content.adapters.personal import personal_scores
-from subgraphs.content.adapters.profiles import TortoiseProfileLimits
 from subgraphs.content.adapters.repository import TortoiseContentRepository
 from subgraphs.content.context import Context
 from subgraphs.content.loaders import make_loaders
@@ -37,7 +38,7 @@ def create_app(
     settings = settings or Settings.from_env(NAME)
     search_settings = search_settings or SearchSettings.from_env()
     repo = TortoiseContentRepository()
-    profiles = TortoiseProfileLimits()
+    profiles = TortoiseProfileLimits(ProfileLimitRow)
     search = build_search(repo, search_settings)
 
     @contextlib.asynccontextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from subgraphs.common.context import BaseContext
-from subgraphs.content.adapters.profiles import ProfileLimitStore
+from subgraphs.common.profile_limits import ProfileLimitStore
 from subgraphs.content.adapters.repository import ContentRepository
 from subgraphs.content.loaders import Loaders
 from subgraphs.content.search import SearchService

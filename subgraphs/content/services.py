@@ -6,7 +6,7 @@ import re
 import uuid
 
 from subgraphs.common.auth import Viewer
-from subgraphs.content.adapters.profiles import ProfileLimitStore
+from subgraphs.common.profile_limits import ProfileLimitStore
 from subgraphs.content.adapters.repository import ContentRepository
 from subgraphs.content.domain.errors import InvalidRegion, TitleNotFound
 from subgraphs.content.domain.model import Title, TitleFilter

@@ -13,14 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from subgraphs.common.parental import ProfileLimits
 from subgraphs.playback.adapters.device_channel import DeviceChannel
 from subgraphs.playback.adapters.facts import FactsRepository, WatchlistChange
 from subgraphs.playback.domain.device_events import TitleBecameAvailable
 from subgraphs.playback.domain.offers import OfferFact, ViewerFacts
+from subgraphs.playback.domain.parental import TitleFact
 
 __all__ = [
     "AvailabilityChange",
     "absorb_availability",
+    "absorb_profiles",
     "absorb_title_offers",
     "absorb_titles",
     "absorb_viewers",
@@ -45,9 +48,15 @@ async def absorb_title_offers(
     await facts.replace_offers(list(latest.items()))
 
 
-async def absorb_titles(facts: FactsRepository, title_ids: Sequence[uuid.UUID]) -> None:
-    """The catalog's titles, for checking the ids devices put on their watchlists."""
-    await facts.save_titles(title_ids, datetime.now(UTC))
+async def absorb_titles(facts: FactsRepository, titles: Sequence[TitleFact]) -> None:
+    """The catalog's titles: for checking the ids devices put on their watchlists, and the
+    age rating and genres a profile's limits are checked with."""
+    await facts.save_titles(titles, datetime.now(UTC))
+
+
+async def absorb_profiles(facts: FactsRepository, profiles: Sequence[ProfileLimits]) -> None:
+    """The household profiles' parental limits, as users announces them."""
+    await facts.remember_profiles(profiles)
 
 
 async def absorb_availability(

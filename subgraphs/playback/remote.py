@@ -29,7 +29,7 @@ from subgraphs.playback.domain.errors import DeviceNotFound, NotYourDevice
 from subgraphs.playback.domain.events import PlaybackUpdated
 from subgraphs.playback.domain.model import Device, PlaybackSession, PlaybackState
 from subgraphs.playback.domain.offers import ViewerFacts, choose_offer
-from subgraphs.playback.services import own_device, own_session
+from subgraphs.playback.services import check_parental_limits, own_device, own_session
 
 __all__ = ["acknowledge_command", "find_command", "hand_off", "own_command", "send_command"]
 
@@ -63,9 +63,12 @@ async def send_command(
     kind: CommandKind,
     args: CommandArgs,
     now: datetime,
+    facts: FactsRepository,
     sender_id: uuid.UUID | None = None,
+    profile_id: uuid.UUID | None = None,
 ) -> RemoteCommand:
-    """Send `kind` to one of the user's devices: refused when it is offline or not controllable."""
+    """Send `kind` to one of the user's devices: refused when it is offline or not controllable,
+    and a title to LOAD when the acting profile's parental limits do not allow it."""
     cast_id = args.cast_target_id if kind is CommandKind.CAST_TO else None
     # One query for every device the command names, then the same checks as own_device.
     found = await repo.devices_by_ids([i for i in (target_id, sender_id, cast_id) if i])
@@ -82,6 +85,8 @@ async def send_command(
 
     target, sender, cast_target = own(target_id), own(sender_id), own(cast_id)
     assert target is not None
+    if kind is CommandKind.LOAD and args.title_id is not None:
+        await check_parental_limits(facts, user_id, profile_id, args.title_id)
     command = issue_command(user_id=user_id, sender=sender, target=target, kind=kind, args=args,
                             now=now, cast_target=cast_target)
     await control.add_command(command)
@@ -115,6 +120,7 @@ async def hand_off(
     session_id: uuid.UUID,
     target_id: uuid.UUID,
     now: datetime,
+    profile_id: uuid.UUID | None = None,
 ) -> tuple[PlaybackSession, RemoteCommand]:
     """"Send to TV": the session moves to the target, which is told to load it where it was.
 
@@ -122,6 +128,8 @@ async def hand_off(
     may play in a quality the phone could not).
     """
     session = await own_session(repo, user_id, session_id)
+    # A household shares sessions: a child's token must not move a parent's film to its TV.
+    await check_parental_limits(facts, user_id, profile_id, session.title_id)
     target = check_target(await own_device(repo, user_id, target_id), now)
     viewer = (await facts.viewers_by_ids([user_id])).get(user_id) or ViewerFacts(user_id)
     offer = choose_offer(await facts.offers_for_title(session.title_id), viewer,

@@ -35,9 +35,11 @@ from subgraphs.playback.domain.model import (
     check_position,
 )
 from subgraphs.playback.domain.offers import ViewerFacts, choose_offer
+from subgraphs.playback.domain.parental import check_allowed
 
 __all__ = [
     "SIGNED_IN_TV",
+    "check_parental_limits",
     "continue_watching",
     "list_sessions",
     "own_device",
@@ -62,6 +64,20 @@ async def own_device(
     if device.user_id != user_id:
         raise NotYourDevice(device_id)
     return device
+
+
+async def check_parental_limits(
+    facts: FactsRepository, user_id: uuid.UUID, profile_id: uuid.UUID | None,
+    title_id: uuid.UUID,
+) -> None:
+    """Refuses a title the profile the token acts as may not watch. A profile playback has
+    not heard of yet (its event is on the way) sets no limit, as in search."""
+    if profile_id is None:
+        return
+    limits = await facts.profile_limits(profile_id)
+    if limits is None or limits.user_id != user_id:
+        return
+    check_allowed(limits, title_id, await facts.title(title_id))
 
 
 async def own_session(
@@ -162,14 +178,17 @@ async def start_playback(
     *,
     facts: FactsRepository,
     control: ControlRepository,
+    profile_id: uuid.UUID | None = None,
 ) -> PlaybackSession:
     """Start on a device with the best offer it can play; no position resumes where one left off.
+    `profile_id` is the profile the token acts as: its parental limits hold.
 
     Offers and the user's region and platforms are playback's projection of content's and users'
     events (never their tables). A title the projection knows no offer for still starts, without
     an offer: the catalog may simply not have reached playback yet, and progress must not be lost.
     """
     device = await own_device(repo, user_id, device_id)
+    await check_parental_limits(facts, user_id, profile_id, title_id)
     if position_seconds is None:
         position_seconds = await resume_position(control, user_id, title_id) or 0
     check_position(position_seconds, duration_seconds)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
@@ -20,9 +19,10 @@ STREAM = "thing.happened"
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[None]:
-    await Tortoise.init(db_url=f"sqlite://{tmp_path / 'outbox.sqlite3'}",
-                        modules={"models": ["subgraphs.common.outbox"]})
+async def database(database_url: str) -> AsyncIterator[None]:
+    # The leg's own database (SQLite or PostgreSQL): Tortoise caches compiled statements per
+    # connection name, so a SQLite init here would hand a later PostgreSQL test `?` markers.
+    await Tortoise.init(db_url=database_url, modules={"models": ["subgraphs.common.outbox"]})
     await Tortoise.generate_schemas()
     yield
     await Tortoise.close_connections()

@@ -262,7 +262,11 @@ def second_replica(stack: Stack) -> Iterator[str]:
     finally:
         for process in reversed(processes):
             process.terminate()
-            process.wait(timeout=10)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # the gateway at times outlives SIGTERM
+                process.kill()
+                process.wait(timeout=10)
 
 
 @pytest.mark.skipif(

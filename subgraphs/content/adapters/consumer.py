@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from subgraphs.common.events import Event, EventBus
+from subgraphs.common.parental import PROFILE_CHANGED, profile_from_payload
+from subgraphs.common.profile_limits import ProfileLimitStore
 from subgraphs.content.adapters.graph import TitleGraph
-from subgraphs.content.adapters.profiles import ProfileLimitStore
-from subgraphs.content.domain.parental import ProfileLimits
 
 __all__ = ["GROUP", "CowatchConsumer", "ProfileConsumer", "profile_from_payload",
            "start_consumers"]
@@ -29,7 +29,6 @@ logger = logging.getLogger("mediagateway.content.events")
 
 GROUP = "content"
 VIEWING_RECORDED = "viewing.recorded"
-PROFILE_CHANGED = "profile.changed"
 
 
 def _pair(payload: Mapping[str, Any]) -> tuple[uuid.UUID, uuid.UUID]:
@@ -60,18 +59,6 @@ class CowatchConsumer:
             await self.graph.rebuild_cowatch(self.pending)
             self.pending.clear()
             self._last_rebuild = time.monotonic()
-
-
-def profile_from_payload(payload: Mapping[str, Any]) -> ProfileLimits:
-    max_age = payload.get("max_age")
-    return ProfileLimits(
-        profile_id=uuid.UUID(str(payload["profile_id"])),
-        user_id=uuid.UUID(str(payload["user_id"])),
-        is_kid=bool(payload.get("is_kid", False)),
-        max_age=None if max_age is None else int(max_age),
-        blocked_genres=tuple(str(g) for g in payload.get("blocked_genres") or ()),
-        deleted=bool(payload.get("deleted", False)),
-    )
 
 
 class ProfileConsumer:

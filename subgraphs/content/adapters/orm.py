@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from subgraphs.common.profile_limits import ProfileLimitFields
 from subgraphs.content.domain.model import CreditRole, OfferType, TitleKind, VideoQuality
 
 __all__ = ["CreditRow", "GenreRow", "OfferRow", "PersonRow", "PlatformRow", "ProfileLimitRow",
@@ -153,16 +154,8 @@ class TitleViewerRow(Model):
         unique_together = (("title", "viewer_key"),)
 
 
-class ProfileLimitRow(Model):
+class ProfileLimitRow(ProfileLimitFields):
     """A household profile's parental limits, from users' `profile.changed`."""
-
-    profile_id = fields.UUIDField(primary_key=True)
-    user_id = fields.UUIDField()
-    is_kid = fields.BooleanField(default=False)
-    max_age = fields.IntField(null=True)
-    blocked_genres = fields.JSONField(default=list)
-    deleted = fields.BooleanField(default=False)
-    changed_at = fields.DatetimeField()
 
     class Meta:
         table = "profile_limit"

@@ -6,23 +6,12 @@ a sign-in acting as a profile gets them on top of the caller's filters, never lo
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from subgraphs.common.parental import ProfileLimits
 from subgraphs.content.domain.search import SearchFilters
 
 __all__ = ["ProfileLimits", "restrict"]
-
-
-@dataclass(frozen=True)
-class ProfileLimits:
-    profile_id: uuid.UUID
-    user_id: uuid.UUID
-    is_kid: bool = False
-    # The oldest minimum age allowed (content's `age_rating` scale); None sets no limit.
-    max_age: int | None = None
-    blocked_genres: tuple[str, ...] = ()
-    deleted: bool = False
 
 
 def restrict(filters: SearchFilters, limits: ProfileLimits | None) -> SearchFilters:

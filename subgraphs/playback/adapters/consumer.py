@@ -1,4 +1,5 @@
-"""Turns other subgraphs' events into playback's projections (offers, viewers, watchlists) and
+"""Turns other subgraphs' events into playback's projections (titles, offers, viewers,
+watchlists, profiles' parental limits) and
 registers the TVs that sign in with the device flow.
 
 Reads through its own consumer group, `playback.facts`, so other consumers inside playback (the
@@ -16,6 +17,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from subgraphs.common.events import Event, EventBus, EventHandler
+from subgraphs.common.parental import PROFILE_CHANGED, profile_from_payload
 from subgraphs.playback import projections, services
 from subgraphs.playback.adapters.device_channel import DeviceChannel
 from subgraphs.playback.adapters.facts import FactsRepository, WatchlistChange
@@ -27,6 +29,7 @@ from subgraphs.playback.domain.offers import (
     VideoQuality,
     ViewerFacts,
 )
+from subgraphs.playback.domain.parental import TitleFact
 
 __all__ = [
     "GROUP",
@@ -34,6 +37,7 @@ __all__ = [
     "handlers",
     "offers_from_payload",
     "start_consumers",
+    "title_from_payload",
     "viewer_from_payload",
     "watchlist_from_payload",
 ]
@@ -67,6 +71,15 @@ def offers_from_payload(payload: Mapping[str, Any]) -> tuple[uuid.UUID, list[Off
         return None
     title_id = uuid.UUID(str(payload["title_id"]))
     return title_id, [_offer(title_id, raw, "type") for raw in payload["offers"] or ()]
+
+
+def title_from_payload(payload: Mapping[str, Any]) -> TitleFact:
+    age_rating = payload.get("age_rating")
+    return TitleFact(
+        title_id=uuid.UUID(str(payload["title_id"])),
+        age_rating=None if age_rating is None else int(age_rating),
+        genres=tuple(str(g) for g in payload.get("genres") or ()),
+    )
 
 
 def availability_from_payload(
@@ -126,7 +139,7 @@ def handlers(
 
     async def on_titles(events: list[Event]) -> None:
         await projections.absorb_titles(
-            facts, _decode(events, lambda e: uuid.UUID(str(e.payload["title_id"])))
+            facts, _decode(events, lambda e: title_from_payload(e.payload))
         )
         await projections.absorb_title_offers(
             facts, _decode(events, lambda e: offers_from_payload(e.payload))
@@ -147,6 +160,11 @@ def handlers(
             facts, _decode(events, lambda e: watchlist_from_payload(e.payload))
         )
 
+    async def on_profiles(events: list[Event]) -> None:
+        await projections.absorb_profiles(
+            facts, _decode(events, lambda e: profile_from_payload(e.payload))
+        )
+
     async def on_signed_in(events: list[Event]) -> None:
         # A TV that signed in with the device flow (users) becomes one of the user's devices.
         now = datetime.now(UTC)
@@ -165,6 +183,7 @@ def handlers(
         "user.updated": on_viewers,
         "watchlist.changed": on_watchlist,
         "device.signed_in": on_signed_in,
+        PROFILE_CHANGED: on_profiles,
     }
 
 

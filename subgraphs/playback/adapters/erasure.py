@@ -11,6 +11,7 @@ from subgraphs.playback.adapters.orm import (
     DeviceRow,
     NoticeRow,
     PlaybackSessionRow,
+    ProfileLimitRow,
     RemoteCommandRow,
     ResumePointRow,
     ViewerFactRow,
@@ -23,7 +24,7 @@ __all__ = ["USER_TABLES", "erase_user"]
 
 # Every table with rows of a user; children before the devices they point at.
 USER_TABLES = (RemoteCommandRow, PlaybackSessionRow, ResumePointRow, NoticeRow, WatchlistFactRow,
-         ViewerFactRow, SyncUpdateRow, SyncSnapshotRow, DeviceRow)
+               ViewerFactRow, ProfileLimitRow, SyncUpdateRow, SyncSnapshotRow, DeviceRow)
 
 
 async def erase_user(user_id: uuid.UUID, sync: SyncService) -> None:

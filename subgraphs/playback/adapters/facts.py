@@ -1,4 +1,5 @@
-"""Facts playback keeps from other subgraphs' events: offers, viewers, watchlists.
+"""Facts playback keeps from other subgraphs' events: titles, offers, viewers, watchlists,
+profiles' parental limits.
 
 Playback never reads another subgraph's tables; these rows are its own projection of what
 content and users announced, applied idempotently because events may be redelivered.
@@ -13,14 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from subgraphs.common.parental import ProfileLimits
+from subgraphs.common.profile_limits import TortoiseProfileLimits
 from subgraphs.playback.adapters.orm import (
     NoticeRow,
     OfferFactRow,
+    ProfileLimitRow,
     TitleFactRow,
     ViewerFactRow,
     WatchlistFactRow,
 )
 from subgraphs.playback.domain.offers import OfferFact, ViewerFacts
+from subgraphs.playback.domain.parental import TitleFact
 
 __all__ = [
     "NOTICE_RETENTION",
@@ -46,11 +51,17 @@ class WatchlistChange:
 
 
 class FactsRepository(Protocol):
-    async def save_titles(self, title_ids: Sequence[uuid.UUID], at: datetime) -> None:
+    async def save_titles(self, titles: Sequence[TitleFact], at: datetime) -> None:
         """Catalog titles `title.upserted` announced (idempotent)."""
         ...
 
     async def known_titles(self, title_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]: ...
+
+    async def title(self, title_id: uuid.UUID) -> TitleFact | None: ...
+
+    async def profile_limits(self, profile_id: uuid.UUID) -> ProfileLimits | None: ...
+
+    async def remember_profiles(self, profiles: Sequence[ProfileLimits]) -> int: ...
 
     async def offers_for_title(self, title_id: uuid.UUID) -> list[OfferFact]: ...
 
@@ -98,12 +109,30 @@ def _offer_row(offer: OfferFact) -> OfferFactRow:
 
 
 class TortoiseFactsRepository:
-    async def save_titles(self, title_ids: Sequence[uuid.UUID], at: datetime) -> None:
-        if title_ids:
+    def __init__(self) -> None:
+        self._profiles = TortoiseProfileLimits(ProfileLimitRow)
+
+    async def save_titles(self, titles: Sequence[TitleFact], at: datetime) -> None:
+        latest = {t.title_id: t for t in titles}  # a batch's last announcement is current
+        if latest:
             await TitleFactRow.bulk_create(
-                [TitleFactRow(title_id=t, announced_at=at) for t in dict.fromkeys(title_ids)],
-                batch_size=_BATCH, on_conflict=["title_id"], update_fields=["announced_at"],
+                [TitleFactRow(title_id=t.title_id, announced_at=at, age_rating=t.age_rating,
+                              genres=list(t.genres)) for t in latest.values()],
+                batch_size=_BATCH, on_conflict=["title_id"],
+                update_fields=["announced_at", "age_rating", "genres"],
             )
+
+    async def title(self, title_id: uuid.UUID) -> TitleFact | None:
+        row = await TitleFactRow.get_or_none(title_id=title_id)
+        if row is None:
+            return None
+        return TitleFact(row.title_id, row.age_rating, tuple(row.genres or ()))
+
+    async def profile_limits(self, profile_id: uuid.UUID) -> ProfileLimits | None:
+        return await self._profiles.get(profile_id)
+
+    async def remember_profiles(self, profiles: Sequence[ProfileLimits]) -> int:
+        return await self._profiles.remember(profiles)
 
     async def known_titles(self, title_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         wanted = list(set(title_ids))

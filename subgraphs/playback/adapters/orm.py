@@ -5,6 +5,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from subgraphs.common.profile_limits import ProfileLimitFields
+
 # The sync tables live in their own module; importing them here is how Tortoise finds them.
 from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow  # noqa: F401
 from subgraphs.playback.domain.commands import CommandKind
@@ -16,8 +18,10 @@ __all__ = [
     "NoticeRow",
     "OfferFactRow",
     "PlaybackSessionRow",
+    "ProfileLimitRow",
     "RemoteCommandRow",
     "ResumePointRow",
+    "TitleFactRow",
     "ViewerFactRow",
     "WatchlistFactRow",
 ]
@@ -165,11 +169,21 @@ class NoticeRow(Model):
 
 
 class TitleFactRow(Model):
-    """A catalog title's id, as content's `title.upserted` announced it: what sync checks a
-    watchlist add against (playback never reads content's tables)."""
+    """A catalog title as content's `title.upserted` announced it: what sync checks a
+    watchlist add against and a profile's limits are checked with (playback never reads
+    content's tables)."""
 
     title_id = fields.UUIDField(primary_key=True)
     announced_at = fields.DatetimeField()
+    age_rating = fields.IntField(null=True)
+    genres = fields.JSONField(default=list)
 
     class Meta:
         table = "title_fact"
+
+
+class ProfileLimitRow(ProfileLimitFields):
+    """A household profile's parental limits, from users' `profile.changed`."""
+
+    class Meta:
+        table = "profile_limit"

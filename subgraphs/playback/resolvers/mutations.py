@@ -129,6 +129,7 @@ class Mutation(RemoteMutation, SyncMutation):
             _now(),
             facts=info.context.facts,
             control=info.context.control,
+            profile_id=info.context.viewer.profile_id,
         )
         return PlaybackSession.from_domain(session)
 

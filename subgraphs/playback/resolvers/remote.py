@@ -91,7 +91,9 @@ class RemoteMutation:
             kind=input.kind,
             args=input.args(),
             now=_now(),
+            facts=ctx.facts,
             sender_id=parse_id(sender, "device id") if sender is not None else None,
+            profile_id=ctx.viewer.profile_id,
         )
         return RemoteCommand.from_domain(command)
 
@@ -122,6 +124,7 @@ class RemoteMutation:
             session_id=parse_id(session_id, "session id"),
             target_id=parse_id(target_device_id, "device id"),
             now=_now(),
+            profile_id=ctx.viewer.profile_id,
         )
         return HandOff(session=PlaybackSession.from_domain(session),
                        command=RemoteCommand.from_domain(command))

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from subgraphs.common.events import Event, EventBus, EventHandler
+from subgraphs.common.parental import profile_from_payload
 from subgraphs.recommendations import services
 from subgraphs.recommendations.adapters.artifact import ModelHolder
 from subgraphs.recommendations.adapters.repository import RecommendationsRepository
 from subgraphs.recommendations.domain.model import (
     Interaction,
-    ProfileLimits,
     TitleFacts,
     UserTaste,
 )
@@ -108,17 +108,6 @@ def taste_from_payload(payload: Mapping[str, Any]) -> UserTaste:
         preferred_genres=tuple(str(g) for g in payload.get("preferred_genres") or ()),
         home_region=str(region).upper()[:2] if region else None,
         subscribed_platforms=tuple(str(p) for p in payload.get("subscribed_platforms") or ()),
-    )
-
-
-def profile_from_payload(payload: Mapping[str, Any]) -> ProfileLimits:
-    return ProfileLimits(
-        profile_id=uuid.UUID(str(payload["profile_id"])),
-        user_id=uuid.UUID(str(payload["user_id"])),
-        is_kid=bool(payload.get("is_kid", False)),
-        max_age=_optional_int(payload.get("max_age")),
-        blocked_genres=tuple(str(g) for g in payload.get("blocked_genres") or ()),
-        deleted=bool(payload.get("deleted", False)),
     )
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from subgraphs.common.parental import ProfileLimits  # shared with content and playback
+
 __all__ = [
     "Feedback",
     "FeedbackSignal",
@@ -85,9 +87,6 @@ class UserTaste:
     subscribed_platforms: tuple[str, ...] = ()
 
 
-FAMILY_GENRES = frozenset({"family", "animation"})
-
-
 class FeedbackSignal(StrEnum):
     LIKE = "like"
     DISLIKE = "dislike"
@@ -111,34 +110,6 @@ class Feedback:
     title_id: uuid.UUID
     signal: FeedbackSignal
     occurred_at: datetime
-
-
-@dataclass(frozen=True)
-class ProfileLimits:
-    """A household profile's parental limits, from users' `profile.changed`."""
-
-    profile_id: uuid.UUID
-    user_id: uuid.UUID
-    is_kid: bool = False
-    max_age: int | None = None
-    blocked_genres: tuple[str, ...] = ()
-    deleted: bool = False
-
-    @property
-    def restricts(self) -> bool:
-        """Whether the profile has any parental limit."""
-        return self.is_kid or self.max_age is not None or bool(self.blocked_genres)
-
-    def allows(self, genres: tuple[str, ...], age_rating: int | None) -> bool:
-        if self.blocked_genres and set(genres) & set(self.blocked_genres):
-            return False
-        if self.max_age is None:
-            return True
-        if age_rating is None:
-            # Unknown is not "suitable": under a limit an unrated title shows only when it is
-            # made for families.
-            return bool(set(genres) & FAMILY_GENRES)
-        return age_rating <= self.max_age
 
 
 @dataclass(frozen=True)

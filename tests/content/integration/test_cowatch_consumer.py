@@ -12,10 +12,10 @@ from redis.asyncio import Redis
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event, RedisEventBus
+from subgraphs.common.profile_limits import TortoiseProfileLimits
 from subgraphs.content.adapters.consumer import CowatchConsumer, start_consumers
 from subgraphs.content.adapters.graph import TitleGraph
-from subgraphs.content.adapters.orm import TitleRow, TitleViewerRow
-from subgraphs.content.adapters.profiles import TortoiseProfileLimits
+from subgraphs.content.adapters.orm import ProfileLimitRow, TitleRow, TitleViewerRow
 from subgraphs.content.domain.model import TitleKind
 
 
@@ -51,7 +51,7 @@ async def test_viewings_on_the_stream_make_edges(titles: list[uuid.UUID], redis_
         await bus.publish_many(events + events[:2])  # two redeliveries
         await bus.publish(Event(type="viewing.recorded", payload={"title_id": "nope"}))
         stop = asyncio.Event()
-        tasks = start_consumers(bus, TitleGraph(), TortoiseProfileLimits(), stop)
+        tasks = start_consumers(bus, TitleGraph(), TortoiseProfileLimits(ProfileLimitRow), stop)
         for _ in range(100):
             if await TitleViewerRow.all().count() == 6 and await TitleGraph().neighbours(
                 [a], max_hops=1
