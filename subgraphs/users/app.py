@@ -14,7 +14,7 @@ from subgraphs.common.events import RedisEventBus
 from subgraphs.common.outbox import OutboxRelay
 from subgraphs.common.resources import service_resources
 from subgraphs.users.account.deletions import DeletionTracker, start_erasure_confirmations
-from subgraphs.users.adapters.keys import ensure_signing_key
+from subgraphs.users.adapters.keys import ensure_signing_key, follow_active_key
 from subgraphs.users.adapters.ratelimit import RedisRateLimiter
 from subgraphs.users.adapters.repository import TortoiseUsersRepository
 from subgraphs.users.adapters.sync_consumer import start_sync_consumers
@@ -73,7 +73,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             consumers = [*start_sync_consumers(app.state.bus, repo, stop),
                          *start_catalog_consumer(app.state.bus, app.state.catalog, stop),
                          asyncio.create_task(app.state.outbox.run(stop), name="users:outbox"),
-                         start_erasure_confirmations(app.state.bus, app.state.deletions, stop)]
+                         start_erasure_confirmations(app.state.bus, app.state.deletions, stop),
+                         # A rotated key takes over on every replica without a restart.
+                         asyncio.create_task(follow_active_key(app.state.tokens, stop),
+                                             name="users:signing-key")]
             try:
                 yield
             finally:

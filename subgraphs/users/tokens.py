@@ -63,12 +63,20 @@ def _private_key(key: SigningKey) -> RSAPrivateKey:
 
 
 class TokenIssuer:
-    """Signs access tokens for users with one key, named by `kid` in the header."""
+    """Signs access tokens for users with one key at a time, named by `kid` in the header;
+    `use` switches to another (key rotation)."""
 
     def __init__(self, key: SigningKey, ttl_seconds: int = ACCESS_TOKEN_TTL) -> None:
-        self.kid = key.kid
         self.ttl_seconds = ttl_seconds
-        self._private = _private_key(key)
+        self.use(key)
+
+    def use(self, key: SigningKey) -> None:
+        # One assignment, so a token is never signed with one key and named by another.
+        self._signer = (key.kid, _private_key(key))
+
+    @property
+    def kid(self) -> str:
+        return self._signer[0]
 
     def issue(
         self,
@@ -98,7 +106,8 @@ class TokenIssuer:
             claims["profile"] = str(profile_id)
         if client_id:
             claims["client_id"] = client_id
-        token = jwt.encode(claims, self._private, algorithm=ALGORITHM, headers={"kid": self.kid})
+        kid, private = self._signer
+        token = jwt.encode(claims, private, algorithm=ALGORITHM, headers={"kid": kid})
         return AccessToken(token=token, expires_in=self.ttl_seconds)
 
 
