@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from mediagateway.redis_server import free_port, start_embedded_redis
+from subgraphs.common.db import forget_compiled_statements
 
 # One real stack for the whole session, shared by tests/e2e and tests/mcp.
 from tests.support.stack import router, stack  # noqa: F401
@@ -28,6 +29,12 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop("MG_DATA_DIR", None)
     else:
         os.environ["MG_DATA_DIR"] = previous
+
+
+@pytest.fixture(autouse=True)
+def fresh_statement_cache() -> None:
+    """Each test's databases start without another test's compiled statements."""
+    forget_compiled_statements()
 
 
 @pytest.fixture(scope="session")
