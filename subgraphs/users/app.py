@@ -14,7 +14,9 @@ from subgraphs.common.events import RedisEventBus
 from subgraphs.common.outbox import OutboxRelay
 from subgraphs.common.resources import service_resources
 from subgraphs.users.account.deletions import DeletionTracker, start_erasure_confirmations
+from subgraphs.users.account.verification import VerificationTokens
 from subgraphs.users.adapters.keys import ensure_signing_key, follow_active_key
+from subgraphs.users.adapters.mailer import mailer_for
 from subgraphs.users.adapters.ratelimit import RedisRateLimiter
 from subgraphs.users.adapters.repository import TortoiseUsersRepository
 from subgraphs.users.adapters.sync_consumer import start_sync_consumers
@@ -39,7 +41,8 @@ _SHUTDOWN_GRACE = 5.0
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    settings = settings or Settings.from_env(NAME)
+    settings = Settings.of(settings) if settings else Settings.from_env(NAME)
+    mailer = mailer_for(settings.smtp_url, settings.mail_from, settings.mail_dir)
     repo = TortoiseUsersRepository()
 
     @contextlib.asynccontextmanager
@@ -70,6 +73,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # are counted.
             app.state.outbox = OutboxRelay(app.state.bus)
             app.state.deletions = DeletionTracker(redis)
+            app.state.repo = repo
+            app.state.verification = VerificationTokens(redis)
+            app.state.mailer = mailer
+            app.state.public_url = settings.public_url
             consumers = [*start_sync_consumers(app.state.bus, repo, stop),
                          *start_catalog_consumer(app.state.bus, app.state.catalog, stop),
                          asyncio.create_task(app.state.outbox.run(stop), name="users:outbox"),
@@ -92,7 +99,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             loaders=make_loaders(repo), bus=state.bus, passwords=state.passwords,
             tokens=state.tokens, limiter=state.limiter, oauth_state=state.oauth_state,
             clients=state.clients, families=state.families, outbox=state.outbox,
-            deletions=state.deletions,
+            deletions=state.deletions, verification=state.verification, mailer=state.mailer,
+            public_url=state.public_url,
         )
 
     return build_app(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from subgraphs.common.context import BaseContext
 from subgraphs.common.outbox import OutboxRelay
 from subgraphs.users.account.deletions import DeletionTracker
+from subgraphs.users.account.verification import VerificationTokens
+from subgraphs.users.adapters.mailer import Mailer
 from subgraphs.users.adapters.ratelimit import RateLimiter
 from subgraphs.users.adapters.repository import UsersRepository
 from subgraphs.users.domain.passwords import Passwords
@@ -33,6 +35,9 @@ class Context(BaseContext):
     families: FamilyStore
     outbox: OutboxRelay
     deletions: DeletionTracker
+    verification: VerificationTokens
+    mailer: Mailer
+    public_url: str  # this service's public address, for links in mail
 
     @property
     def client_ip(self) -> str:

@@ -1,5 +1,5 @@
-"""Plain HTTP routes beside `/graphql`: the JWKS the router verifies access tokens with, and
-the OAuth endpoints."""
+"""Plain HTTP routes beside `/graphql`: the JWKS the router verifies access tokens with, the
+OAuth endpoints and the email verification page."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from subgraphs.users.account.routes import account_routes
 from subgraphs.users.adapters.keys import load_signing_keys
 from subgraphs.users.oauth.routes import oauth_routes
 from subgraphs.users.tokens import jwks
@@ -22,4 +23,4 @@ async def jwks_endpoint(_: Request) -> JSONResponse:
     return JSONResponse(jwks(keys), headers={"cache-control": "public, max-age=300"})
 
 
-routes = [Route(JWKS_PATH, jwks_endpoint, methods=["GET"]), *oauth_routes]
+routes = [Route(JWKS_PATH, jwks_endpoint, methods=["GET"]), *oauth_routes, *account_routes]

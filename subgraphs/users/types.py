@@ -137,6 +137,15 @@ class User:
     def email(self, info: Info[Context, None]) -> str:
         return self._own(info).email
 
+    @strawberry.field(description="Whether the owner proved they read `email` "
+                      "(`requestEmailVerification`).")
+    def email_verified(self, info: Info[Context, None]) -> bool:
+        return self._own(info).email_verified_at is not None
+
+    @strawberry.field
+    def email_verified_at(self, info: Info[Context, None]) -> datetime | None:
+        return self._own(info).email_verified_at
+
     @strawberry.field
     def display_name(self, info: Info[Context, None]) -> str:
         return self._own(info).display_name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import strawberry
 from strawberry.types import Info
 
@@ -12,6 +14,8 @@ from subgraphs.users.account.types import (
     ChangePasswordPayload,
     DeleteAccountInput,
     DeleteAccountPayload,
+    EmailVerificationSent,
+    EmailVerified,
 )
 from subgraphs.users.context import Context
 
@@ -34,6 +38,26 @@ class AccountMutation:
         return ChangePasswordPayload(
             access_token=change.token.token, token_type=change.token.token_type,
             expires_in=change.token.expires_in, signed_out_sessions=change.signed_out)
+
+    @strawberry.mutation(description="Mail yourself a link (and code) that verifies your email "
+                         "address; 5 an hour. CONFLICT once it is verified.")
+    async def request_email_verification(
+        self, info: Info[Context, None]
+    ) -> EmailVerificationSent:
+        context = info.context
+        sent_to = await services.request_email_verification(
+            repo=context.repo, limiter=context.limiter, tokens=context.verification,
+            mailer=context.mailer, public_url=context.public_url, viewer=context.viewer,
+        )
+        return EmailVerificationSent(sent_to=sent_to)
+
+    @strawberry.mutation(description="Verify an email address with the code from its mail "
+                         "(no sign-in needed; each code works once, for 24 hours).")
+    async def verify_email(self, info: Info[Context, None], token: str) -> EmailVerified:
+        at = await services.verify_email(repo=info.context.repo,
+                                         tokens=info.context.verification, token=token,
+                                         now=datetime.now(UTC))
+        return EmailVerified(verified_at=at)
 
     @strawberry.mutation(description="Delete your account and every piece of your data, in "
                          "every subgraph (your password confirms). Signs out everywhere.")

@@ -9,14 +9,24 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
+import aiosmtplib
 from redis.exceptions import RedisError
 
 from subgraphs.common.auth import Viewer
 from subgraphs.common.erasure import user_deleted
 from subgraphs.common.outbox import OutboxRelay
 from subgraphs.users.account.deletions import DeletionProgress, DeletionTracker
-from subgraphs.users.account.domain import WrongPassword
+from subgraphs.users.account.domain import (
+    AlreadyVerified,
+    BadVerificationToken,
+    MailUnavailable,
+    WrongPassword,
+    verification_mail_text,
+)
+from subgraphs.users.account.verification import VERIFICATION_TTL_S, VerificationTokens
+from subgraphs.users.adapters.mailer import Mail, Mailer
 from subgraphs.users.adapters.ratelimit import RateLimiter
 from subgraphs.users.adapters.repository import UsersRepository
 from subgraphs.users.domain.errors import InvalidCredentials
@@ -26,11 +36,16 @@ from subgraphs.users.oauth.adapters.families import FamilyStore
 from subgraphs.users.oauth.adapters.state import OAuthState
 from subgraphs.users.profiles.domain import ProfileLocked
 from subgraphs.users.profiles.services import active_profile
-from subgraphs.users.services import LOGIN_ACCOUNT_LIMIT
+from subgraphs.users.services import LOGIN_ACCOUNT_LIMIT, Limit
 from subgraphs.users.tokens import AccessToken, TokenIssuer
 
-__all__ = ["AccountDeletion", "PasswordChange", "change_password", "delete_account",
-           "deletion_progress", "owner"]
+__all__ = ["EMAIL_VERIFICATION_LIMIT", "VERIFY_PATH", "AccountDeletion", "PasswordChange",
+           "change_password", "delete_account", "deletion_progress", "owner",
+           "request_email_verification", "send_verification_mail", "send_verification_mail_later",
+           "verify_email"]
+
+EMAIL_VERIFICATION_LIMIT = Limit("email-verification", 5, 3600)
+VERIFY_PATH = "/account/verify-email"
 
 logger = logging.getLogger("mediagateway.users.account")
 
@@ -127,3 +142,69 @@ async def delete_account(
 
 async def deletion_progress(tracker: DeletionTracker, receipt: str) -> DeletionProgress | None:
     return await tracker.progress(receipt)
+
+
+async def send_verification_mail(tokens: VerificationTokens, mailer: Mailer, public_url: str,
+                                 user: User) -> None:
+    """A new single-use link to the account's address (earlier ones keep working until they
+    expire or one is used)."""
+    token = await tokens.issue(user.id, user.email)
+    link = f"{public_url}{VERIFY_PATH}?{urlencode({'token': token})}"
+    await mailer.send(Mail(to=user.email, subject="Confirm your email address",
+                           body=verification_mail_text(user.display_name, link, token,
+                                                       VERIFICATION_TTL_S // 3600)))
+
+
+async def request_email_verification(
+    *, repo: UsersRepository, limiter: RateLimiter, tokens: VerificationTokens, mailer: Mailer,
+    public_url: str, viewer: Viewer,
+) -> str:
+    """Mail the signed-in user a verification link; returns the address it went to."""
+    user = await owner(repo, viewer)
+    if user.email_verified_at is not None:
+        raise AlreadyVerified()
+    limit = EMAIL_VERIFICATION_LIMIT
+    await limiter.hit(limit.action, str(user.id), limit.calls, limit.window_seconds)
+    try:
+        await send_verification_mail(tokens, mailer, public_url, user)
+    except (aiosmtplib.SMTPException, OSError) as error:
+        logger.warning("verification mail to user %s failed: %s", user.id, error)
+        raise MailUnavailable() from error
+    return user.email
+
+
+async def verify_email(
+    *, repo: UsersRepository, tokens: VerificationTokens, token: str, now: datetime,
+) -> datetime:
+    """The link's token proves its holder reads the address: the account is verified. Needs
+    no sign-in (the link may be opened on another device)."""
+    pending = await tokens.take(token.strip())
+    if pending is None:
+        raise BadVerificationToken()
+    user = (await repo.users_by_ids([pending.user_id])).get(pending.user_id)
+    if user is None or user.email != pending.email:
+        raise BadVerificationToken()  # the account is gone
+    if user.email_verified_at is not None:
+        return user.email_verified_at
+    if not await repo.mark_email_verified(user.id, now):
+        raise BadVerificationToken()
+    return now
+
+
+_sending: set[asyncio.Task[None]] = set()  # referenced until done, so none is collected early
+
+
+def send_verification_mail_later(tokens: VerificationTokens, mailer: Mailer, public_url: str,
+                                 user: User) -> None:
+    """After sign-up: the mail goes without holding up the answer; if it fails, the user
+    asks again with `requestEmailVerification`."""
+
+    async def send() -> None:
+        try:
+            await send_verification_mail(tokens, mailer, public_url, user)
+        except (aiosmtplib.SMTPException, OSError, RedisError) as error:
+            logger.warning("verification mail to new user %s failed: %s", user.id, error)
+
+    task = asyncio.create_task(send(), name="users:verification-mail")
+    _sending.add(task)
+    task.add_done_callback(_sending.discard)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -13,7 +14,8 @@ from subgraphs.users.account.deletions import DeletionProgress
 from subgraphs.users.account.export import export_user
 
 __all__ = ["AccountDeletion", "ChangePasswordInput", "ChangePasswordPayload", "DataExport",
-           "DeleteAccountInput", "DeleteAccountPayload"]
+           "DeleteAccountInput", "DeleteAccountPayload", "EmailVerificationSent",
+           "EmailVerified"]
 
 
 @strawberry.input
@@ -71,3 +73,13 @@ class DataExport:
     @strawberry.field(description="Account, profiles, watchlist, viewing history and sign-ins.")
     async def account(self, info: Info[Any, None]) -> JSON:
         return await export_user(may_export(info.context.viewer, self.id))
+
+
+@strawberry.type
+class EmailVerificationSent:
+    sent_to: str = strawberry.field(description="The address the link went to.")
+
+
+@strawberry.type
+class EmailVerified:
+    verified_at: datetime

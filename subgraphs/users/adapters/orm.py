@@ -30,6 +30,7 @@ class UserRow(Model):
     subscribed_platforms = fields.JSONField(default=list)
     preferred_genres = fields.JSONField(default=list)
     created_at = fields.DatetimeField()
+    email_verified_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "user_account"

@@ -54,6 +54,10 @@ class UsersRepository(Protocol):
 
     async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None: ...
 
+    async def mark_email_verified(self, user_id: uuid.UUID, at: datetime) -> bool:
+        """False when the account is gone."""
+        ...
+
     async def delete_user(self, user_id: uuid.UUID, events: Sequence[Event]) -> bool: ...
 
     async def profiles_by_users(
@@ -96,6 +100,7 @@ def user_from_row(row: UserRow) -> User:
         subscribed_platforms=tuple(row.subscribed_platforms),
         preferred_genres=tuple(row.preferred_genres),
         created_at=row.created_at,
+        email_verified_at=row.email_verified_at,
     )
 
 
@@ -109,6 +114,7 @@ def user_to_row(user: User, password_hash: str) -> UserRow:
         subscribed_platforms=list(user.subscribed_platforms),
         preferred_genres=list(user.preferred_genres),
         created_at=user.created_at,
+        email_verified_at=user.email_verified_at,
     )
 
 
@@ -208,6 +214,9 @@ class TortoiseUsersRepository:
 
     async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
         await UserRow.filter(id=user_id).update(password_hash=password_hash)
+
+    async def mark_email_verified(self, user_id: uuid.UUID, at: datetime) -> bool:
+        return bool(await UserRow.filter(id=user_id).update(email_verified_at=at))
 
     async def delete_user(self, user_id: uuid.UUID, events: Sequence[Event]) -> bool:
         """Every row of the user, and `events` staged in the outbox, in one transaction: the

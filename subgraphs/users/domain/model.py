@@ -103,6 +103,7 @@ class User:
     subscribed_platforms: tuple[str, ...]
     preferred_genres: tuple[str, ...]
     created_at: datetime
+    email_verified_at: datetime | None = None  # when its owner proved they read the address
 
     @classmethod
     def new(

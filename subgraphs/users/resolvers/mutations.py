@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from subgraphs.common.ids import parse_id
 from subgraphs.users import services
+from subgraphs.users.account import services as account
 from subgraphs.users.account.resolvers import AccountMutation
 from subgraphs.users.catalog import require_title
 from subgraphs.users.context import Context
@@ -87,6 +88,8 @@ class Mutation(AccountMutation, DeviceMutation, ProfileMutation):
             client=context.client_ip,
             registration=input.to_domain(),
         )
+        account.send_verification_mail_later(context.verification, context.mailer,
+                                              context.public_url, user)
         return AuthPayload.issued(user, token)
 
     @strawberry.mutation(description="Sign in with email and password.")
