@@ -53,6 +53,9 @@ def start_erasure(bus: EventBus, subgraph: str, erase: Erase,
             except (KeyError, TypeError, ValueError):
                 logger.warning("skipping malformed %s event %s", event.type, event.id)
                 continue
+            # Before erasing: events of the user still on their way are dropped from now on
+            # (users marks it too; this covers a Redis that was away at the deletion).
+            await bus.mark_erased(user_id)
             await erase(user_id)
             await bus.publish(user_erased(user_id, subgraph))
             logger.info("erased user %s from %s", user_id, subgraph)

@@ -85,9 +85,25 @@ class Event:
 
 EventHandler = Callable[[list[Event]], Awaitable[None]]
 
+# A deleted account's id, kept a while so that events naming it which were still on their way
+# (published before the deletion, read after a subgraph erased the user) are dropped instead of
+# writing the user's data again. The deletion's own streams are never filtered.
+ERASED_USER_KEY = "erased-user"
+ERASED_USER_TTL_S = 30 * 24 * 3600
+ERASURE_STREAMS = frozenset({"user.deleted", "user.erased"})
+
+
+async def mark_erased(redis: Redis, user_id: uuid.UUID) -> None:
+    """Events naming `user_id` are dropped by every consumer from now on (for 30 days)."""
+    await redis.set(f"{ERASED_USER_KEY}:{user_id}", 1, ex=ERASED_USER_TTL_S)
+
 
 class EventBus(Protocol):
     async def publish(self, event: Event) -> None: ...
+
+    async def mark_erased(self, user_id: uuid.UUID) -> None:
+        """From now on, events naming this user (`payload.user_id`) are not handled."""
+        ...
 
     async def consume(
         self, stream: str, group: str, handler: EventHandler, stop: asyncio.Event | None = None
@@ -121,6 +137,22 @@ class RedisEventBus:
 
     async def publish(self, event: Event) -> None:
         await self.redis.xadd(event.type, event.encode(), maxlen=1_000_000, approximate=True)
+
+    async def mark_erased(self, user_id: uuid.UUID) -> None:
+        await mark_erased(self.redis, user_id)
+
+    async def _erased_among(self, stream: str, events: list[Event]) -> set[str]:
+        """The ids of the events that name an erased user."""
+        if stream in ERASURE_STREAMS:
+            return set()
+        named = [(e.id, e.payload.get("user_id")) for e in events
+                 if isinstance(e.payload, Mapping) and e.payload.get("user_id")]
+        if not named:
+            return set()
+        users = sorted({str(u) for _, u in named})
+        found = await self.redis.mget([f"{ERASED_USER_KEY}:{u}" for u in users])
+        erased = {u for u, hit in zip(users, found, strict=True) if hit is not None}
+        return {event_id for event_id, u in named if str(u) in erased}
 
     async def publish_many(self, events: list[Event]) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:
@@ -195,23 +227,37 @@ class RedisEventBus:
         self, stream: str, group: str, handler: EventHandler, entries: list[Any]
     ) -> bool:
         """Handle and acknowledge; True when nothing is left pending to retry."""
+        dropped: set[str] = set()
         try:
-            await handler([Event.decode(fields) for _, fields in entries])
+            events = [Event.decode(fields) for _, fields in entries]
+            try:
+                dropped = await self._erased_among(stream, events)
+            except (RedisError, OSError):
+                logger.warning("checking %s events for erased users failed; retrying", stream)
+                return False
+            live = [e for e in events if e.id not in dropped]
+            if live:
+                await handler(live)
         except Exception:
             logger.exception("handling %d events from %s failed", len(entries), stream)
-            return await self._handle_one_by_one(stream, group, handler, entries)
+            return await self._handle_one_by_one(stream, group, handler, entries, dropped)
         await self._ack(stream, group, [entry_id for entry_id, _ in entries])
         return True
 
     async def _handle_one_by_one(
-        self, stream: str, group: str, handler: EventHandler, entries: list[Any]
+        self, stream: str, group: str, handler: EventHandler, entries: list[Any],
+        dropped: set[str],
     ) -> bool:
         # Handlers are idempotent: those of the batch that succeed again are acknowledged, the
         # one that fails is retried until it has had max_deliveries, then set aside.
         all_done = True
         for entry_id, fields in entries:
             try:
-                await handler([Event.decode(fields)])
+                event = Event.decode(fields)
+                if event.id in dropped:
+                    await self._ack(stream, group, [entry_id])
+                    continue
+                await handler([event])
             except Exception as error:
                 if await self._deliveries(stream, group, entry_id) >= self.max_deliveries:
                     await self._dead_letter(stream, group, entry_id, fields, error)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+import uuid
 
 from redis.asyncio import Redis
 
@@ -162,5 +163,65 @@ async def test_events_of_a_killed_consumer_are_claimed_and_none_is_lost(
 
     await _consume_until(survivor, handler, done)
     assert sorted(set(seen)) == list(range(20))
+    assert (await redis.xpending("thing.happened", "tests"))["pending"] == 0
+    await redis.aclose()
+
+
+async def test_events_naming_an_erased_user_are_dropped_but_acknowledged(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
+    bus = RedisEventBus(redis, block_ms=100)
+    gone, kept = uuid.uuid4(), uuid.uuid4()
+    # Published before the deletion, read after: the erased user's must not be written again.
+    await bus.publish_many([Event("thing.happened", {"user_id": str(u), "n": n})
+                            for n, u in enumerate([gone, kept, gone, kept])]
+                           + [Event("thing.happened", {"n": 4})])
+    await bus.mark_erased(gone)
+    seen: list[int] = []
+    done = asyncio.Event()
+
+    async def handler(events: list[Event]) -> None:
+        seen.extend(event.payload["n"] for event in events)
+        if 4 in seen:
+            done.set()
+
+    await _consume_until(bus, handler, done)
+    assert seen == [1, 3, 4]
+    assert (await redis.xpending("thing.happened", "tests"))["pending"] == 0
+
+    # The deletion's own stream is never filtered: every subgraph must hear of it.
+    await bus.publish(Event("user.deleted", {"user_id": str(gone)}))
+    heard = asyncio.Event()
+
+    async def erase(events: list[Event]) -> None:
+        if any(e.payload["user_id"] == str(gone) for e in events):
+            heard.set()
+
+    consumer = asyncio.create_task(bus.consume("user.deleted", "tests", erase, heard))
+    await asyncio.wait_for(heard.wait(), 20)
+    await asyncio.wait_for(consumer, 5)
+    await redis.aclose()
+
+
+async def test_an_erased_users_event_in_a_failing_batch_is_still_dropped(
+    redis_url: str,
+) -> None:
+    redis = Redis.from_url(redis_url)
+    bus = RedisEventBus(redis, block_ms=100, max_deliveries=2)
+    gone = uuid.uuid4()
+    await bus.mark_erased(gone)
+    await bus.publish_many([Event("thing.happened", {"user_id": str(gone), "n": 0}),
+                            Event("thing.happened", {"n": 1}), Event("thing.happened", {"n": 2})])
+    handled: list[int] = []
+    done = asyncio.Event()
+
+    async def handler(events: list[Event]) -> None:
+        if len(events) > 1:
+            raise RuntimeError("a batch fails: one by one then")
+        handled.extend(e.payload["n"] for e in events)
+        if 2 in handled:
+            done.set()
+
+    await _consume_until(bus, handler, done)
+    assert handled == [1, 2]
     assert (await redis.xpending("thing.happened", "tests"))["pending"] == 0
     await redis.aclose()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from subgraphs.common.erasure import ERASERS, USER_ERASED
-from subgraphs.common.events import Event, EventBus
+from subgraphs.common.events import Event, EventBus, mark_erased
 
 __all__ = ["DeletionProgress", "DeletionTracker", "start_erasure_confirmations"]
 
@@ -59,6 +59,10 @@ class DeletionTracker:
             pipe.expire(self._receipt_key(receipt_hash), KEEP_SECONDS)
             pipe.set(self._user_key(user_id), receipt_hash, ex=KEEP_SECONDS)
             await pipe.execute()
+
+    async def mark_erased(self, user_id: uuid.UUID) -> None:
+        """After the deletion committed: events of the user still on their way are dropped."""
+        await mark_erased(self.redis, user_id)
 
     async def confirm(self, user_id: uuid.UUID, subgraph: str) -> None:
         raw = await self.redis.get(self._user_key(user_id))

@@ -131,6 +131,7 @@ async def delete_account(
     if not await repo.delete_user(user.id, [user_deleted(user.id, now)]):
         raise InvalidCredentials()  # deleted meanwhile by another request
     await state.sign_out_before(str(user.id), int(time.time()) + 1, tokens.ttl_seconds)
+    await tracker.mark_erased(user.id)
     # Committed, so it will be published; at once when Redis takes it, else by the relay.
     with contextlib.suppress(RedisError, OSError):
         await relay.flush()
