@@ -63,6 +63,10 @@ class Viewer:
     # The household profile the token acts as (switchProfile issues one per profile): its
     # parental limits apply to what every subgraph shows.
     profile_id: uuid.UUID | None = None
+    # The token's id (`jti`) and issue time (`iat`): what a revocation or sign-out names, for
+    # long-lived sockets to end on.
+    token_id: str | None = None
+    issued_at: float | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -149,12 +153,14 @@ def viewer_from_headers(
     claims = _decoded_claims(encoded) if encoded else None
     if claims is None:
         return Viewer(client_ip=client_ip)
-    user_id, scopes, expires_at, home_region, profile_id = claims
+    user_id, scopes, expires_at, home_region, profile_id, token_id, issued_at = claims
     return Viewer(user_id=user_id, scopes=scopes, client_ip=client_ip, expires_at=expires_at,
-                  home_region=home_region, profile_id=profile_id)
+                  home_region=home_region, profile_id=profile_id, token_id=token_id,
+                  issued_at=issued_at)
 
 
-_Claims = tuple[uuid.UUID, frozenset[str], float | None, str | None, uuid.UUID | None]
+_Claims = tuple[uuid.UUID, frozenset[str], float | None, str | None, uuid.UUID | None,
+                str | None, float | None]
 
 
 @lru_cache(maxsize=4_096)
@@ -180,4 +186,6 @@ def _decoded_claims(encoded: str) -> _Claims | None:
         float(expires) if isinstance(expires, int | float) else None,
         region.upper() if isinstance(region, str) and _REGION.fullmatch(region) else None,
         profile_id,
+        str(claims["jti"]) if isinstance(claims.get("jti"), str) else None,
+        float(claims["iat"]) if isinstance(claims.get("iat"), int | float) else None,
     )

@@ -17,6 +17,7 @@ from subgraphs.common.erasure import start_erasure
 from subgraphs.common.events import RedisEventBus
 from subgraphs.common.resources import service_resources
 from subgraphs.common.settings import ServiceSettings
+from subgraphs.common.sign_in_watch import SignInWatch
 from subgraphs.playback.adapters.consumer import start_consumers
 from subgraphs.playback.adapters.control import TortoiseControlRepository
 from subgraphs.playback.adapters.device_channel import RedisDeviceChannel
@@ -56,12 +57,15 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
             app.state.publisher = RedisPlaybackPublisher(RedisEventBus(redis), redis)
             app.state.feed = RedisPlaybackFeed(redis)
             app.state.devices = RedisDeviceChannel(redis)
+            # Live subscriptions end within seconds of their sign-in's revocation.
+            app.state.sign_ins = SignInWatch(redis)
             # Background work: projections of other subgraphs' events, and the presence sweep.
             stop = asyncio.Event()
             tasks = [
                 *start_consumers(RedisEventBus(redis), facts, app.state.devices, repo, stop),
                 asyncio.create_task(run_sweeper(control, app.state.devices, stop),
                                     name="presence-sweeper"),
+                asyncio.create_task(app.state.sign_ins.run(stop), name="sign-in-watch"),
                 start_erasure(RedisEventBus(redis), NAME,
                               functools.partial(erase_user, sync=sync), stop),
             ]

@@ -214,3 +214,40 @@ async def _first_subscription_answer(ws_url: str, token: str) -> dict:
             if message["type"] != "ping":
                 return message
             await socket.send(json.dumps({"type": "pong"}))
+
+
+async def test_a_subscription_open_before_a_sign_out_ends_within_seconds(
+    router: Router, stack: Stack
+) -> None:
+    user = MovieLens().users[-6]  # its password changes
+    token = router.login(user.email)
+    device = router.execute(
+        "mutation { registerDevice(input: {name: \"Tablet\", kind: TABLET}) { id } }",
+        token=token)
+    assert "errors" not in device, device
+    device_id = device["data"]["registerDevice"]["id"]
+    async with connect(router.url.replace("http", "ws", 1),
+                       subprotocols=["graphql-transport-ws"]) as socket:  # type: ignore[list-item]
+        await socket.send(json.dumps({"type": "connection_init",
+                                      "payload": {"Authorization": f"Bearer {token}"}}))
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+            "query": "subscription($d: ID!) { deviceEvents(deviceId: $d) { kind } }",
+            "variables": {"d": device_id}}}))
+        await asyncio.sleep(1)  # subscribed upstream
+        changed = router.execute(CHANGE, {"c": DEMO_PASSWORD, "n": "yet-another-passphrase"},
+                                 token=token)
+        assert "errors" not in changed, changed
+        started = time.monotonic()
+        while True:
+            message = json.loads(await asyncio.wait_for(socket.recv(), 20))
+            if message["type"] == "ping":
+                await socket.send(json.dumps({"type": "pong"}))
+                continue
+            if message["type"] in ("error", "next", "complete"):
+                break
+        assert message["type"] in ("error", "next"), message
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert [e["extensions"]["code"] for e in errors] == ["UNAUTHENTICATED"], message
+        assert "revoked" in errors[0]["message"]
+        assert time.monotonic() - started < 10  # the watch looks every 5 s

@@ -1,10 +1,8 @@
 """What every playback subscription shares: a slot of the user's limit, and its end when the
-token expires (a socket outlives the token it was opened with)."""
+token expires or its sign-in is revoked (a socket outlives the token it was opened with)."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import TypeVar
@@ -13,10 +11,11 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from subgraphs.common.errors import DomainError, Unauthenticated
+from subgraphs.common.sign_in_watch import SignInWatch, within_sign_in
 from subgraphs.playback.context import Context
 from subgraphs.playback.subscription_slots import SubscriptionSlots
 
-__all__ = ["coded", "expired", "lasting"]
+__all__ = ["coded", "expired", "lasting", "sign_ins"]
 
 T = TypeVar("T")
 
@@ -36,26 +35,26 @@ def _slots(info: Info[Context, None]) -> SubscriptionSlots:
     return info.context.request.app.state.subscriptions
 
 
+def sign_ins(info: Info[Context, None]) -> SignInWatch:
+    return info.context.request.app.state.sign_ins
+
+
 async def lasting(
     info: Info[Context, None], user_id: uuid.UUID, source: AsyncIterator[T]
 ) -> AsyncIterator[T]:
-    """`source`'s items while the user holds a slot and the token is valid."""
-    expires_at = info.context.viewer.expires_at
+    """`source`'s items while the user holds a slot and the token is valid (not expired,
+    not revoked)."""
+    viewer = info.context.viewer
     try:
-        async with _slots(info).slot(user_id):
-            iterator = aiter(source)
-            while True:
-                timeout = None if expires_at is None else expires_at - time.time()
-                if timeout is not None and timeout <= 0:
-                    raise expired()
-                try:
-                    async with asyncio.timeout(timeout):
-                        item = await anext(iterator)
-                except StopAsyncIteration:
-                    return
-                except TimeoutError:
-                    raise expired() from None
-                yield item
+        with sign_ins(info).watching(viewer) as watched:
+            async with _slots(info).slot(user_id):
+                iterator = aiter(source)
+                while True:
+                    try:
+                        item = await within_sign_in(anext(iterator), viewer.expires_at, watched)
+                    except StopAsyncIteration:
+                        return
+                    yield item
     except DomainError as error:
         raise coded(error) from None
     finally:

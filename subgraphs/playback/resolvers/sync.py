@@ -5,8 +5,6 @@ Named `sync…` so they sit beside the users subgraph's own `addToWatchlist` in 
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
@@ -14,9 +12,11 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from subgraphs.common.errors import BadInput, DomainError, Forbidden, Unauthenticated
+from subgraphs.common.errors import BadInput, DomainError, Forbidden
 from subgraphs.common.ids import parse_id
+from subgraphs.common.sign_in_watch import SignInEnded, within_sign_in
 from subgraphs.playback.context import Context
+from subgraphs.playback.resolvers.live import sign_ins
 from subgraphs.playback.subscription_slots import SubscriptionSlots
 from subgraphs.playback.sync_services import SyncService, decode_b64
 from subgraphs.playback.types_sync import SyncPayload
@@ -107,7 +107,7 @@ class SyncMutation:
 class SyncSubscription:
     @strawberry.subscription(description="First what a device at `stateVector` (base64; none: "
                              "a new device) has not seen, then every change as it happens. "
-                             "Ends when the token expires.")
+                             "Ends when the token expires or its sign-in is revoked.")
     async def sync_updates(
         self, info: Info[Context, None], state_vector: str | None = None
     ) -> AsyncGenerator[SyncPayload, None]:
@@ -126,19 +126,24 @@ class SyncSubscription:
         except DomainError as error:
             raise _coded(error) from None
         try:
-            async with hub.listen(user, decode=_delivered) as queue:  # type: ignore[attr-defined]
-                try:
-                    first = await service.catch_up(user, vector)
-                except DomainError as error:
-                    raise _coded(error) from None
-                yield SyncPayload.from_message(first)
-                seen = first.id
-                while True:
-                    message_id, payload = await _next(queue, viewer.expires_at)
-                    if message_id <= seen:
-                        continue  # already in the catch-up
-                    seen = message_id
-                    yield payload
+            with sign_ins(info).watching(viewer) as watched:
+                async with hub.listen(user, decode=_delivered) as queue:  # type: ignore[attr-defined]
+                    try:
+                        first = await service.catch_up(user, vector)
+                    except DomainError as error:
+                        raise _coded(error) from None
+                    yield SyncPayload.from_message(first)
+                    seen = first.id
+                    while True:
+                        try:
+                            message_id, payload = await within_sign_in(
+                                queue.get(), viewer.expires_at, watched)
+                        except SignInEnded as ended:
+                            raise _coded(ended) from None
+                        if message_id <= seen:
+                            continue  # already in the catch-up
+                        seen = message_id
+                        yield payload
         finally:
             await slot.__aexit__(None, None, None)
 
@@ -146,16 +151,3 @@ class SyncSubscription:
 def _delivered(message: Mapping[str, Any]) -> tuple[int, SyncPayload]:
     """Built once per change by the hub and shared by all the user's sockets here."""
     return int(message["id"]), SyncPayload.from_json(message)
-
-
-async def _next(queue: asyncio.Queue, expires_at: float | None) -> tuple[int, SyncPayload]:
-    """The next message, or UNAUTHENTICATED once the token expires (sockets outlive tokens)."""
-    timeout = None if expires_at is None else expires_at - time.time()
-    if timeout is not None and timeout <= 0:
-        raise _coded(Unauthenticated("The token expired: subscribe again with a fresh one."))
-    try:
-        async with asyncio.timeout(timeout):
-            return await queue.get()
-    except TimeoutError:
-        raise _coded(Unauthenticated("The token expired: subscribe again with a fresh one.")
-                     ) from None
