@@ -164,10 +164,9 @@ async def recommend(
     now = time.time()
     current = await current_adapter(repo, model, user_id, state, facts.interactions,
                                     facts.feedback)
-    facts = recommender.UserFacts(facts.interactions, facts.feedback, facts.taste,
-                                  current.array())
+    facts = facts.with_adapter(current.array())
     scored = scoring.score(model, recommender.query(facts, context, now))
-    hidden = recommender.hidden_titles(facts.interactions, facts.feedback)
+    hidden = facts.hidden
     wanted = offset + first
     size = max(3 * wanted, 100)
     allowed: list[int] = []
@@ -261,8 +260,7 @@ async def personal_scores(
     if total is None:
         current = await current_adapter(repo, model, user_id, state, facts.interactions,
                                         facts.feedback, store=False)
-        facts = recommender.UserFacts(facts.interactions, facts.feedback, facts.taste,
-                                      current.array())
+        facts = facts.with_adapter(current.array())
         total = scoring.score(
             model, recommender.query(facts, RecommendationContext(), time.time())).total
         if memo is not None:

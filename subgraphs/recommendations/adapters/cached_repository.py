@@ -4,8 +4,9 @@ A list or a personal score needs the user's whole history, feedback, taste and a
 reads that cost most of a request. Every write of those moves the user's stamp in the same
 transaction (`TortoiseRecommendationsRepository._bump`), so one read of the stamp tells whether
 the copy held here is current, on every replica. Titles' catalog facts (name, genres, age
-rating, offers) are held against the catalog's stamp, read at most once a `catalog_poll`;
-their viewing counters may lag by up to `counters_ttl`.
+rating, offers) are held against the catalog's stamp and profiles' limits against the profiles'
+stamp, both read at most once a `catalog_poll`; titles' viewing counters may lag by up to
+`counters_ttl`.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from cachetools import LRUCache, TTLCache
+from cachetools import Cache, LRUCache, TTLCache
 
 from subgraphs.recommendations.adapters.repository import (
     CATALOG,
+    PROFILES,
     TortoiseRecommendationsRepository,
 )
 from subgraphs.recommendations.domain.engine.adapter import AdapterState
-from subgraphs.recommendations.domain.model import TitleSignal
+from subgraphs.recommendations.domain.model import ProfileLimits, TitleSignal
 from subgraphs.recommendations.domain.recommender import UserFacts
 
 __all__ = ["CachedRecommendationsRepository", "UserSnapshot"]
@@ -48,9 +50,11 @@ class CachedRecommendationsRepository(TortoiseRecommendationsRepository):
         self._users: LRUCache[uuid.UUID, UserSnapshot] = LRUCache(maxsize=users)
         self._titles: TTLCache[uuid.UUID, object] = TTLCache(maxsize=titles, ttl=counters_ttl,
                                                              timer=clock)
+        self._profiles: LRUCache[uuid.UUID, object] = LRUCache(maxsize=users)
         self._clock = clock
         self._catalog_poll = catalog_poll
-        self._catalog: tuple[float, int | None] | None = None
+        # When the shared stamps were last read, and what they were.
+        self._polled: tuple[float, dict[uuid.UUID, int]] | None = None
         # One load per user and stamp, however many requests ask at once (content's search
         # sends its candidates in parallel chunks).
         self._loading: dict[tuple[uuid.UUID, int | None], asyncio.Future[UserSnapshot]] = {}
@@ -113,28 +117,49 @@ class CachedRecommendationsRepository(TortoiseRecommendationsRepository):
         return loaded
 
     async def signals_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TitleSignal]:
-        await self._check_catalog()
-        found: dict[uuid.UUID, TitleSignal] = {}
+        await self._poll_stamps()
+        return await self._held(self._titles, ids, super().signals_by_ids)  # type: ignore[arg-type]
+
+    async def remember_profiles(self, profiles: Sequence[ProfileLimits]) -> int:
+        stored = await super().remember_profiles(profiles)
+        self._profiles.clear()  # other replicas see the stamp move within `catalog_poll`
+        return stored
+
+    async def profiles_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProfileLimits]:
+        await self._poll_stamps()
+        return await self._held(self._profiles, ids,  # type: ignore[arg-type]
+                                super().profiles_by_ids)
+
+    @staticmethod
+    async def _held(cache: Cache[uuid.UUID, object], ids: Sequence[uuid.UUID],
+                    fetch: Callable[[list[uuid.UUID]], Awaitable[dict[uuid.UUID, object]]]
+                    ) -> dict[uuid.UUID, object]:
+        """What `cache` holds of `ids`, the rest fetched (an id that names nothing is held as
+        absent too)."""
+        found: dict[uuid.UUID, object] = {}
         missing = []
-        for title_id in set(ids):
-            held = self._titles.get(title_id)
+        for key in set(ids):
+            held = cache.get(key)
             if held is None:
-                missing.append(title_id)
+                missing.append(key)
             elif held is not _ABSENT:
-                found[title_id] = held  # type: ignore[assignment]
+                found[key] = held
         if missing:
-            fetched = await super().signals_by_ids(missing)
-            for title_id in missing:
-                signal = fetched.get(title_id)
-                self._titles[title_id] = _ABSENT if signal is None else signal
+            fetched = await fetch(missing)
+            for key in missing:
+                value = fetched.get(key)
+                cache[key] = _ABSENT if value is None else value
             found.update(fetched)
         return found
 
-    async def _check_catalog(self) -> None:
+    async def _poll_stamps(self) -> None:
         now = self._clock()
-        if self._catalog is not None and now - self._catalog[0] < self._catalog_poll:
+        if self._polled is not None and now - self._polled[0] < self._catalog_poll:
             return
-        stamp = (await self.stamps([CATALOG])).get(CATALOG)
-        if self._catalog is None or self._catalog[1] != stamp:
+        stamps = await self.stamps([CATALOG, PROFILES])
+        before = self._polled[1] if self._polled is not None else None
+        if before is None or before.get(CATALOG) != stamps.get(CATALOG):
             self._titles.clear()
-        self._catalog = (now, stamp)
+        if before is None or before.get(PROFILES) != stamps.get(PROFILES):
+            self._profiles.clear()
+        self._polled = (now, stamps)

@@ -38,10 +38,12 @@ from subgraphs.recommendations.domain.model import (
 )
 from subgraphs.recommendations.domain.ranker import popularity_score
 
-__all__ = ["CATALOG", "RecommendationsRepository", "TortoiseRecommendationsRepository"]
+__all__ = ["CATALOG", "PROFILES", "RecommendationsRepository", "TortoiseRecommendationsRepository"]
 
 # The stamp key of the catalog's facts (users' stamps are keyed by their ids).
 CATALOG = uuid.UUID(int=0)
+# Moved by every profile write: a replica that holds profiles knows when to read them again.
+PROFILES = uuid.UUID(int=1)
 
 _CATALOG_FIELDS = ("name", "genres", "release_year", "popularity", "average_rating", "vote_count",
                    "age_rating", "runtime_minutes", "people", "offers")
@@ -414,14 +416,16 @@ class TortoiseRecommendationsRepository:
         if not latest:
             return 0
         now = datetime.now(UTC)
-        await ProfileRow.bulk_create(
-            [ProfileRow(profile_id=p.profile_id, user_id=p.user_id, is_kid=p.is_kid,
-                        max_age=p.max_age, blocked_genres=list(p.blocked_genres),
-                        deleted=p.deleted, changed_at=now) for p in latest.values()],
-            on_conflict=["profile_id"],
-            update_fields=["user_id", "is_kid", "max_age", "blocked_genres", "deleted",
-                           "changed_at"],
-        )
+        async with in_transaction():
+            await ProfileRow.bulk_create(
+                [ProfileRow(profile_id=p.profile_id, user_id=p.user_id, is_kid=p.is_kid,
+                            max_age=p.max_age, blocked_genres=list(p.blocked_genres),
+                            deleted=p.deleted, changed_at=now) for p in latest.values()],
+                on_conflict=["profile_id"],
+                update_fields=["user_id", "is_kid", "max_age", "blocked_genres", "deleted",
+                               "changed_at"],
+            )
+            await self._bump([PROFILES])
         return len(latest)
 
     async def training_data(self) -> tuple[list[TitleSignal], list[Interaction], list[Feedback],

@@ -9,8 +9,9 @@ not see; MMR picks the list; each item says why, citing titles where it can.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -61,6 +62,28 @@ class UserFacts:
     taste: UserTaste | None = None
     adapter: np.ndarray | None = None
 
+    # Derived once per set of facts: a held snapshot serves many requests.
+    @cached_property
+    def timeline(self) -> list[HistoryItem]:
+        return history(self.interactions, self.feedback)
+
+    @cached_property
+    def hidden(self) -> frozenset[uuid.UUID]:
+        return frozenset(hidden_titles(self.interactions, self.feedback))
+
+    @cached_property
+    def memo(self) -> dict[str, object]:
+        """What scoring keeps of these facts between requests (`scoring.Query.memo`)."""
+        return {}
+
+    def with_adapter(self, adapter: np.ndarray | None) -> UserFacts:
+        """The same facts with this adapter, keeping what was derived from them."""
+        out = UserFacts(self.interactions, self.feedback, self.taste, adapter)
+        # Derived on self, which is the held copy, so the next request finds them too.
+        for name in ("timeline", "hidden", "memo"):
+            out.__dict__[name] = getattr(self, name)
+        return out
+
 
 def history(interactions: Sequence[Interaction], feedback: Sequence[Feedback]
             ) -> list[HistoryItem]:
@@ -94,7 +117,7 @@ def hidden_titles(interactions: Sequence[Interaction], feedback: Sequence[Feedba
 
 def query(facts: UserFacts, context: RecommendationContext, now: float) -> scoring.Query:
     """Personalised from history once 3 titles are known; before, signup genres and trending."""
-    items = history(facts.interactions, facts.feedback)
+    items = facts.timeline
     personal = len({h.title_id for h in items}) >= PERSONALISED_AFTER
     seeds = [*mood_genres(context.mood)]
     if not personal and facts.taste:
@@ -105,11 +128,11 @@ def query(facts: UserFacts, context: RecommendationContext, now: float) -> scori
         region=facts.taste.home_region if facts.taste else None,
         hour=context.hour, weekday=context.weekday,
         adapter=facts.adapter if personal or facts.feedback else None,
-        now=now,
+        now=now, memo=facts.memo,
     )
 
 
-def pool(model: SonaModel, scored: scoring.Scored, hidden: set[uuid.UUID], size: int
+def pool(model: SonaModel, scored: scoring.Scored, hidden: Set[uuid.UUID], size: int
          ) -> list[int]:
     """The `size` best item indices, best first, leaving hidden titles out."""
     total = scored.total.copy()
@@ -173,10 +196,14 @@ def credits(model: SonaModel, scored: scoring.Scored, items: Sequence[int]
         # Columns straight from the CSR rows: a CSC copy of them costs more than the pick.
         block = rows[:, list(items)].toarray() * (
             np.asarray(history_weights)[:, None] * (weight / scored.scale[part]))
-        for j in range(len(items)):
-            for r in np.flatnonzero(block[:, j]):
-                h = int(history[r])
-                out[j][h] = out[j].get(h, 0.0) + float(block[r, j])
+        history_ids = np.asarray(history)
+        for j, column in enumerate(block.T):
+            rows_hit = np.flatnonzero(column)
+            cited = out[j]
+            # Plain Python numbers: numpy scalars cost several times more per entry.
+            for h, value in zip(history_ids[rows_hit].tolist(), column[rows_hit].tolist(),
+                                strict=True):
+                cited[h] = cited.get(h, 0.0) + value
     return out
 
 

@@ -15,7 +15,8 @@ __all__ = ["Query"]
 
 @strawberry.type
 class Query(AccountQuery):
-    @strawberry.field(description="The signed-in user.")
+    # Shared with recommendations, which answers `me { recommendations }` without a hop here.
+    @strawberry.federation.field(shareable=True, description="The signed-in user.")
     async def me(self, info: Info[Context, None]) -> User | None:
         user_id = info.context.viewer.require_user()
         user = await info.context.loaders.user.load(user_id)

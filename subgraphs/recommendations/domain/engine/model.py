@@ -78,6 +78,11 @@ class SonaModel:
         return y.T @ y
 
     @cached_property
+    def has_factors(self) -> bool:
+        """Whether iALS was trained (its factors not all zero); read once, not per request."""
+        return bool(np.any(self.item_factors))
+
+    @cached_property
     def genre_count(self) -> int:
         return sum(1 for name in self.feature_names if not name.startswith("decade:"))
 

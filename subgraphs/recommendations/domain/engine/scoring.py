@@ -41,6 +41,9 @@ class Query:
     weekday: int | None = None  # 0 = Monday
     adapter: np.ndarray | None = None
     now: float = field(default_factory=time.time)
+    # Where what depends only on the history and the model is kept between requests (the
+    # caller's per-user copy); None keeps nothing.
+    memo: dict[str, object] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -74,14 +77,23 @@ def _standardise(values: np.ndarray) -> tuple[np.ndarray, float] | None:
     return out, std
 
 
-def _factor_scores(model: SonaModel, idx: np.ndarray) -> np.ndarray | None:
+def _factor_scores(model: SonaModel, idx: np.ndarray, memo: dict[str, object] | None
+                   ) -> np.ndarray | None:
     p = model.params
-    if not np.any(model.item_factors):
+    if not model.has_factors:
         return None
-    user = collaborative.fold_in(model.item_factors, model.factor_gram, np.unique(idx),
-                                 p.ials_alpha, p.ials_regularization)
-    # In the factors' own precision: a float64 vector would copy the whole matrix up.
-    return model.item_factors @ user.astype(np.float32)
+    # The fold-in is a solve per history: the same until the history or the model changes.
+    key = (model.version, id(model))
+    held = memo.get("fold-in") if memo is not None else None
+    if isinstance(held, tuple) and held[0] == key:
+        user = held[1]
+    else:
+        # In the factors' own precision: a float64 vector would copy the whole matrix up.
+        user = collaborative.fold_in(model.item_factors, model.factor_gram, np.unique(idx),
+                                     p.ials_alpha, p.ials_regularization).astype(np.float32)
+        if memo is not None:
+            memo["fold-in"] = (key, user)
+    return model.item_factors @ user
 
 
 def _people_scores(model: SonaModel, idx: np.ndarray, weights: np.ndarray
@@ -118,7 +130,8 @@ def score(model: SonaModel, query: Query) -> Scored:
     raw: dict[str, np.ndarray] = {}
     if history_rows is not None:
         neighbours = np.asarray(history_rows.T @ weights, dtype=np.float32).ravel()
-        raw["collaborative"] = _blend(neighbours, _factor_scores(model, idx), p.ials_share)
+        raw["collaborative"] = _blend(neighbours, _factor_scores(model, idx, query.memo),
+                                      p.ials_share)
     if last_rows is not None:
         raw["graph"] = np.asarray(last_rows.T @ last_w, dtype=np.float32).ravel()
     profile = None
