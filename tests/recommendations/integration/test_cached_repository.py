@@ -17,6 +17,7 @@ from subgraphs.recommendations.domain.model import (
     Feedback,
     FeedbackSignal,
     Interaction,
+    ProfileLimits,
     TitleFacts,
     UserTaste,
 )
@@ -120,3 +121,27 @@ def test_catalog_facts_follow_the_catalog_stamp(loop: asyncio.AbstractEventLoop)
     fresh = run(serving.signals_by_ids([title, unknown]))
     assert fresh[title].name == "Aliens" and fresh[title].age_rating == 16
     assert fresh[unknown].name == "Brazil"
+
+
+def test_profile_limits_follow_the_profiles_stamp(loop: asyncio.AbstractEventLoop) -> None:
+    run = loop.run_until_complete
+    clock = Clock()
+    serving = CachedRecommendationsRepository(catalog_poll=1.0, clock=clock)
+    consumer = CachedRecommendationsRepository()  # another replica's event consumer
+    user, kid, unknown = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    run(consumer.remember_profiles([ProfileLimits(kid, user, True, 12, ())]))
+
+    assert run(serving.profiles_by_ids([kid, unknown]))[kid].max_age == 12
+    run(consumer.remember_profiles([ProfileLimits(kid, user, True, 7, ("horror",)),
+                                    ProfileLimits(unknown, user, False, None, ())]))
+    held = run(serving.profiles_by_ids([kid, unknown]))
+    assert held[kid].max_age == 12 and unknown not in held, "within the poll: held"
+
+    clock.now += 1.5
+    fresh = run(serving.profiles_by_ids([kid, unknown]))
+    assert fresh[kid].max_age == 7 and fresh[kid].blocked_genres == ("horror",)
+    assert unknown in fresh
+
+    # A write through the serving replica itself is seen at once.
+    run(serving.remember_profiles([ProfileLimits(kid, user, True, 7, (), deleted=True)]))
+    assert run(serving.profiles_by_ids([kid]))[kid].deleted
