@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -17,19 +18,85 @@ from tests.support.stack import Router
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 
 
-@pytest.mark.skipif(shutil.which("kubectl") is None, reason="needs kubectl (kustomize)")
-def test_the_kustomize_base_builds_with_every_object_it_needs() -> None:
-    built = subprocess.run(["kubectl", "kustomize", str(INFRA / "k8s")], capture_output=True,
+KUBECTL = pytest.mark.skipif(shutil.which("kubectl") is None, reason="needs kubectl (kustomize)")
+SUBGRAPHS = ("content", "users", "recommendations", "playback")
+
+
+def _build(path: Path) -> list[dict]:
+    built = subprocess.run(["kubectl", "kustomize", str(path)], capture_output=True,
                            text=True, timeout=60)
     assert built.returncode == 0, built.stderr
-    objects = [o for o in yaml.safe_load_all(built.stdout) if o]
+    return [o for o in yaml.safe_load_all(built.stdout) if o]
+
+
+def _named(objects: list[dict], kind: str) -> dict[str, dict]:
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
+
+
+@KUBECTL
+@pytest.mark.parametrize("path", ["base", "overlays/dev", "overlays/prod"])
+def test_each_overlay_builds_with_every_object_it_needs(path: str) -> None:
+    objects = _build(INFRA / "k8s" / path)
     kinds = {(o["kind"], o["metadata"]["name"]) for o in objects}
     assert ("CronJob", "backup-databases") in kinds
     assert ("PersistentVolumeClaim", "database-backups") in kinds  # the CronJob's volume
     assert ("Job", "migrate") in kinds
+    assert ("Ingress", "mediagateway") in kinds
+    assert {("ResourceQuota", "mediagateway"), ("LimitRange", "mediagateway")} <= kinds
+    for name in ("router", *SUBGRAPHS):
+        assert {("Deployment", name), ("Service", name), ("PodDisruptionBudget", name),
+                ("NetworkPolicy", name)} <= kinds, name
     images = {c["image"] for o in objects for c in _containers(o)}
-    assert not any(i.endswith(":latest") for i in images), images
-    assert all(o["metadata"].get("namespace") == "mediagateway" for o in objects)
+    assert not any(i.endswith(":latest") or ":" not in i for i in images), images
+    assert len({o["metadata"].get("namespace") for o in objects}) == 1
+
+
+# The cluster version the manifests are written for (GKE's regular channel).
+KUBERNETES = "1.33.1"
+
+
+@KUBECTL
+@pytest.mark.parametrize("path", ["base", "overlays/dev", "overlays/prod"])
+def test_every_rendered_object_is_valid_for_the_kubernetes_api(path: str) -> None:
+    # strict: a misspelt or misplaced field is an error, not silently dropped by the server.
+    for obj in _build(INFRA / "k8s" / path):
+        kubernetes_validate.validate(obj, KUBERNETES, strict=True)
+
+
+@KUBECTL
+def test_subgraphs_take_traffic_only_from_the_router() -> None:
+    objects = _build(INFRA / "k8s" / "base")
+    policies = _named(objects, "NetworkPolicy")
+    assert policies["default-deny-ingress"]["spec"] == {"podSelector": {},
+                                                       "policyTypes": ["Ingress"]}
+    # Who may call each subgraph: the router, and content for signed-in search's scores.
+    callers = {"content": {"router"}, "users": {"router"},
+               "recommendations": {"router", "content"}, "playback": {"router"}}
+    for name, allowed in callers.items():
+        rules = policies[name]["spec"]["ingress"]
+        pods = {peer["podSelector"]["matchLabels"]["app"] for rule in rules
+                for peer in rule["from"] if "podSelector" in peer}
+        assert pods == allowed, (name, pods)
+        outside = [peer for rule in rules for peer in rule["from"] if "podSelector" not in peer]
+        # Only users faces the ingress (sign-in pages); no subgraph takes any other namespace.
+        assert not outside or name == "users", (name, outside)
+    # The ingress sends the graph to the router and sign-in to users, nothing else.
+    (rule,) = _named(objects, "Ingress")["mediagateway"]["spec"]["rules"]
+    routes = {p["path"]: p["backend"]["service"]["name"] for p in rule["http"]["paths"]}
+    assert routes == {"/graphql": "router", "/oauth": "users", "/.well-known": "users",
+                      "/account": "users"}
+
+
+@KUBECTL
+def test_production_runs_three_pods_a_service_spread_over_zones() -> None:
+    objects = _build(INFRA / "k8s" / "overlays" / "prod")
+    for name, deployment in _named(objects, "Deployment").items():
+        assert deployment["spec"]["replicas"] == 3, name
+        spread = deployment["spec"]["template"]["spec"]["topologySpreadConstraints"]
+        assert {c["topologyKey"] for c in spread} == {"topology.kubernetes.io/zone",
+                                                      "kubernetes.io/hostname"}, name
+    assert all(h["spec"]["minReplicas"] == 3
+               for h in _named(objects, "HorizontalPodAutoscaler").values())
 
 
 def _containers(obj: dict) -> list[dict]:
