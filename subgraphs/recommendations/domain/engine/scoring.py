@@ -64,6 +64,24 @@ class Scored:
     last_rows: sp.csr_matrix | None = None
 
 
+def _history_arrays(model: SonaModel, query: Query
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The history titles the model knows, as item indices, engagement weights and times; kept
+    in the query's memo for this history and model (the title lookups are most of it)."""
+    key = (model.version, id(model), id(query.history), len(query.history))
+    held = query.memo.get("history") if query.memo is not None else None
+    if isinstance(held, tuple) and held[0] == key:
+        return held[1]
+    known = [(model.index.get(h.title_id, -1), h) for h in query.history if h.weight > 0]
+    known = [(i, h) for i, h in known if i >= 0]
+    arrays = (np.array([i for i, _ in known], np.int64),
+              np.array([h.weight for _, h in known], np.float64),
+              np.array([h.at for _, h in known], np.float64))
+    if query.memo is not None:
+        query.memo["history"] = (key, arrays)
+    return arrays
+
+
 def _standardise(values: np.ndarray) -> tuple[np.ndarray, float] | None:
     """(values - mean) / std in float32 (half the memory traffic of float64 over a large
     catalog); None for a part that says the same of every title."""
@@ -115,13 +133,10 @@ def _blend(main: np.ndarray, extra: np.ndarray | None, share: float) -> np.ndarr
 def score(model: SonaModel, query: Query) -> Scored:
     p = model.params
     n = model.size
-    known = [(model.index.get(h.title_id, -1), h) for h in query.history if h.weight > 0]
-    known = [(i, h) for i, h in known if i >= 0]
-    idx = np.array([i for i, _ in known], np.int64)
-    positions = np.arange(len(known) - 1, -1, -1, dtype=np.float64)
-    base = (np.array([h.weight for _, h in known], np.float64)
-            * decay_array(query.now - np.array([h.at for _, h in known], np.float64)))
-    weights = base * np.exp(-positions / p.recency_tau) if len(known) else base
+    idx, engaged, at = _history_arrays(model, query)
+    positions = np.arange(len(idx) - 1, -1, -1, dtype=np.float64)
+    base = engaged * decay_array(query.now - at)
+    weights = base * np.exp(-positions / p.recency_tau) if len(idx) else base
     last = idx[-p.last_k:][::-1] if len(idx) else idx
     last_w = (p.last_decay ** np.arange(len(last))) * base[-p.last_k:][::-1] if len(idx) else base
     history_rows = model.collaborative[idx] if len(idx) else None
