@@ -38,7 +38,8 @@ class Settings:
     cache_entries: at most this many cached answers (least recently used go first).
     host, port, path: where `--transport http` listens.
     authorization_server: over HTTP, the OAuth authorization server (`MG_MCP_AUTH_ISSUER`, the
-        users service, whose `/.well-known/openid-configuration` describes it): requests then
+        users service, whose `/.well-known/oauth-authorization-server` describes it, with the
+        same URL as its `issuer`, and lets MCP clients register themselves): requests then
         need a bearer token the router accepts, and unauthenticated ones get 401 pointing at
         the protected-resource metadata, so MCP clients run authorization code + PKCE. Unset:
         anonymous requests are served and a bearer token, when sent, is passed through.

@@ -103,6 +103,8 @@ class OAuthClientRow(Model):
     grant_types = fields.JSONField(default=list)
     scopes = fields.JSONField(default=list)
     first_party = fields.BooleanField(default=False)
+    # Registered by the app itself (RFC 7591): its name is its own claim, never verified.
+    dynamic = fields.BooleanField(default=False)
     created_at = fields.DatetimeField()
 
     class Meta:

@@ -1,2 +1,3 @@
 """OAuth 2 for third-party apps and TVs: authorization code + PKCE, device authorization,
-rotating refresh tokens, revocation and discovery, on Authlib's server grants."""
+rotating refresh tokens, revocation, discovery (RFC 8414) and dynamic registration of public
+clients (RFC 7591), on Authlib's server grants and endpoints."""

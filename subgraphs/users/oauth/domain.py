@@ -72,6 +72,8 @@ class Client:
     scopes: tuple[str, ...] = ACCESS_SCOPES
     secret_hash: str | None = None
     first_party: bool = False
+    # Registered by the app itself (RFC 7591): its name is unverified.
+    dynamic: bool = False
 
     @property
     def is_public(self) -> bool:

@@ -46,8 +46,12 @@ def _error(error: str | None) -> str:
 
 
 def consent_page(request_id: str, client_name: str, scopes: list[str],
-                 error: str | None = None, status: int = 200) -> HTMLResponse:
-    body = (f"{_error(error)}<p><strong>{escape(client_name)}</strong> asks to:</p>"
+                 error: str | None = None, status: int = 200,
+                 unverified: bool = False) -> HTMLResponse:
+    # An app that registered itself chose its own name: say so, so none passes for ours.
+    notice = ("<p class='notice'>This app registered itself; Media Gateway has not verified "
+              "its name.</p>") if unverified else ""
+    body = (f"{_error(error)}<p><strong>{escape(client_name)}</strong> asks to:</p>{notice}"
             f"{_scopes(scopes)}<form method='post' action='/oauth/authorize'>"
             f"<input type='hidden' name='request_id' value='{escape(request_id)}'>"
             f"{_credentials()}<button name='decision' value='approve'>Allow</button>"

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -22,24 +23,30 @@ from subgraphs.users.adapters.repository import UsersRepository
 from subgraphs.users.domain.passwords import Passwords
 from subgraphs.users.oauth.domain import ACCESS_SCOPES, DEVICE_CODE_GRANT, GrantUser
 from subgraphs.users.oauth.pages import consent_page, device_page, message_page
+from subgraphs.users.oauth.registration import RegistrationRequest
 from subgraphs.users.oauth.server import BASE_URL, DEVICE_PATH, OAuthRequest, OAuthServer
 from subgraphs.users.oauth.services import decide_device
 from subgraphs.users.services import Limit
 from subgraphs.users.tokens import ISSUER
 
-__all__ = ["OAuthEndpoints", "discovery", "oauth_routes"]
+__all__ = ["OAuthEndpoints", "authorization_server_metadata", "discovery", "oauth_routes"]
 
 AUTHORIZE_PATH = "/oauth/authorize"
 TOKEN_PATH = "/oauth/token"
 DEVICE_AUTHORIZATION_PATH = "/oauth/device_authorization"
 REVOKE_PATH = "/oauth/revoke"
+REGISTER_PATH = "/oauth/register"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
+METADATA_PATH = "/.well-known/oauth-authorization-server"
 JWKS_PATH = "/.well-known/jwks.json"
 
 TOKEN_LIMIT = Limit("oauth-token", 10, 60)
 DEVICE_AUTHORIZATION_LIMIT = Limit("oauth-device-authorization", 5, 60)
 REVOKE_LIMIT = Limit("oauth-revoke", 30, 60)
+# Each registration is a stored client: fewer than sign-ins.
+REGISTER_LIMIT = Limit("oauth-register", 10, 60)
 _FORM = "application/x-www-form-urlencoded"
+_JSON = "application/json"
 
 T = TypeVar("T")
 
@@ -116,7 +123,15 @@ async def authorize(request: Request) -> Response:
         return _authorization_error(endpoints, oauth_request, error)
     # The validated request (its `state` with it) waits here for the user's answer.
     request_id = await endpoints.server.stores.state.put_request(dict(oauth_request.args))
-    return consent_page(request_id, grant.client.name, grant.request.scope.split())
+    return _consent(grant, request_id)
+
+
+def _consent(grant: Any, request_id: str, error: str | None = None,
+             status: int = 200) -> Response:
+    """The consent page for a validated request: the scopes the client would really get."""
+    client = grant.client
+    return consent_page(request_id, client.name, grant.request.scope.split(), error=error,
+                        status=status, unverified=client.dynamic)
 
 
 async def _decide_authorization(request: Request, endpoints: OAuthEndpoints) -> Response:
@@ -140,8 +155,7 @@ async def _decide_authorization(request: Request, endpoints: OAuthEndpoints) -> 
                                         str(form.get("password", "")))
         except DomainError as error:
             status = 429 if isinstance(error, RateLimited) else 401
-            return consent_page(request_id, grant.client.name, grant.request.scope.split(),
-                                error=error.message, status=status)
+            return _consent(grant, request_id, error=error.message, status=status)
     await state.drop_request(request_id)
     return await _off_loop(request, endpoints.server.create_authorization_response,
                            oauth_request, grant_user, grant)
@@ -214,12 +228,43 @@ async def revoke(request: Request) -> Response:
                            oauth_request)
 
 
+async def register(request: Request) -> Response:
+    """RFC 7591 dynamic client registration, for public native clients (see `registration`)."""
+    endpoints = _endpoints(request)
+    try:
+        await _limit(request, REGISTER_LIMIT)
+    except RateLimited as error:
+        return _rate_limited(error)
+    if not request.headers.get("content-type", "").startswith(_JSON):
+        return _registration_error("invalid_client_metadata",
+                                   "Send the client metadata as application/json.")
+    try:
+        data = await request.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return _registration_error("invalid_client_metadata",
+                                   "The body must be a JSON object of client metadata.")
+    registration = RegistrationRequest(request.method, str(request.url), request.headers, data)
+    response = await _off_loop(request, endpoints.server.create_endpoint_response,
+                               "client_registration", registration)
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+def _registration_error(error: str, description: str) -> JSONResponse:
+    return JSONResponse({"error": error, "error_description": description}, status_code=400,
+                        headers={"cache-control": "no-store"})
+
+
 def discovery(base_url: str, issuer: str) -> dict[str, Any]:
-    """The OpenID-style discovery document (RFC 8414 fields)."""
+    """The OpenID-style discovery document (RFC 8414 fields). `issuer` is the name access
+    tokens carry (`iss`, which the router checks)."""
     return {
         "issuer": issuer,
         "authorization_endpoint": base_url + AUTHORIZE_PATH,
         "token_endpoint": base_url + TOKEN_PATH,
+        "registration_endpoint": base_url + REGISTER_PATH,
         "device_authorization_endpoint": base_url + DEVICE_AUTHORIZATION_PATH,
         "revocation_endpoint": base_url + REVOKE_PATH,
         "jwks_uri": base_url + JWKS_PATH,
@@ -238,8 +283,20 @@ def discovery(base_url: str, issuer: str) -> dict[str, Any]:
     }
 
 
+def authorization_server_metadata(base_url: str) -> AuthorizationServerMetadata:
+    """RFC 8414 metadata, as MCP clients discover it: the discovery document, whose issuer is
+    here this server's own URL (RFC 8414 §3.3: the URL the metadata is fetched under),
+    with the same endpoints, `registration_endpoint` among them."""
+    return AuthorizationServerMetadata(discovery(base_url, base_url))
+
+
 async def openid_configuration(request: Request) -> JSONResponse:
     return JSONResponse(discovery(_base_url(request), ISSUER),
+                        headers={"cache-control": "public, max-age=300"})
+
+
+async def oauth_authorization_server(request: Request) -> JSONResponse:
+    return JSONResponse(dict(authorization_server_metadata(_base_url(request))),
                         headers={"cache-control": "public, max-age=300"})
 
 
@@ -249,5 +306,7 @@ oauth_routes = [
     Route(DEVICE_AUTHORIZATION_PATH, device_authorization, methods=["POST"]),
     Route(DEVICE_PATH, device, methods=["GET", "POST"]),
     Route(REVOKE_PATH, revoke, methods=["POST"]),
+    Route(REGISTER_PATH, register, methods=["POST"]),
     Route(DISCOVERY_PATH, openid_configuration, methods=["GET"]),
+    Route(METADATA_PATH, oauth_authorization_server, methods=["GET"]),
 ]

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
-from authlib.oauth2.rfc6749 import AuthorizationServer, OAuth2Request
+from authlib.oauth2.rfc6749 import AuthorizationServer, OAuth2Error, OAuth2Request
 from authlib.oauth2.rfc6749.errors import (
     InvalidGrantError,
     InvalidRequestError,
@@ -45,6 +46,7 @@ from subgraphs.users.oauth.domain import (
     GrantUser,
     RefreshToken,
 )
+from subgraphs.users.oauth.registration import ClientRegistration, RegistrationRequest
 from subgraphs.users.services import Publisher
 from subgraphs.users.tokens import TokenIssuer, verify_access_token
 
@@ -106,6 +108,22 @@ class OAuthRequest(OAuth2Request):
         return self._form
 
 
+class InvalidTargetError(OAuth2Error):
+    """RFC 8707 §2: the `resource` asked for is not one an access token can be for."""
+
+    error = "invalid_target"
+
+
+def check_resource(request: OAuthRequest) -> None:
+    """RFC 8707 resource indicators, as MCP clients send them (the MCP server's URL): each an
+    absolute URI without a fragment. The tokens' audience stays the graph's (`media-gateway`):
+    the MCP server passes them on to the router, which is where they are checked."""
+    for resource in request.payload.datalist.get("resource", []):
+        parts = urlsplit(resource)
+        if not parts.scheme or not parts.netloc or parts.fragment or "#" in resource:
+            raise InvalidTargetError("resource must be an absolute URI without a fragment.")
+
+
 class S256Challenge(CodeChallenge):
     """PKCE required on every authorization request, S256 only (never `plain`)."""
 
@@ -124,6 +142,20 @@ class S256Challenge(CodeChallenge):
 class CodeGrant(AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = _PUBLIC_AND_SECRET
     server: OAuthServer
+
+    def validate_authorization_request(self) -> str:
+        redirect_uri: str = super().validate_authorization_request()
+        try:
+            check_resource(self.request)
+        except OAuth2Error as error:
+            # The client and its redirect URI are verified by now: the error goes back there.
+            error.redirect_uri = redirect_uri
+            raise
+        return redirect_uri
+
+    def validate_token_request(self) -> None:
+        check_resource(self.request)
+        super().validate_token_request()
 
     def save_authorization_code(self, code: str, request: OAuthRequest) -> None:
         user: GrantUser = request.user
@@ -160,6 +192,10 @@ class RefreshGrant(RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = _PUBLIC_AND_SECRET
     INCLUDE_NEW_REFRESH_TOKEN = True
     server: OAuthServer
+
+    def validate_token_request(self) -> None:
+        check_resource(self.request)
+        super().validate_token_request()
 
     def authenticate_refresh_token(self, refresh_token: str) -> RefreshToken | None:
         bridge, families = self.server.bridge, self.server.stores.families
@@ -299,6 +335,7 @@ class OAuthServer(AuthorizationServer):
         self.register_grant(DeviceGrant)
         self.register_endpoint(DeviceEndpoint)
         self.register_endpoint(Revocation)
+        self.register_endpoint(ClientRegistration)
 
     def query_client(self, client_id: str) -> Client | None:
         return self.bridge(self.stores.clients.get(client_id))
@@ -337,8 +374,8 @@ class OAuthServer(AuthorizationServer):
     def create_oauth2_request(self, request: OAuthRequest) -> OAuthRequest:
         return request
 
-    def create_json_request(self, request: Any) -> Any:
-        raise NotImplementedError("no JSON endpoints")
+    def create_json_request(self, request: RegistrationRequest) -> RegistrationRequest:
+        return request
 
     def handle_response(self, status: int, body: Any, headers: list[tuple[str, str]]) -> Response:
         if isinstance(body, dict):

@@ -19,7 +19,7 @@ class ClientStore:
         return Client(
             client_id=row.client_id, name=row.name, redirect_uris=tuple(row.redirect_uris),
             grant_types=tuple(row.grant_types), scopes=tuple(row.scopes),
-            secret_hash=row.secret_hash, first_party=row.first_party,
+            secret_hash=row.secret_hash, first_party=row.first_party, dynamic=row.dynamic,
         )
 
     async def register(
@@ -32,15 +32,17 @@ class ClientStore:
         scopes: Sequence[str] = ACCESS_SCOPES,
         secret: str | None = None,
         first_party: bool = False,
+        dynamic: bool = False,
     ) -> Client:
-        """Create or replace a client (idempotent, for seeding and operators)."""
+        """Create or replace a client (idempotent, for seeding and operators; and for apps
+        registering themselves, `dynamic`, under a fresh id)."""
         await OAuthClientRow.update_or_create(
             client_id=client_id,
             defaults={
                 "name": name, "redirect_uris": list(redirect_uris),
                 "grant_types": list(grant_types), "scopes": list(scopes),
                 "secret_hash": digest(secret) if secret else None, "first_party": first_party,
-                "created_at": datetime.now(UTC),
+                "dynamic": dynamic, "created_at": datetime.now(UTC),
             },
         )
         client = await self.get(client_id)
