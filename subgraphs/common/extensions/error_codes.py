@@ -6,8 +6,12 @@ import logging
 import re
 from collections.abc import Iterator
 
+from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
 from graphql import GraphQLError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from strawberry.extensions import SchemaExtension
+from tortoise.exceptions import DBConnectionError
 
 from subgraphs.common.errors import DomainError
 
@@ -26,6 +30,23 @@ def shorten(message: str) -> str:
     """The message with every quoted input cut to MAX_ECHO characters."""
     short = _QUOTED.sub(lambda m: f"{m[1]}{m[2][:MAX_ECHO]}…{m[1]}", message)
     return short if len(short) <= 4 * MAX_ECHO else f"{short[:4 * MAX_ECHO]}…"
+
+
+# What a dependency that is away raises (Redis or the database stopped, restarting, or
+# unreachable): the same request succeeds once it is back, so the caller is told to retry.
+_OUTAGES = (OSError, RedisConnectionError, RedisTimeoutError, DBConnectionError,
+            PostgresConnectionError, OperatorInterventionError)
+
+
+def _is_outage(error: BaseException | None) -> bool:
+    """Whether `error`, or what it was raised from, says a dependency is away."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, _OUTAGES):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _detail(value: object) -> str:
@@ -50,6 +71,12 @@ def _with_code(error: GraphQLError) -> GraphQLError:
     elif (isinstance(original, GraphQLError) or type(original).__name__ == "GraphQLError"
           or _COERCION.match(error.message)):
         code, message, details = "BAD_USER_INPUT", error.message, {}
+    elif _is_outage(original):
+        logger.warning("a dependency is unavailable: %s: %s", type(original).__name__, original)
+        part = ".".join(str(key) for key in error.path or ()) or "This operation"
+        code = "SERVICE_UNAVAILABLE"
+        message = f"{part} is unavailable right now; retry shortly."
+        details = {"retryable": True}
     else:
         logger.error("unexpected error", exc_info=original)
         code, message, details = "INTERNAL_SERVER_ERROR", "Unexpected error.", {}

@@ -78,11 +78,22 @@ class UsersRepository(Protocol):
 
     async def watchlist_state(self, keys: Sequence[TitleKey]) -> dict[TitleKey, WatchlistItem]: ...
 
-    async def add_to_watchlist(self, item: WatchlistItem) -> tuple[WatchlistItem, bool]: ...
+    async def add_to_watchlist(
+        self, item: WatchlistItem, events: Sequence[Event] = ()
+    ) -> tuple[WatchlistItem, bool]:
+        """The item as stored and whether this call added it; `events` are staged in the
+        outbox in the same transaction, only when it did."""
+        ...
 
-    async def remove_from_watchlist(self, user_id: uuid.UUID, title_id: uuid.UUID) -> bool: ...
+    async def remove_from_watchlist(
+        self, user_id: uuid.UUID, title_id: uuid.UUID, events: Sequence[Event] = ()
+    ) -> bool:
+        """Whether it was there; `events` staged with the removal, only when it was."""
+        ...
 
-    async def add_viewing(self, event: ViewingEvent) -> None: ...
+    async def add_viewing(self, event: ViewingEvent, events: Sequence[Event] = ()) -> None:
+        """IntegrityError when the viewing is recorded already; `events` staged with it."""
+        ...
 
     async def viewing_page(
         self, user_id: uuid.UUID, offset: int, limit: int
@@ -295,26 +306,35 @@ class TortoiseUsersRepository:
         rows = await WatchlistItemRow.filter(user_id__in=users, title_id__in=titles)
         return {(row.user_id, row.title_id): _watchlist_from_row(row) for row in rows}  # type: ignore[attr-defined]
 
-    async def add_to_watchlist(self, item: WatchlistItem) -> tuple[WatchlistItem, bool]:
-        """The item as stored and whether this call added it."""
+    async def add_to_watchlist(
+        self, item: WatchlistItem, events: Sequence[Event] = ()
+    ) -> tuple[WatchlistItem, bool]:
         try:
-            async with in_transaction():
+            async with in_transaction() as connection:
                 await WatchlistItemRow.create(
-                    user_id=item.user_id, title_id=item.title_id, added_at=item.added_at
+                    user_id=item.user_id, title_id=item.title_id, added_at=item.added_at,
+                    using_db=connection,
                 )
+                await stage(events, connection)
             return item, True
         except IntegrityError:
             row = await WatchlistItemRow.get(user_id=item.user_id, title_id=item.title_id)
             return _watchlist_from_row(row), False
 
-    async def remove_from_watchlist(self, user_id: uuid.UUID, title_id: uuid.UUID) -> bool:
-        async with in_transaction():
-            deleted = await WatchlistItemRow.filter(user_id=user_id, title_id=title_id).delete()
+    async def remove_from_watchlist(
+        self, user_id: uuid.UUID, title_id: uuid.UUID, events: Sequence[Event] = ()
+    ) -> bool:
+        async with in_transaction() as connection:
+            deleted = await WatchlistItemRow.filter(user_id=user_id, title_id=title_id).using_db(
+                connection).delete()
+            if deleted:
+                await stage(events, connection)
         return deleted > 0
 
-    async def add_viewing(self, event: ViewingEvent) -> None:
-        async with in_transaction():
-            await viewing_to_row(event).save(force_create=True)
+    async def add_viewing(self, event: ViewingEvent, events: Sequence[Event] = ()) -> None:
+        async with in_transaction() as connection:
+            await viewing_to_row(event).save(force_create=True, using_db=connection)
+            await stage(events, connection)
 
     async def viewing_page(
         self, user_id: uuid.UUID, offset: int, limit: int

@@ -40,15 +40,15 @@ def _moment(text: object) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def _absorb_one(repo: UsersRepository, bus: services.Publisher, event: Event) -> None:
+async def _absorb_one(repo: UsersRepository, outbox: services.Outbox, event: Event) -> None:
     payload = event.payload
     user_id = uuid.UUID(str(payload["user_id"]))
     title_id = uuid.UUID(str(payload["title_id"]))
     if event.type == SYNC_WATCHLIST_CHANGED:
         if payload.get("action") == "added":
-            await services.add_to_watchlist(repo, bus, user_id, title_id, origin=ORIGIN)
+            await services.add_to_watchlist(repo, outbox, user_id, title_id, origin=ORIGIN)
         elif payload.get("action") == "removed":
-            await services.remove_from_watchlist(repo, bus, user_id, title_id, origin=ORIGIN)
+            await services.remove_from_watchlist(repo, outbox, user_id, title_id, origin=ORIGIN)
         return
     viewing = ViewingEvent.record(
         id=uuid.UUID(str(payload["event_id"])),
@@ -60,25 +60,26 @@ async def _absorb_one(repo: UsersRepository, bus: services.Publisher, event: Eve
         occurred_at=_moment(payload.get("at")),
     )
     try:
-        await repo.add_viewing(viewing)
+        # Its event commits with it: a redelivery finds it recorded and its event staged.
+        await repo.add_viewing(viewing, [events.viewing_recorded(viewing, origin=ORIGIN)])
     except IntegrityError:
-        return  # redelivered: recorded (and published) the first time
-    await bus.publish(events.viewing_recorded(viewing, origin=ORIGIN))
+        return  # redelivered: recorded (and staged) the first time
+    await services.publish_staged(outbox)
 
 
-async def absorb(repo: UsersRepository, bus: services.Publisher, batch: list[Event]) -> None:
+async def absorb(repo: UsersRepository, outbox: services.Outbox, batch: list[Event]) -> None:
     for event in batch:
         try:
-            await _absorb_one(repo, bus, event)
+            await _absorb_one(repo, outbox, event)
         except (KeyError, TypeError, ValueError, DomainError):
             logger.warning("skipping malformed %s event %s", event.type, event.id)
 
 
 def start_sync_consumers(
-    bus: EventBus, repo: UsersRepository, stop: asyncio.Event
+    bus: EventBus, repo: UsersRepository, outbox: services.Outbox, stop: asyncio.Event
 ) -> list[asyncio.Task[None]]:
     async def handle(batch: list[Event]) -> None:
-        await absorb(repo, bus, batch)
+        await absorb(repo, outbox, batch)
 
     return [
         asyncio.create_task(bus.consume(stream, GROUP, handle, stop), name=f"users:{stream}")

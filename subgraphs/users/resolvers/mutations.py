@@ -113,7 +113,8 @@ class Mutation(AccountMutation, DeviceMutation, ProfileMutation):
         user_id = info.context.viewer.require_scope("write:watchlist")
         title = parse_id(title_id, "title id")
         await require_title(info.context.request.app.state.catalog, title)
-        item = await services.add_to_watchlist(info.context.repo, info.context.bus, user_id, title)
+        item = await services.add_to_watchlist(info.context.repo, info.context.outbox, user_id,
+                                                title)
         return WatchlistItem.from_domain(item)
 
     @strawberry.mutation(description="True when the title was on the watchlist.")
@@ -122,7 +123,7 @@ class Mutation(AccountMutation, DeviceMutation, ProfileMutation):
     ) -> bool:
         user_id = info.context.viewer.require_scope("write:watchlist")
         return await services.remove_from_watchlist(
-            info.context.repo, info.context.bus, user_id, parse_id(title_id, "title id")
+            info.context.repo, info.context.outbox, user_id, parse_id(title_id, "title id")
         )
 
     @strawberry.mutation
@@ -132,7 +133,8 @@ class Mutation(AccountMutation, DeviceMutation, ProfileMutation):
         user_id = info.context.viewer.require_scope("write:history")
         viewing = input.to_domain()
         await require_title(info.context.request.app.state.catalog, viewing.title_id)
-        event = await services.record_viewing(info.context.repo, info.context.bus, user_id, viewing)
+        event = await services.record_viewing(info.context.repo, info.context.outbox, user_id,
+                                              viewing)
         return ViewingEvent.from_domain(event)
 
     @strawberry.mutation
