@@ -22,11 +22,11 @@ from subgraphs.content.adapters.embeddings.base import EmbeddingProvider
 from subgraphs.content.adapters.personal import NoPersonalScores, PersonalScores
 from subgraphs.content.adapters.repository import ContentRepository
 from subgraphs.content.adapters.search.base import RawHit, SearchIndex
-from subgraphs.content.adapters.search.documents import natural_title
 from subgraphs.content.domain.fusion import DEFAULT_ALPHA, RELATIVE, Weights, blend, min_max
 from subgraphs.content.domain.intent import Intent, IntentParser, Vocabulary
 from subgraphs.content.domain.search import Facets, SearchFilters, SearchHit, SearchPage
 from subgraphs.content.domain.title_lookup import TitleLookup
+from subgraphs.content.domain.titles import display_title
 
 __all__ = ["MAX_QUERY_LENGTH", "GraphNeighbours", "SearchService", "merge_intent"]
 
@@ -155,7 +155,7 @@ class SearchService:
                 names = await self.repo.title_names()
                 self._lookup = await asyncio.to_thread(
                     TitleLookup,
-                    [(n.id, natural_title(n.title), n.year, n.popularity) for n in names],
+                    [(n.id, display_title(n.title), n.year, n.popularity) for n in names],
                 )
                 self._lookup_at = time.monotonic()
             if self._parser is None:

@@ -15,6 +15,7 @@ from subgraphs.content import services
 from subgraphs.content.context import Context
 from subgraphs.content.domain import model
 from subgraphs.content.domain.offers import is_available, rank_offers
+from subgraphs.content.domain.titles import display_title, sort_title
 
 __all__ = ["Credit", "ExternalIds", "Genre", "Offer", "Person", "Platform", "Title"]
 
@@ -151,7 +152,11 @@ async def _current_offers(
 class Title:
     id: strawberry.ID
     kind: TitleKind  # type: ignore[valid-type]
-    title: str
+    title: str = strawberry.field(description="The name as people read it: \"The American "
+                                              "President\", where feeds file \"American "
+                                              "President, The\".")
+    sort_title: str = strawberry.field(description="What lists sort by: the name without its "
+                                                   "leading article (\"American President\").")
     original_title: str | None
     overview: str | None
     release_date: date | None
@@ -171,7 +176,8 @@ class Title:
         return cls(
             id=strawberry.ID(str(title.id)),
             kind=title.kind,
-            title=title.title,
+            title=display_title(title.title),
+            sort_title=sort_title(title.title),
             original_title=title.original_title,
             overview=title.overview,
             release_date=title.release_date,
@@ -229,6 +235,16 @@ class Title:
     ) -> list[Offer]:
         offers = await _current_offers(info, self._uuid, region, types)
         return [Offer.from_domain(offer) for offer in rank_offers(offers)]
+
+    @strawberry.field(description="How many offers are available now in `region` (of these "
+                                  "types), without listing them.")
+    async def offer_count(
+        self,
+        info: Info[Context, None],
+        region: Annotated[str, strawberry.argument(description="ISO 3166-1 alpha-2")],
+        types: list[OfferType] | None = None,  # type: ignore[valid-type]
+    ) -> int:
+        return len(await _current_offers(info, self._uuid, region, types))
 
     @strawberry.field(description="The one offer to show first in `region`.")
     async def best_offer(

@@ -9,6 +9,7 @@ from datetime import datetime
 from subgraphs.common.events import Event
 from subgraphs.common.ids import stable_id
 from subgraphs.content.domain.model import Title
+from subgraphs.content.domain.titles import display_title
 
 __all__ = ["AVAILABILITY_CHANGED", "LEADING_CAST", "TITLE_UPSERTED", "AvailabilityChange",
            "PersonCredit", "availability_changed", "offer_payload", "people_payload",
@@ -92,7 +93,8 @@ def title_upserted(
         type=TITLE_UPSERTED,
         id=str(stable_id(TITLE_UPSERTED, title.id, version)),
         payload={
-            "title_id": str(title.id), "title": title.title, "kind": title.kind.value,
+            "title_id": str(title.id), "title": display_title(title.title),
+            "kind": title.kind.value,
             "release_year": title.release_year, "genres": list(genres),
             "popularity": title.popularity, "average_rating": title.average_rating,
             "vote_count": title.vote_count, "offers": [offer_payload(o) for o in offers],

@@ -152,3 +152,22 @@ def test_title_upserted_lists_the_people_recommendations_compare(
     people = {(c["person"]["id"], c["role"].lower(), c["order"]) for c in listed}
     assert announced[toy_story]
     assert {(p["key"], p["role"], p["order"]) for p in announced[toy_story]} <= people
+
+
+def test_titles_read_as_people_say_them_and_sort_without_their_article(
+    catalog: SubgraphClient, redis_server: str
+) -> None:
+    """MovieLens files "American President, The": shown with the article in front,
+    sorted without it, announced to the other subgraphs as shown."""
+    data = MovieLens()
+    title_id = str(next(i for i in data.items if i.title == "American President, The").id)
+    query = """query($id: ID!) { title(id: $id) { title sortTitle
+      offers(region: "US") { type } offerCount(region: "US")
+      rentals: offerCount(region: "US", types: [RENT]) } }"""
+    title = catalog.execute(query, {"id": title_id})["data"]["title"]
+    assert (title["title"], title["sortTitle"]) == ("The American President",
+                                                    "American President")
+    assert title["offerCount"] == len(title["offers"]) > 0
+    assert title["rentals"] == sum(o["type"] == "RENT" for o in title["offers"])
+    announced = next(p for p in _upserted(redis_server) if p["title_id"] == title_id)
+    assert announced["title"] == "The American President"

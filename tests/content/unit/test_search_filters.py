@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from subgraphs.content.adapters.search.documents import natural_title
 from subgraphs.content.adapters.search.filters import lance_where
 from subgraphs.content.domain.intent import Intent
 from subgraphs.content.domain.search import SearchFilters, availability_tokens
+from subgraphs.content.domain.titles import display_title, sort_title
 from subgraphs.content.search import merge_intent
 
 
@@ -46,6 +46,17 @@ def test_parsed_slots_fill_what_the_caller_left_open() -> None:
 
 
 def test_movielens_articles_move_to_the_front() -> None:
-    assert natural_title("Usual Suspects, The") == "The Usual Suspects"
-    assert natural_title("Toy Story") == "Toy Story"
-    assert natural_title("Quatre cents coups, Les") == "Les Quatre cents coups"
+    assert display_title("Usual Suspects, The") == "The Usual Suspects"
+    assert display_title("Toy Story") == "Toy Story"
+    assert display_title("Quatre cents coups, Les") == "Les Quatre cents coups"
+    assert display_title("Avventura, L'") == "L'Avventura"
+    assert display_title("I, Robot") == "I, Robot"
+
+
+def test_sort_titles_drop_the_article_only_where_it_is_one() -> None:
+    assert sort_title("American President, The") == "American President"
+    assert sort_title("A Bug's Life") == "Bug's Life"
+    assert sort_title("Boot, Das") == "Boot"
+    # In front, only English articles: these are names.
+    assert sort_title("Die Hard") == "Die Hard"
+    assert sort_title("O Brother, Where Art Thou?") == "O Brother, Where Art Thou?"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -10,26 +9,13 @@ from subgraphs.content.adapters.search.base import IndexedTitle
 from subgraphs.content.domain.model import Genre, Offer, Title
 from subgraphs.content.domain.offers import is_available
 from subgraphs.content.domain.search import availability_tokens
+from subgraphs.content.domain.titles import display_title
 
-__all__ = ["document_text", "indexed_title", "natural_title"]
-
-# MovieLens-style "Usual Suspects, The" -> "The Usual Suspects".
-_ARTICLE = re.compile(r"^(?P<rest>.+), (?P<article>The|A|An|Les|Le|La|L'|Il|Das|Der|Die|El)$",
-                      re.IGNORECASE)
-
-
-def natural_title(title: str) -> str:
-    match = _ARTICLE.match(title.strip())
-    if not match:
-        return title.strip()
-    article = match["article"]
-    joiner = "" if article.endswith("'") else " "
-    return f"{article}{joiner}{match['rest']}"
-
+__all__ = ["document_text", "indexed_title"]
 
 def document_text(title: Title, genres: Sequence[Genre]) -> str:
     """What is embedded and matched by BM25 besides the title: year, genres, kind, overview."""
-    parts = [natural_title(title.title)]
+    parts = [display_title(title.title)]
     if title.release_year:
         parts.append(f"({title.release_year})")
     if genres:
@@ -54,7 +40,7 @@ def indexed_title(
             tokens.update(availability_tokens(offer.region, offer.platform_slug, offer.type.value))
     return IndexedTitle(
         id=title.id,
-        title=natural_title(title.title),
+        title=display_title(title.title),
         text=document_text(title, genres),
         kind=title.kind.value,
         genres=tuple(genre.slug for genre in genres),
