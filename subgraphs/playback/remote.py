@@ -25,7 +25,7 @@ from subgraphs.playback.domain.commands import (
 )
 from subgraphs.playback.domain.control_errors import CommandNotFound, NotYourCommand
 from subgraphs.playback.domain.device_events import CommandAcknowledged, CommandIssued
-from subgraphs.playback.domain.errors import DeviceNotFound, NotYourDevice
+from subgraphs.playback.domain.errors import DeviceNotFound
 from subgraphs.playback.domain.events import PlaybackUpdated
 from subgraphs.playback.domain.model import Device, PlaybackSession, PlaybackState
 from subgraphs.playback.domain.offers import ViewerFacts, choose_offer
@@ -77,10 +77,8 @@ async def send_command(
         if device_id is None:
             return None
         device = found.get(device_id)
-        if device is None:
+        if device is None or device.user_id != user_id:
             raise DeviceNotFound(device_id)
-        if device.user_id != user_id:
-            raise NotYourDevice(device_id)
         return device
 
     target, sender, cast_target = own(target_id), own(sender_id), own(cast_id)

@@ -16,8 +16,6 @@ from subgraphs.playback.adapters.repository import PlaybackRepository
 from subgraphs.playback.domain.errors import (
     DeviceLimitReached,
     DeviceNotFound,
-    NotYourDevice,
-    NotYourSession,
     SessionNotFound,
 )
 from subgraphs.playback.domain.events import PlaybackUpdated
@@ -57,12 +55,11 @@ __all__ = [
 async def own_device(
     repo: PlaybackRepository, user_id: uuid.UUID, device_id: uuid.UUID
 ) -> Device:
-    """The caller's device: NOT_FOUND when it does not exist, FORBIDDEN when it is not theirs."""
+    """The caller's device, else NOT_FOUND: another user's device is answered as an unknown
+    one, so that an id tells nobody whether it exists."""
     device = (await repo.devices_by_ids([device_id])).get(device_id)
-    if device is None:
+    if device is None or device.user_id != user_id:
         raise DeviceNotFound(device_id)
-    if device.user_id != user_id:
-        raise NotYourDevice(device_id)
     return device
 
 
@@ -83,11 +80,10 @@ async def check_parental_limits(
 async def own_session(
     repo: PlaybackRepository, user_id: uuid.UUID, session_id: uuid.UUID
 ) -> PlaybackSession:
+    """The caller's session, else NOT_FOUND (another user's included, as for devices)."""
     session = (await repo.sessions_by_ids([session_id])).get(session_id)
-    if session is None:
+    if session is None or session.user_id != user_id:
         raise SessionNotFound(session_id)
-    if session.user_id != user_id:
-        raise NotYourSession(session_id)
     return session
 
 

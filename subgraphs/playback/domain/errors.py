@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from subgraphs.common.errors import BadInput, Conflict, Forbidden, NotFound
+from subgraphs.common.errors import BadInput, Conflict, NotFound
 
 __all__ = [
     "DeviceLimitReached",
@@ -11,8 +11,6 @@ __all__ = [
     "InvalidDeviceName",
     "InvalidDuration",
     "InvalidPosition",
-    "NotYourDevice",
-    "NotYourSession",
     "SessionNotFound",
 ]
 
@@ -22,19 +20,9 @@ class DeviceNotFound(NotFound):
         super().__init__(f"No device with id {device_id}.", id=device_id)
 
 
-class NotYourDevice(Forbidden):
-    def __init__(self, device_id: object) -> None:
-        super().__init__(f"Device {device_id} belongs to another user.", id=device_id)
-
-
 class SessionNotFound(NotFound):
     def __init__(self, session_id: object) -> None:
         super().__init__(f"No playback session with id {session_id}.", id=session_id)
-
-
-class NotYourSession(Forbidden):
-    def __init__(self, session_id: object) -> None:
-        super().__init__(f"Playback session {session_id} belongs to another user.", id=session_id)
 
 
 class DeviceLimitReached(Conflict):

@@ -44,7 +44,7 @@ def test_devices_are_private(playback: SubgraphClient) -> None:
     assert listed["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     rename = playback.execute('mutation($id: ID!) { renameDevice(id: $id, name: "Mine") { id } }',
                               {"id": device_id}, user_id=other)
-    assert rename["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert rename["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # as an unknown id
     entity = playback.execute(
         'query($id: ID!) { _entities(representations: [{__typename: "Device", id: $id}]) '
         "{ ... on Device { name } } }",

@@ -64,19 +64,22 @@ def test_position_outside_the_duration_is_bad_input(playback: SubgraphClient) ->
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-def test_playing_on_someone_elses_device_or_session_is_forbidden(
+def test_someone_elses_device_or_session_is_as_unknown_as_one_that_never_was(
     playback: SubgraphClient,
 ) -> None:
     owner, other = uuid.uuid4(), uuid.uuid4()
     device_id = register(playback, owner)["data"]["registerDevice"]["id"]
     result = start(playback, other, device_id)
-    assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    unknown = start(playback, other, str(uuid.uuid4()))
+    assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"]
+    assert result["errors"][0]["message"] == unknown["errors"][0]["message"].replace(
+        unknown["errors"][0]["extensions"]["id"], device_id)
     session_id = start(playback, owner, device_id)["data"]["startPlayback"]["id"]
     result = playback.execute(
         UPDATE, {"input": {"sessionId": session_id, "positionSeconds": 1, "state": "PAUSED"}},
         user_id=other,
     )
-    assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     sessions = playback.execute(SESSIONS, {"id": str(owner)}, user_id=other)
     assert sessions["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
