@@ -1,8 +1,8 @@
 """Users use cases: plain async functions over the repository, raising domain errors.
 
-Writes commit first and publish their events after, so consumers never see an event for a
-change that was rolled back. Watchlist changes and viewings stage their event in the outbox in
-the write's own transaction, so a committed one is published even when Redis is away.
+Writes stage their events in the outbox in the write's own transaction: consumers never see an
+event for a change that was rolled back, and a committed one is published even when Redis is
+away (at once when it is there, by the relay once it is back).
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ async def register(
     repo: UsersRepository,
     passwords: Passwords,
     tokens: TokenIssuer,
-    bus: Publisher,
+    outbox: Outbox,
     limiter: RateLimiter,
     client: str,
     registration: Registration,
@@ -151,9 +151,11 @@ async def register(
         raise EmailTaken()
     password_hash = await asyncio.to_thread(passwords.hash, registration.password)
     profile = Profile.default_for(user)
-    await repo.add_user(user, password_hash, profile)
-    await bus.publish(events.user_registered(user))
-    await bus.publish(events.profile_changed(profile, user.created_at, created=True))
+    await repo.add_user(user, password_hash, profile, [
+        events.user_registered(user),
+        events.profile_changed(profile, user.created_at, created=True),
+    ])
+    await publish_staged(outbox)
     return user, tokens.issue(user.id, home_region=user.home_region, profile_id=profile.id)
 
 
@@ -208,7 +210,7 @@ async def login(
 
 
 async def update_preferences(
-    repo: UsersRepository, bus: Publisher, user_id: uuid.UUID, changes: PreferenceChanges
+    repo: UsersRepository, outbox: Outbox, user_id: uuid.UUID, changes: PreferenceChanges
 ) -> User:
     found = await repo.users_by_ids([user_id])
     if user_id not in found:
@@ -220,8 +222,8 @@ async def update_preferences(
         subscribed_platforms=changes.subscribed_platforms,
         preferred_genres=changes.preferred_genres,
     )
-    await repo.update_user(user)
-    await bus.publish(events.user_updated(user, _now()))
+    await repo.update_user(user, [events.user_updated(user, _now())])
+    await publish_staged(outbox)
     return user
 
 

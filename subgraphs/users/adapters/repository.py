@@ -48,9 +48,10 @@ class UsersRepository(Protocol):
 
     async def credentials_by_email(self, email: str) -> Credentials | None: ...
 
-    async def add_user(self, user: User, password_hash: str, profile: Profile) -> None: ...
+    async def add_user(self, user: User, password_hash: str, profile: Profile,
+                       events: Sequence[Event] = ()) -> None: ...
 
-    async def update_user(self, user: User) -> None: ...
+    async def update_user(self, user: User, events: Sequence[Event] = ()) -> None: ...
 
     async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None: ...
 
@@ -64,11 +65,14 @@ class UsersRepository(Protocol):
         self, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[Profile]]: ...
 
-    async def add_profile(self, profile: Profile, pin_hash: str | None, limit: int) -> bool: ...
+    async def add_profile(self, profile: Profile, pin_hash: str | None, limit: int,
+                          events: Sequence[Event] = ()) -> bool: ...
 
-    async def update_profile(self, profile: Profile, pin_hash: str | Keep | None) -> None: ...
+    async def update_profile(self, profile: Profile, pin_hash: str | Keep | None,
+                             events: Sequence[Event] = ()) -> None: ...
 
-    async def delete_profile(self, user_id: uuid.UUID, profile_id: uuid.UUID) -> bool: ...
+    async def delete_profile(self, user_id: uuid.UUID, profile_id: uuid.UUID,
+                             events: Sequence[Event] = ()) -> bool: ...
 
     async def profile_pin_hash(self, profile_id: uuid.UUID) -> str | None: ...
 
@@ -205,23 +209,28 @@ class TortoiseUsersRepository:
         row = await UserRow.filter(email=email).only("id", "password_hash").first()
         return None if row is None else Credentials(row.id, row.password_hash)
 
-    async def add_user(self, user: User, password_hash: str, profile: Profile) -> None:
+    async def add_user(self, user: User, password_hash: str, profile: Profile,
+                       events: Sequence[Event] = ()) -> None:
+        """The account, its first profile and `events` (staged in the outbox) commit together."""
         try:
-            async with in_transaction():
-                await user_to_row(user, password_hash).save(force_create=True)
-                await profile_to_row(profile).save(force_create=True)
+            async with in_transaction() as connection:
+                await user_to_row(user, password_hash).save(using_db=connection,
+                                                            force_create=True)
+                await profile_to_row(profile).save(using_db=connection, force_create=True)
+                await stage(events, connection)
         except IntegrityError:
             # The unique email decides races between two sign-ups with the same address.
             raise EmailTaken() from None
 
-    async def update_user(self, user: User) -> None:
-        async with in_transaction():
-            await UserRow.filter(id=user.id).update(
+    async def update_user(self, user: User, events: Sequence[Event] = ()) -> None:
+        async with in_transaction() as connection:
+            await UserRow.filter(id=user.id).using_db(connection).update(
                 display_name=user.display_name,
                 home_region=user.home_region,
                 subscribed_platforms=list(user.subscribed_platforms),
                 preferred_genres=list(user.preferred_genres),
             )
+            await stage(events, connection)
 
     async def set_password_hash(self, user_id: uuid.UUID, password_hash: str) -> None:
         await UserRow.filter(id=user_id).update(password_hash=password_hash)
@@ -256,7 +265,8 @@ class TortoiseUsersRepository:
             found[row.user_id].append(profile_from_row(row))  # type: ignore[attr-defined]
         return found
 
-    async def add_profile(self, profile: Profile, pin_hash: str | None, limit: int) -> bool:
+    async def add_profile(self, profile: Profile, pin_hash: str | None, limit: int,
+                          events: Sequence[Event] = ()) -> bool:
         """Store the profile unless the household already has `limit`; False when it has.
         The count and the insert share a transaction that locks the account's row, so two
         households' screens racing cannot both pass the limit."""
@@ -266,9 +276,11 @@ class TortoiseUsersRepository:
             if count >= limit:
                 return False
             await profile_to_row(profile, pin_hash).save(using_db=connection, force_create=True)
+            await stage(events, connection)
             return True
 
-    async def update_profile(self, profile: Profile, pin_hash: str | Keep | None) -> None:
+    async def update_profile(self, profile: Profile, pin_hash: str | Keep | None,
+                             events: Sequence[Event] = ()) -> None:
         changes: dict[str, object] = {
             "name": profile.name, "is_kid": profile.is_kid, "avatar": profile.avatar,
             "max_age_rating": profile.max_age_rating,
@@ -276,9 +288,13 @@ class TortoiseUsersRepository:
         }
         if not isinstance(pin_hash, Keep):
             changes["pin_hash"] = pin_hash
-        await ProfileRow.filter(id=profile.id, user_id=profile.user_id).update(**changes)
+        async with in_transaction() as connection:
+            await ProfileRow.filter(id=profile.id, user_id=profile.user_id).using_db(
+                connection).update(**changes)
+            await stage(events, connection)
 
-    async def delete_profile(self, user_id: uuid.UUID, profile_id: uuid.UUID) -> bool:
+    async def delete_profile(self, user_id: uuid.UUID, profile_id: uuid.UUID,
+                             events: Sequence[Event] = ()) -> bool:
         """Delete unless it is the account's last profile; False when it was (or is gone)."""
         async with in_transaction() as connection:
             await UserRow.filter(id=user_id).using_db(connection).select_for_update()
@@ -287,6 +303,8 @@ class TortoiseUsersRepository:
                 return False
             deleted = await ProfileRow.filter(id=profile_id, user_id=user_id).using_db(
                 connection).delete()
+            if deleted:
+                await stage(events, connection)
             return bool(deleted)
 
     async def profile_pin_hash(self, profile_id: uuid.UUID) -> str | None:

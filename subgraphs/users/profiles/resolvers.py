@@ -29,7 +29,7 @@ class ProfileMutation:
     ) -> ProfilePayload:
         context = info.context
         profile = await services.create_profile(
-            repo=context.repo, bus=context.bus, passwords=context.passwords,
+            repo=context.repo, outbox=context.outbox, passwords=context.passwords,
             viewer=context.viewer, draft=input.to_domain(), pin=input.pin,
         )
         return ProfilePayload(profile=Profile.from_domain(profile))
@@ -40,7 +40,7 @@ class ProfileMutation:
     ) -> ProfilePayload:
         context = info.context
         profile = await services.update_profile(
-            repo=context.repo, bus=context.bus, passwords=context.passwords,
+            repo=context.repo, outbox=context.outbox, passwords=context.passwords,
             viewer=context.viewer, profile_id=parse_id(input.profile_id, "profile id"),
             changes=input.to_domain(),
         )
@@ -52,7 +52,7 @@ class ProfileMutation:
     ) -> DeleteProfilePayload:
         context = info.context
         profile = await services.delete_profile(
-            repo=context.repo, bus=context.bus, viewer=context.viewer,
+            repo=context.repo, outbox=context.outbox, viewer=context.viewer,
             profile_id=parse_id(profile_id, "profile id"),
         )
         return DeleteProfilePayload(deleted_profile_id=strawberry.ID(str(profile.id)))

@@ -28,7 +28,7 @@ from subgraphs.users.profiles.domain import (
     WrongPin,
     check_pin,
 )
-from subgraphs.users.services import Limit, Publisher
+from subgraphs.users.services import Limit, Outbox, publish_staged
 from subgraphs.users.tokens import AccessToken, TokenIssuer
 
 __all__ = [
@@ -102,7 +102,7 @@ async def _pin_hash(passwords: Passwords, pin: str) -> str:
 
 
 async def create_profile(
-    *, repo: UsersRepository, bus: Publisher, passwords: Passwords, viewer: Viewer,
+    *, repo: UsersRepository, outbox: Outbox, passwords: Passwords, viewer: Viewer,
     draft: ProfileDraft, pin: str | None,
 ) -> Profile:
     user_id = await _manager(repo, viewer)
@@ -112,14 +112,15 @@ async def create_profile(
         max_age_rating=draft.max_age_rating, blocked_genres=draft.blocked_genres,
         avatar=draft.avatar, has_pin=pin_hash is not None,
     )
-    if not await repo.add_profile(profile, pin_hash, MAX_PROFILES):
+    if not await repo.add_profile(profile, pin_hash, MAX_PROFILES,
+                                  [events.profile_changed(profile, _now(), created=True)]):
         raise TooManyProfiles()
-    await bus.publish(events.profile_changed(profile, _now(), created=True))
+    await publish_staged(outbox)
     return profile
 
 
 async def update_profile(
-    *, repo: UsersRepository, bus: Publisher, passwords: Passwords, viewer: Viewer,
+    *, repo: UsersRepository, outbox: Outbox, passwords: Passwords, viewer: Viewer,
     profile_id: uuid.UUID, changes: ProfileChanges,
 ) -> Profile:
     user_id = await _manager(repo, viewer)
@@ -142,19 +143,20 @@ async def update_profile(
         max_age_rating=draft.max_age_rating, blocked_genres=draft.blocked_genres,
         has_pin=current.has_pin if isinstance(pin_hash, Keep) else pin_hash is not None,
     )
-    await repo.update_profile(profile, pin_hash)
-    await bus.publish(events.profile_changed(profile, _now()))
+    await repo.update_profile(profile, pin_hash, [events.profile_changed(profile, _now())])
+    await publish_staged(outbox)
     return profile
 
 
 async def delete_profile(
-    *, repo: UsersRepository, bus: Publisher, viewer: Viewer, profile_id: uuid.UUID
+    *, repo: UsersRepository, outbox: Outbox, viewer: Viewer, profile_id: uuid.UUID
 ) -> Profile:
     user_id = await _manager(repo, viewer)
     profile = _find(await _household(repo, user_id), profile_id)
-    if not await repo.delete_profile(user_id, profile_id):
+    if not await repo.delete_profile(user_id, profile_id,
+                                     [events.profile_changed(profile, _now(), deleted=True)]):
         raise LastProfile()
-    await bus.publish(events.profile_changed(profile, _now(), deleted=True))
+    await publish_staged(outbox)
     return profile
 
 

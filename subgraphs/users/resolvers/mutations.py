@@ -83,7 +83,7 @@ class Mutation(AccountMutation, DeviceMutation, ProfileMutation):
             repo=context.repo,
             passwords=context.passwords,
             tokens=context.tokens,
-            bus=context.bus,
+            outbox=context.outbox,
             limiter=context.limiter,
             client=context.client_ip,
             registration=input.to_domain(),
@@ -143,6 +143,6 @@ class Mutation(AccountMutation, DeviceMutation, ProfileMutation):
     ) -> User:
         user_id = info.context.viewer.require_user()
         user = await services.update_preferences(
-            info.context.repo, info.context.bus, user_id, input.to_domain()
+            info.context.repo, info.context.outbox, user_id, input.to_domain()
         )
         return User.from_domain(user)

@@ -1,0 +1,105 @@
+"""Account and profile writes stage their events in the outbox with the write: with Redis away
+the write is still done and reported done, and its events wait in the outbox for the relay;
+a refused write stages nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from argon2 import PasswordHasher
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from mediagateway.migrate import migrate
+from subgraphs.common.auth import Viewer
+from subgraphs.common.db import close_database, open_database
+from subgraphs.common.errors import DomainError
+from subgraphs.common.outbox import OutboxEvent
+from subgraphs.users import services
+from subgraphs.users.adapters import keys as key_store
+from subgraphs.users.adapters.repository import TortoiseUsersRepository
+from subgraphs.users.domain.passwords import Passwords
+from subgraphs.users.profiles import services as profiles
+from subgraphs.users.profiles.domain import ProfileDraft
+from subgraphs.users.profiles.services import ProfileChanges
+from subgraphs.users.settings import MODELS
+from subgraphs.users.tokens import TokenIssuer
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[str]:
+    await migrate("users", database_url)
+    await open_database(database_url, MODELS)
+    try:
+        yield database_url
+    finally:
+        await close_database()
+
+
+class RedisAway:
+    """The outbox's immediate send, while Redis is down."""
+
+    flushes = 0
+
+    async def flush(self) -> int:
+        self.flushes += 1
+        raise RedisConnectionError("Connection refused")
+
+
+class NoLimits:
+    async def hit(self, action: str, client: str, limit: int, window_seconds: int) -> None:
+        return None
+
+    async def check(self, action: str, client: str, limit: int) -> None:
+        return None
+
+
+async def _staged() -> list[tuple[str, dict]]:
+    return [(row.type, row.event().payload) for row in await OutboxEvent.all().order_by("seq")]
+
+
+async def test_account_and_profile_writes_are_done_with_redis_away(database: str) -> None:
+    repo, outbox = TortoiseUsersRepository(), RedisAway()
+    passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    tokens = TokenIssuer(await key_store.ensure_signing_key())
+    email = f"ada-{uuid.uuid4().hex[:8]}@example.com"
+    await OutboxEvent.all().delete()
+
+    user, _ = await services.register(
+        repo=repo, passwords=passwords, tokens=tokens, outbox=outbox, limiter=NoLimits(),
+        client="test", registration=services.Registration(email, "a-password-0", "Ada"))
+    staged = await _staged()
+    assert [kind for kind, _ in staged] == ["user.registered", "profile.changed"]
+    assert staged[0][1]["user_id"] == str(user.id)
+
+    # Refused: the address is taken; nothing more is staged.
+    with pytest.raises(DomainError):
+        await services.register(
+            repo=repo, passwords=passwords, tokens=tokens, outbox=outbox, limiter=NoLimits(),
+            client="test", registration=services.Registration(email, "a-password-0", "Bob"))
+    assert len(await _staged()) == 2
+
+    await services.update_preferences(repo, outbox, user.id,
+                                      services.PreferenceChanges(home_region="DE"))
+    viewer = Viewer(user_id=user.id, scopes=frozenset({"profile", "account"}))
+    kid = await profiles.create_profile(
+        repo=repo, outbox=outbox, passwords=passwords, viewer=viewer,
+        draft=ProfileDraft.of(name="Kid", avatar="kid-cat", is_kid=True, max_age_rating="7",
+                              blocked_genres=()), pin=None)
+    await profiles.update_profile(repo=repo, outbox=outbox, passwords=passwords, viewer=viewer,
+                                  profile_id=kid.id, changes=ProfileChanges(name="Kiddo"))
+    await profiles.delete_profile(repo=repo, outbox=outbox, viewer=viewer, profile_id=kid.id)
+    staged = await _staged()
+    assert [kind for kind, _ in staged[2:]] == ["user.updated", *["profile.changed"] * 3]
+    assert staged[2][1]["home_region"] == "DE"
+    assert [p["name"] for _, p in staged[3:]] == ["Kid", "Kiddo", "Kiddo"]
+    assert staged[-1][1]["deleted"] is True
+
+    # The last profile cannot go: refused, nothing staged.
+    default = (await repo.profiles_by_users([user.id]))[user.id][0]
+    with pytest.raises(DomainError):
+        await profiles.delete_profile(repo=repo, outbox=outbox, viewer=viewer,
+                                      profile_id=default.id)
+    assert len(await _staged()) == len(staged)
+    assert outbox.flushes == 5  # one try at once after each of the five writes done
