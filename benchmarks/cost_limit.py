@@ -22,8 +22,6 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mediagateway.redis_server import free_port
-from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
 
 # (label, estimated cost as router/cost.ts prices it, query)
@@ -69,9 +67,8 @@ def main() -> None:
     args = parser.parse_args()
     context = nullcontext(None)
     if args.url is None:
-        stack = Stack(data_dir=Path(tempfile.mkdtemp(prefix="mg-cost-")), router_port=free_port(),
-                      subgraph_ports={name: free_port() for name in SUBGRAPHS},
-                      router_env={"ROUTER_DEDUPE": "0"})
+        stack = Stack.on_free_ports(Path(tempfile.mkdtemp(prefix="mg-cost-")),
+                                    router_env={"ROUTER_DEDUPE": "0"})
         context = running_stack(stack)
     with context as running:
         url = args.url or running.router_url

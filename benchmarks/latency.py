@@ -27,8 +27,6 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mediagateway.movielens import MovieLens
-from mediagateway.redis_server import free_port
-from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
 from subgraphs.common.auth import CLAIMS_HEADER, SECRET_HEADER, encode_claims
 
@@ -119,10 +117,8 @@ def main() -> None:
     args = parser.parse_args()
     data = MovieLens()
     title_id = str(data.items[0].id)
-    stack = Stack(
-        data_dir=Path(tempfile.mkdtemp(prefix="mg-bench-")),
-        router_port=free_port(),
-        subgraph_ports={name: free_port() for name in SUBGRAPHS},
+    stack = Stack.on_free_ports(
+        Path(tempfile.mkdtemp(prefix="mg-bench-")),
         router_env={"ROUTER_DEDUPE": "0"},
     )
     with running_stack(stack):

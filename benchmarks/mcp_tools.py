@@ -36,7 +36,6 @@ from mcp_server.tools.availability import AVAILABILITY
 from mcp_server.tools.search import SEARCH
 from mediagateway.movielens import MovieLens
 from mediagateway.redis_server import free_port
-from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import ROOT, Stack, running_stack
 
 WARM_UP = 10
@@ -150,11 +149,7 @@ def main() -> None:
     if args.router:
         asyncio.run(_run(args.router, args.requests))
         return
-    stack = Stack(
-        data_dir=Path(tempfile.mkdtemp(prefix="mg-bench-")),
-        router_port=free_port(),
-        subgraph_ports={name: free_port() for name in SUBGRAPHS},
-    )
+    stack = Stack.on_free_ports(Path(tempfile.mkdtemp(prefix="mg-bench-")))
     with running_stack(stack):
         asyncio.run(_run(stack.router_url, args.requests))
 

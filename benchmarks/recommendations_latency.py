@@ -29,8 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.latency import RECOMMENDATIONS_PART, _login, _measure, _wait_for_consumers
 from mediagateway.movielens import MovieLens
-from mediagateway.redis_server import free_port
-from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
 from subgraphs.common.auth import CLAIMS_HEADER, SECRET_HEADER, encode_claims
 
@@ -63,10 +61,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
     data = MovieLens()
-    stack = Stack(
-        data_dir=Path(tempfile.mkdtemp(prefix="mg-rec-latency-")),
-        router_port=free_port(),
-        subgraph_ports={name: free_port() for name in SUBGRAPHS},
+    stack = Stack.on_free_ports(
+        Path(tempfile.mkdtemp(prefix="mg-rec-latency-")),
         router_env={"ROUTER_DEDUPE": "0"},
     )
     stack.env["MG_REC_RETRAIN_SECONDS"] = "3600"

@@ -27,8 +27,6 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mediagateway.redis_server import free_port
-from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
 from tests.e2e.remote_client import (
     RouterDevice,
@@ -90,10 +88,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--commands", type=int, default=300)
     args = parser.parse_args()
-    stack = Stack(
-        data_dir=Path(tempfile.mkdtemp(prefix="mg-bench-remote-")),
-        router_port=free_port(),
-        subgraph_ports={name: free_port() for name in SUBGRAPHS},
+    stack = Stack.on_free_ports(
+        Path(tempfile.mkdtemp(prefix="mg-bench-remote-")),
         router_env={"ROUTER_DEDUPE": "0"},
         seed=False,
     )

@@ -31,8 +31,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mediagateway.redis_server import free_port
-from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.settings import database_url_for
@@ -224,9 +222,7 @@ def main() -> None:
                         else f"var/bench-search-{PRECISION}")
     args = parser.parse_args()
     data_dir = Path(args.data_dir).resolve()
-    stack = Stack(data_dir=data_dir, router_port=free_port(),
-                  subgraph_ports={name: free_port() for name in SUBGRAPHS},
-                  seed=False, router_env={"ROUTER_DEDUPE": "0"})
+    stack = Stack.on_free_ports(data_dir, seed=False, router_env={"ROUTER_DEDUPE": "0"})
     stack._prepare_env()
     stack._run("mediagateway.migrate")
     names = asyncio.run(build(data_dir, stack.env, args.titles))

@@ -35,8 +35,6 @@ from websockets.asyncio.client import ClientConnection, connect
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.sync_support import percentiles
-from mediagateway.redis_server import free_port
-from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
 
 SUBSCRIBE = """subscription { syncUpdates { catchUp events { kind titleId } } }"""
@@ -258,11 +256,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--minutes", type=float, default=5)
     args = parser.parse_args()
-    stack = Stack(
-        data_dir=Path(tempfile.mkdtemp(prefix="mg-soak-")),
-        router_port=free_port(),
-        subgraph_ports={name: free_port() for name in SUBGRAPHS},
-    )
+    stack = Stack.on_free_ports(Path(tempfile.mkdtemp(prefix="mg-soak-")))
     with running_stack(stack):
         print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
         asyncio.run(_soak(stack, args.devices, args.rate, args.minutes))

@@ -24,8 +24,6 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.sync_support import cpu_seconds, percentiles, subscribe
-from mediagateway.redis_server import free_port
-from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
 
 REGISTER = """mutation($e: String!) { register(input: {email: $e, password: "benchmark-pass-1",
@@ -65,9 +63,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
-    stack = Stack(
-        data_dir=Path(tempfile.mkdtemp(prefix="mg-sync-bench-")), router_port=free_port(),
-        subgraph_ports={name: free_port() for name in SUBGRAPHS}, seed=False,
+    stack = Stack.on_free_ports(
+        Path(tempfile.mkdtemp(prefix="mg-sync-bench-")), seed=False,
         router_env={"ROUTER_LOG_LEVEL": "warn"},
     )
     with running_stack(stack):

@@ -53,6 +53,12 @@ class Stack:
         default_factory=dict, repr=False
     )
 
+    @classmethod
+    def on_free_ports(cls, data_dir: Path, **fields: object) -> Stack:
+        """A stack whose router and subgraphs listen on ports free now, beside any other."""
+        return cls(data_dir=data_dir, router_port=free_port(),  # type: ignore[arg-type]
+                   subgraph_ports={name: free_port() for name in SUBGRAPHS}, **fields)
+
     @property
     def router_url(self) -> str:
         return f"http://127.0.0.1:{self.router_port}/graphql"

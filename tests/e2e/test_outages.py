@@ -34,7 +34,6 @@ import redis
 
 from mediagateway.movielens import MovieLens
 from mediagateway.redis_server import free_port
-from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import ROOT, Stack, running_stack
 from subgraphs.common.settings import database_url_for
 from tests.support.stack import Router
@@ -105,10 +104,8 @@ def outage_stack(tmp_path_factory: pytest.TempPathFactory,
         env["DATABASE_URL"] = postgres.url
     env["MG_REPLICA"] = REPLICA
     env["MG_SEED_HISTORY"] = "0"  # accounts and catalog; no 100,000 viewings to digest
-    stack = Stack(
-        data_dir=Path(tmp_path_factory.mktemp("outage-stack")),
-        router_port=free_port(),
-        subgraph_ports={name: free_port() for name in SUBGRAPHS},
+    stack = Stack.on_free_ports(
+        Path(tmp_path_factory.mktemp("outage-stack")),
         env=env,
     )
     with running_stack(stack):
@@ -357,14 +354,20 @@ def _sign_in(client: Router, index: int) -> tuple[str, str]:
     return client.login(user.email), str(user.id)
 
 
+def _writer(client: Router, index: int, title_ids: list[str], count: int
+            ) -> tuple[str, str, set[str], list[str]]:
+    """A scenario's demo user: token, id, watchlist before it, up to `count` titles to add."""
+    token, user_id = _sign_in(client, index)
+    before, _ = _mine(client, token)
+    return token, user_id, before, [t for t in title_ids if t not in before][:count]
+
+
 # -- the scenarios ------------------------------------------------------------------------------
 
 def test_redis_stopped_and_restarted_under_load(
     outage_stack: Stack, client: Router, title_ids: list[str]
 ) -> None:
-    token, user_id = _sign_in(client, 0)
-    watchlist_before, _ = _mine(client, token)
-    titles = [t for t in title_ids if t not in watchlist_before][:60]
+    token, user_id, watchlist_before, titles = _writer(client, 0, title_ids, 60)
     with ClientLoop(client, token, titles) as loop:
         loop.until("writes before the outage", lambda: len(loop.written("before")) >= 3)
         loop.phase = "stopping"
@@ -416,9 +419,7 @@ def test_a_killed_subgraph_is_left_out_then_back_after_its_restart(
 def test_a_consumer_killed_with_pending_events_handles_each_once_after_restart(
     outage_stack: Stack, client: Router, title_ids: list[str]
 ) -> None:
-    token, user_id = _sign_in(client, 2)
-    before, _ = _mine(client, token)
-    titles = [t for t in title_ids if t not in before][:30]
+    token, user_id, before, titles = _writer(client, 2, title_ids, 30)
     r = _redis(outage_stack)
     group, consumer = "playback.facts", f"playback.facts-{REPLICA}"
     try:
@@ -461,13 +462,12 @@ def test_a_consumer_killed_with_pending_events_handles_each_once_after_restart(
     assert rows == distinct == len(watchlist)
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL leg only (DATABASE_URL=postgres://…)")
+@pytest.mark.skipif(not ON_POSTGRES, reason="restarts a PostgreSQL server; the SQLite leg "
+                    "has none to restart (scripts/test's PostgreSQL leg runs this)")
 def test_postgres_restarted_under_load(
     outage_stack: Stack, postgres: Postgres, client: Router, title_ids: list[str]
 ) -> None:
-    token, user_id = _sign_in(client, 3)
-    watchlist_before, _ = _mine(client, token)
-    titles = [t for t in title_ids if t not in watchlist_before][:60]
+    token, user_id, watchlist_before, titles = _writer(client, 3, title_ids, 60)
     loop = ClientLoop(client, token, titles)
     # Reads need the database too: during the outage they are checked as writes are.
     loop._read = lambda phase: _outage_errors(client.execute(CATALOG))  # type: ignore[method-assign]

@@ -22,7 +22,8 @@ SCRIPTS = Path(__file__).resolve().parents[2] / "infra" / "k8s" / "base" / "back
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-    reason="dumps and restores PostgreSQL databases (the PostgreSQL leg runs it)",
+    reason="pg_dump and pg_restore work on PostgreSQL databases; on the SQLite leg the "
+           "databases are files (scripts/test's PostgreSQL leg runs this)",
 )
 
 

@@ -415,15 +415,7 @@ class Socket:
         payloads: list[dict[str, Any]] = []
         try:
             async with asyncio.timeout(wait):
-                while True:
-                    message = await queue.get()
-                    if message["type"] == "next":
-                        payloads.append(message["payload"])
-                    elif message["type"] == "error":
-                        payloads.append({"errors": message["payload"]})
-                        break
-                    elif message["type"] == "complete":
-                        break
+                await _collect(queue, payloads)
         except TimeoutError:
             await self.stop(key)
             return Answer(payloads, live=True)
@@ -431,19 +423,24 @@ class Socket:
         return Answer(payloads)
 
 
+async def _collect(queue: asyncio.Queue[dict[str, Any]], sink: list[dict[str, Any]]) -> None:
+    """Append one subscription's payloads to `sink` until it completes or fails."""
+    while True:
+        message = await queue.get()
+        if message["type"] == "next":
+            sink.append(message["payload"])
+        elif message["type"] == "error":
+            sink.append({"errors": message["payload"]})
+            return
+        elif message["type"] == "complete":
+            return
+
+
 async def ws_stream(socket: Socket, operation: Operation, sink: list[dict[str, Any]]) -> None:
     """Append every payload of a subscription over the socket to `sink`, until cancelled."""
     key, queue = await socket.subscribe(operation)
     try:
-        while True:
-            message = await queue.get()
-            if message["type"] == "next":
-                sink.append(message["payload"])
-            elif message["type"] == "error":
-                sink.append({"errors": message["payload"]})
-                return
-            elif message["type"] == "complete":
-                return
+        await _collect(queue, sink)
     finally:
         await socket.stop(key)
 

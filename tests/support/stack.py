@@ -16,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 
-from mediagateway.redis_server import free_port
 from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import Stack, running_stack
 from tests.support.databases import drop_databases
@@ -80,10 +79,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, redis_server: str) -> Iterat
     shared = env.get("DATABASE_URL", "")
     if shared.startswith("postgres"):
         env["DATABASE_URL"] = shared.rsplit("/", 1)[0] + f"/e2e_{uuid.uuid4().hex[:8]}"
-    stack = Stack(
-        data_dir=Path(tmp_path_factory.mktemp("stack")),
-        router_port=free_port(),
-        subgraph_ports={name: free_port() for name in SUBGRAPHS},
+    stack = Stack.on_free_ports(
+        Path(tmp_path_factory.mktemp("stack")),
         env=env,
     )
     with running_stack(stack):

@@ -94,6 +94,15 @@ async def _limit(request: Request, limit: Limit) -> None:
                                           limit.window_seconds)
 
 
+async def _over_limit(request: Request, limit: Limit) -> Response | None:
+    """The 429 to answer when this call is one too many, else None (the call is counted)."""
+    try:
+        await _limit(request, limit)
+    except RateLimited as error:
+        return _rate_limited(error)
+    return None
+
+
 def _rate_limited(error: RateLimited) -> JSONResponse:
     retry_after = int(error.details.get("retry_after", 1))  # type: ignore[call-overload]
     return JSONResponse(
@@ -175,20 +184,16 @@ async def token(request: Request) -> Response:
     endpoints = _endpoints(request)
     oauth_request = await _read(request)
     # Device polls are paced by `interval` and `slow_down` instead (RFC 8628 §3.5).
-    if oauth_request.form.get("grant_type") != DEVICE_CODE_GRANT:
-        try:
-            await _limit(request, TOKEN_LIMIT)
-        except RateLimited as error:
-            return _rate_limited(error)
+    if (oauth_request.form.get("grant_type") != DEVICE_CODE_GRANT
+            and (refused := await _over_limit(request, TOKEN_LIMIT)) is not None):
+        return refused
     return await _off_loop(request, endpoints.server.create_token_response, oauth_request)
 
 
 async def device_authorization(request: Request) -> Response:
     endpoints = _endpoints(request)
-    try:
-        await _limit(request, DEVICE_AUTHORIZATION_LIMIT)
-    except RateLimited as error:
-        return _rate_limited(error)
+    if (refused := await _over_limit(request, DEVICE_AUTHORIZATION_LIMIT)) is not None:
+        return refused
     oauth_request = await _read(request)
     return await _off_loop(request, endpoints.server.create_endpoint_response,
                            "device_authorization", oauth_request)
@@ -219,10 +224,8 @@ async def device(request: Request) -> Response:
 
 async def revoke(request: Request) -> Response:
     endpoints = _endpoints(request)
-    try:
-        await _limit(request, REVOKE_LIMIT)
-    except RateLimited as error:
-        return _rate_limited(error)
+    if (refused := await _over_limit(request, REVOKE_LIMIT)) is not None:
+        return refused
     oauth_request = await _read(request)
     return await _off_loop(request, endpoints.server.create_endpoint_response, "revocation",
                            oauth_request)
@@ -231,10 +234,8 @@ async def revoke(request: Request) -> Response:
 async def register(request: Request) -> Response:
     """RFC 7591 dynamic client registration, for public native clients (see `registration`)."""
     endpoints = _endpoints(request)
-    try:
-        await _limit(request, REGISTER_LIMIT)
-    except RateLimited as error:
-        return _rate_limited(error)
+    if (refused := await _over_limit(request, REGISTER_LIMIT)) is not None:
+        return refused
     if not request.headers.get("content-type", "").startswith(_JSON):
         return _registration_error("invalid_client_metadata",
                                    "Send the client metadata as application/json.")

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from unittest import mock
@@ -18,23 +17,13 @@ import pytest
 
 from mediagateway.migrate import migrate
 from mediagateway.signing_keys import run
-from subgraphs.common.db import close_database, open_database
+from subgraphs.common.db import open_database
 from subgraphs.users.adapters import keys as key_store
 from subgraphs.users.domain.keys import PUBLISH_LEAD
 from subgraphs.users.settings import MODELS
 from subgraphs.users.tokens import TokenIssuer, UnknownKeyError, verify_access_token
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[str]:
-    await migrate("users", database_url)
-    await open_database(database_url, MODELS)
-    try:
-        yield database_url
-    finally:
-        await close_database()
 
 
 async def test_a_rotated_key_takes_over_without_signing_anyone_out(database: str) -> None:

@@ -5,15 +5,12 @@ a refused write stages nothing."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from argon2 import PasswordHasher
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from mediagateway.migrate import migrate
 from subgraphs.common.auth import Viewer
-from subgraphs.common.db import close_database, open_database
 from subgraphs.common.errors import DomainError
 from subgraphs.common.outbox import OutboxEvent
 from subgraphs.users import services
@@ -23,18 +20,7 @@ from subgraphs.users.domain.passwords import Passwords
 from subgraphs.users.profiles import services as profiles
 from subgraphs.users.profiles.domain import ProfileDraft
 from subgraphs.users.profiles.services import ProfileChanges
-from subgraphs.users.settings import MODELS
 from subgraphs.users.tokens import TokenIssuer
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[str]:
-    await migrate("users", database_url)
-    await open_database(database_url, MODELS)
-    try:
-        yield database_url
-    finally:
-        await close_database()
 
 
 class RedisAway:
