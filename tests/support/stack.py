@@ -63,10 +63,11 @@ class Router:
 
 
 def _retry_after(result: dict[str, Any]) -> float | None:
-    """Seconds to wait when the answer is a RATE_LIMITED refusal, else None."""
+    """Seconds to wait when the answer says to try again (RATE_LIMITED, or a retryable outage
+    such as the first sign-in after Redis came back), else None."""
     for error in result.get("errors") or []:
         extensions = error.get("extensions") or {}
-        if extensions.get("code") == "RATE_LIMITED":
+        if extensions.get("code") == "RATE_LIMITED" or extensions.get("retryable") is True:
             return float(extensions.get("retry_after", 1))
     return None
 
