@@ -13,7 +13,6 @@ import sys
 import time
 import uuid
 
-import httpx
 import jwt
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 from cryptography.hazmat.primitives import serialization
@@ -24,6 +23,7 @@ from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
 from subgraphs.users.oauth.demo_clients import DEMO_TV_CLIENT
 from subgraphs.users.oauth.domain import DEVICE_CODE_GRANT
+from tests.support.device_flow import approve_in_browser
 from tests.support.stack import DEMO_PASSWORD, Router
 
 ME = "{ me { id } }"
@@ -119,11 +119,7 @@ async def test_device_flow_tokens_carry_only_their_scopes(router: Router, stack:
             started = (await tv.request("POST", f"{base}/oauth/device_authorization",
                                         data={"client_id": DEMO_TV_CLIENT, "scope": scope},
                                         withhold_token=True)).json()
-            async with httpx.AsyncClient() as browser:
-                approved = await browser.post(f"{base}/oauth/device", data={
-                    "user_code": started["user_code"], "email": user.email,
-                    "password": DEMO_PASSWORD, "decision": "approve"})
-            assert approved.status_code == 200, approved.text
+            await approve_in_browser(base, started["user_code"], user.email)
             token = await tv.fetch_token(f"{base}/oauth/token", grant_type=DEVICE_CODE_GRANT,
                                          device_code=started["device_code"])
             tokens[scope] = token["access_token"]
@@ -167,10 +163,7 @@ async def test_the_router_refuses_revoked_and_signed_out_tokens(
         started = (await tv.request("POST", f"{base}/oauth/device_authorization",
                                     data={"client_id": DEMO_TV_CLIENT, "scope": "profile"},
                                     withhold_token=True)).json()
-        async with httpx.AsyncClient() as browser:
-            await browser.post(f"{base}/oauth/device", data={
-                "user_code": started["user_code"], "email": user.email,
-                "password": DEMO_PASSWORD, "decision": "approve"})
+        await approve_in_browser(base, started["user_code"], user.email)
         tv_token = await tv.fetch_token(f"{base}/oauth/token", grant_type=DEVICE_CODE_GRANT,
                                         device_code=started["device_code"])
         assert router.execute(ME, token=tv_token["access_token"])["data"]["me"]["id"]

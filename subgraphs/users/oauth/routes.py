@@ -216,7 +216,10 @@ async def device(request: Request) -> Response:
     except DomainError as error:
         status = {"RATE_LIMITED": 429, "UNAUTHENTICATED": 401, "NOT_FOUND": 404}.get(
             error.code, 400)
-        return device_page(user_code, error=error.message, status=status)
+        page = device_page(user_code, error=error.message, status=status)
+        if "retry_after" in error.details:  # so a browser or script knows when to try again
+            page.headers["retry-after"] = str(int(error.details["retry_after"]))  # type: ignore[call-overload]
+        return page
     if decision.approved:
         return device_page(done=f"{decision.client_name} is signed in. You can close this page.")
     return device_page(done=f"{decision.client_name} was not signed in.")

@@ -144,6 +144,7 @@ async def test_guessing_user_codes_is_throttled(users_server: UsersServer) -> No
         assert wrong.status_code == 404, wrong.text
     limited = await _approve_on_page(users_server, "BCDF-GHJW")
     assert limited.status_code == 429
+    assert 0 < int(limited.headers["retry-after"]) <= 900  # the page says when to try again
     # The account is held too, from another address.
     elsewhere = await _approve_on_page(users_server, "BCDF-GHJW", ip="10.99.99.99")
     assert elsewhere.status_code == 429

@@ -1,0 +1,30 @@
+"""A person approving a TV's sign-in on the device page, as a browser posts it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from tests.support.stack import DEMO_PASSWORD
+
+__all__ = ["approve_in_browser"]
+
+
+async def approve_in_browser(base_url: str, user_code: str, email: str,
+                             password: str = DEMO_PASSWORD) -> httpx.Response:
+    """Post the approval, waiting out a 429 as told (other tests spend the same address's
+    sign-ins), at most one window; the answer must be the page saying the TV is signed in."""
+    deadline = time.monotonic() + 75
+    async with httpx.AsyncClient(timeout=30) as browser:
+        while True:
+            answer = await browser.post(f"{base_url}/oauth/device", data={
+                "user_code": user_code, "email": email, "password": password,
+                "decision": "approve"})
+            wait = float(answer.headers.get("retry-after", 1))
+            if answer.status_code != 429 or time.monotonic() + wait > deadline:
+                break
+            await asyncio.sleep(wait + 0.2)
+    assert answer.status_code == 200, answer.text
+    return answer
