@@ -29,7 +29,6 @@ from typing import Any
 
 import httpx
 import pytest
-from authlib.integrations.httpx_client import AsyncOAuth2Client
 from graphql import GraphQLSchema, get_named_type, is_leaf_type
 
 from mediagateway.movielens import MovieLens
@@ -53,6 +52,7 @@ from tests.support.authorization import (
     value_at,
     ws_stream,
 )
+from tests.support.device_flow import start_on_tv
 from tests.support.stack import Router
 
 # Accounts no other test signs in as: B's data is set up here, A tries to reach it.
@@ -381,12 +381,7 @@ def _party(router: Router, email: str, title: str, tv_name: str) -> Party:
 
 async def _approved_device_code(stack: Stack, token: str) -> str:
     """A TV's device-flow code, approved by the token's user."""
-    async with AsyncOAuth2Client(client_id=DEMO_TV_CLIENT,
-                                 token_endpoint_auth_method="none") as tv:
-        started = (await tv.request(
-            "POST", f"{stack.oauth_url}/oauth/device_authorization",
-            data={"client_id": DEMO_TV_CLIENT, "scope": "read:watchlist"},
-            withhold_token=True)).json()
+    started = await start_on_tv(stack.oauth_url, DEMO_TV_CLIENT, "read:watchlist")
     async with httpx.AsyncClient(timeout=30) as http:
         body = {"query": APPROVE, "variables": {"c": started["user_code"]}}
         headers = {"authorization": f"Bearer {token}"}

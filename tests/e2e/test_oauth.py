@@ -23,7 +23,7 @@ from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
 from subgraphs.users.oauth.demo_clients import DEMO_TV_CLIENT
 from subgraphs.users.oauth.domain import DEVICE_CODE_GRANT
-from tests.support.device_flow import approve_in_browser
+from tests.support.device_flow import approve_in_browser, start_on_tv
 from tests.support.stack import DEMO_PASSWORD, Router
 
 ME = "{ me { id } }"
@@ -116,9 +116,7 @@ async def test_device_flow_tokens_carry_only_their_scopes(router: Router, stack:
                                  token_endpoint_auth_method="none") as tv:
         tokens = {}
         for scope in ("read:watchlist", "read:watchlist write:watchlist playback:control"):
-            started = (await tv.request("POST", f"{base}/oauth/device_authorization",
-                                        data={"client_id": DEMO_TV_CLIENT, "scope": scope},
-                                        withhold_token=True)).json()
+            started = await start_on_tv(base, DEMO_TV_CLIENT, scope)
             await approve_in_browser(base, started["user_code"], user.email)
             token = await tv.fetch_token(f"{base}/oauth/token", grant_type=DEVICE_CODE_GRANT,
                                          device_code=started["device_code"])
@@ -160,9 +158,7 @@ async def test_the_router_refuses_revoked_and_signed_out_tokens(
     base = stack.oauth_url
     async with AsyncOAuth2Client(client_id=DEMO_TV_CLIENT,
                                  token_endpoint_auth_method="none") as tv:
-        started = (await tv.request("POST", f"{base}/oauth/device_authorization",
-                                    data={"client_id": DEMO_TV_CLIENT, "scope": "profile"},
-                                    withhold_token=True)).json()
+        started = await start_on_tv(base, DEMO_TV_CLIENT, "profile")
         await approve_in_browser(base, started["user_code"], user.email)
         tv_token = await tv.fetch_token(f"{base}/oauth/token", grant_type=DEVICE_CODE_GRANT,
                                         device_code=started["device_code"])
