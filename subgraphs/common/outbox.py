@@ -28,7 +28,7 @@ from tortoise.models import Model
 
 from subgraphs.common.events import Event
 
-__all__ = ["OutboxEvent", "OutboxRelay", "stage"]
+__all__ = ["Outbox", "OutboxEvent", "OutboxRelay", "publish_staged", "stage"]
 
 logger = logging.getLogger("mediagateway.outbox")
 
@@ -60,6 +60,21 @@ async def stage(events: Iterable[Event], connection: Any = None) -> None:
                         payload=json.dumps(event.payload)) for event in events]
     if rows:
         await OutboxEvent.bulk_create(rows, using_db=connection)
+
+
+class Outbox(Protocol):
+    """What use cases see of the relay: publish what their commit staged."""
+
+    async def flush(self) -> int: ...
+
+
+async def publish_staged(outbox: Outbox) -> None:
+    """After a commit: send its staged events at once if Redis takes them. When it does not,
+    the write is still done (and reported so); the relay publishes them once Redis is back."""
+    try:
+        await outbox.flush()
+    except (RedisError, OSError, BaseORMException):
+        logger.warning("publishing staged events failed; the outbox relay will retry")
 
 
 class OutboxRelay:

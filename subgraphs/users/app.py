@@ -56,10 +56,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.oauth_state = OAuthState(redis)
             app.state.clients = ClientStore()
             app.state.families = FamilyStore()
+            # Every event of this subgraph leaves through its outbox, staged with its write.
+            app.state.outbox = OutboxRelay(app.state.bus)
             stores = OAuthStores(
                 clients=app.state.clients, families=app.state.families,
                 state=app.state.oauth_state, repo=repo, tokens=app.state.tokens,
-                bus=app.state.bus,
+                outbox=app.state.outbox,
             )
             app.state.oauth = OAuthEndpoints(
                 server=OAuthServer(stores, Bridge(asyncio.get_running_loop())),
@@ -69,9 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             stop = asyncio.Event()
             # Catalog titles from content's events: what watchlist adds and viewings name.
             app.state.catalog = TortoiseCatalog()
-            # Account deletion: its event leaves through the outbox; the subgraphs' answers
-            # are counted.
-            app.state.outbox = OutboxRelay(app.state.bus)
+            # Account deletion: the subgraphs' answers are counted.
             app.state.deletions = DeletionTracker(redis)
             app.state.repo = repo
             app.state.verification = VerificationTokens(redis)
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         state = request.app.state
         return Context(
             request=request, response=response, viewer=viewer, repo=repo,
-            loaders=make_loaders(repo), bus=state.bus, passwords=state.passwords,
+            loaders=make_loaders(repo), passwords=state.passwords,
             tokens=state.tokens, limiter=state.limiter, oauth_state=state.oauth_state,
             clients=state.clients, families=state.families, outbox=state.outbox,
             deletions=state.deletions, verification=state.verification, mailer=state.mailer,

@@ -16,7 +16,6 @@ from subgraphs.users.loaders import Loaders
 from subgraphs.users.oauth.adapters.clients import ClientStore
 from subgraphs.users.oauth.adapters.families import FamilyStore
 from subgraphs.users.oauth.adapters.state import OAuthState
-from subgraphs.users.services import Publisher
 from subgraphs.users.tokens import TokenIssuer
 
 __all__ = ["Context"]
@@ -26,7 +25,6 @@ __all__ = ["Context"]
 class Context(BaseContext):
     repo: UsersRepository
     loaders: Loaders
-    bus: Publisher
     passwords: Passwords
     tokens: TokenIssuer
     limiter: RateLimiter

@@ -8,17 +8,12 @@ away (at once when it is there, by the relay once it is back).
 from __future__ import annotations
 
 import asyncio
-import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
 
-from redis.exceptions import RedisError
-from tortoise.exceptions import BaseORMException
-
-from subgraphs.common.events import Event
+from subgraphs.common.outbox import Outbox, publish_staged
 from subgraphs.users import events
 from subgraphs.users.adapters.ratelimit import RateLimiter
 from subgraphs.users.adapters.repository import UsersRepository
@@ -32,16 +27,13 @@ __all__ = [
     "LOGIN_LIMIT",
     "REGISTER_LIMIT",
     "Limit",
-    "Outbox",
     "PreferenceChanges",
-    "Publisher",
     "Registration",
     "ViewingInput",
     "add_to_watchlist",
     "authenticate",
     "default_profile",
     "login",
-    "publish_staged",
     "record_viewing",
     "register",
     "remove_from_watchlist",
@@ -49,27 +41,6 @@ __all__ = [
     "viewing_history",
     "watchlist",
 ]
-
-logger = logging.getLogger("mediagateway.users")
-
-
-class Publisher(Protocol):
-    async def publish(self, event: Event) -> None: ...
-
-
-class Outbox(Protocol):
-    """Publishes the events staged with committed writes (`subgraphs.common.outbox`)."""
-
-    async def flush(self) -> int: ...
-
-
-async def publish_staged(outbox: Outbox) -> None:
-    """After a commit: send its staged events at once if Redis takes them. When it does not,
-    the write is still done (and reported so); the relay publishes them once Redis is back."""
-    try:
-        await outbox.flush()
-    except (RedisError, OSError, BaseORMException):
-        logger.warning("publishing staged events failed; the outbox relay will retry")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from authlib.oauth2.rfc8628 import DeviceAuthorizationEndpoint, DeviceCodeGrant
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 
+from subgraphs.common.outbox import Outbox, publish_staged
 from subgraphs.users.adapters.keys import load_signing_keys
 from subgraphs.users.adapters.repository import UsersRepository
 from subgraphs.users.oauth import events
@@ -47,7 +48,6 @@ from subgraphs.users.oauth.domain import (
     RefreshToken,
 )
 from subgraphs.users.oauth.registration import ClientRegistration, RegistrationRequest
-from subgraphs.users.services import Publisher
 from subgraphs.users.tokens import TokenIssuer, verify_access_token
 
 __all__ = ["BASE_URL", "OAuthRequest", "OAuthServer", "OAuthStores"]
@@ -65,7 +65,8 @@ class OAuthStores:
     state: OAuthState
     repo: UsersRepository
     tokens: TokenIssuer
-    bus: Publisher
+    # Events leave with the write they report (the refresh token's, for a device's sign-in).
+    outbox: Outbox
 
 
 class _Payload(OAuth2Payload):
@@ -254,11 +255,12 @@ class DeviceGrant(DeviceCodeGrant):
         ):
             raise InvalidGrantError("This device code was already used.")
         self.request.family_id = uuid.uuid4()
-        response = super().create_token_response()
         user: GrantUser = self.request.user
-        self.server.bridge(self.server.stores.bus.publish(events.device_signed_in(
-            user.user_id, self.request.client, self.request.family_id
-        )))
+        # Staged with the refresh token: playback makes the TV's device row from it.
+        self.request.staged_events = [events.device_signed_in(
+            user.user_id, self.request.client, self.request.family_id)]
+        response = super().create_token_response()
+        self.server.bridge(publish_staged(self.server.stores.outbox))
         return response
 
 
@@ -364,6 +366,7 @@ class OAuthServer(AuthorizationServer):
             client_id=request.client.client_id, scope=token["scope"],
             profile_id=user.profile_id, access_jti=claims["jti"],
             access_expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            events=getattr(request, "staged_events", ()),
         ))
 
     async def revoke_family(self, family_id: uuid.UUID, reason: str) -> None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from subgraphs.common.auth import Viewer
 from subgraphs.common.errors import NotFound
+from subgraphs.common.outbox import Outbox, publish_staged
 from subgraphs.users import events
 from subgraphs.users.adapters.ratelimit import RateLimiter
 from subgraphs.users.adapters.repository import KEEP, Keep, UsersRepository
@@ -28,7 +29,7 @@ from subgraphs.users.profiles.domain import (
     WrongPin,
     check_pin,
 )
-from subgraphs.users.services import Limit, Outbox, publish_staged
+from subgraphs.users.services import Limit
 from subgraphs.users.tokens import AccessToken, TokenIssuer
 
 __all__ = [

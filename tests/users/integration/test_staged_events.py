@@ -5,18 +5,23 @@ a refused write stages nothing."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from redis.exceptions import ConnectionError as RedisConnectionError
+from tortoise.exceptions import IntegrityError
 
 from subgraphs.common.auth import Viewer
 from subgraphs.common.errors import DomainError
+from subgraphs.common.events import Event
 from subgraphs.common.outbox import OutboxEvent
 from subgraphs.users import services
 from subgraphs.users.adapters import keys as key_store
 from subgraphs.users.adapters.repository import TortoiseUsersRepository
 from subgraphs.users.domain.passwords import Passwords
+from subgraphs.users.oauth.adapters.families import FamilyStore
 from subgraphs.users.profiles import services as profiles
 from subgraphs.users.profiles.domain import ProfileDraft
 from subgraphs.users.profiles.services import ProfileChanges
@@ -89,3 +94,29 @@ async def test_account_and_profile_writes_are_done_with_redis_away(database: str
                                       profile_id=default.id)
     assert len(await _staged()) == len(staged)
     assert outbox.flushes == 5  # one try at once after each of the five writes done
+
+
+async def test_a_device_sign_in_is_staged_with_its_refresh_token(database: str) -> None:
+    passwords = Passwords(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    user, _ = await services.register(
+        repo=TortoiseUsersRepository(), passwords=passwords,
+        tokens=TokenIssuer(await key_store.ensure_signing_key()), outbox=RedisAway(),
+        limiter=NoLimits(), client="test", registration=services.Registration(
+            f"tv-{uuid.uuid4().hex[:8]}@example.com", "a-password-0", "Tv"))
+    families, user_id = FamilyStore(), user.id
+    await OutboxEvent.all().delete()
+
+    def add(token: str, event_id: str) -> Any:
+        return families.add_token(
+            token, uuid.uuid4(), user_id=user_id, client_id="tv", scope="profile",
+            profile_id=None, access_jti=uuid.uuid4().hex,
+            access_expires_at=datetime.now(UTC) + timedelta(hours=1),
+            events=[Event(type="device.signed_in", payload={"user_id": str(user_id)},
+                          id=event_id)])
+
+    await add("refresh-1", "first")
+    # The same refresh token again is refused by the database: its event must go with it.
+    with pytest.raises(IntegrityError):
+        await add("refresh-1", "second")
+    assert [(row.type, row.event_id) for row in await OutboxEvent.all()] == [
+        ("device.signed_in", "first")]

@@ -4,11 +4,14 @@ one revokes its whole family (RFC 6749 §10.4, OAuth 2.0 Security BCP §4.14).""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from subgraphs.common.events import Event
+from subgraphs.common.outbox import stage
 from subgraphs.users.adapters.orm import RefreshFamilyRow, RefreshTokenRow
 from subgraphs.users.oauth.domain import REFRESH_TTL, RefreshToken, digest
 
@@ -36,10 +39,13 @@ class FamilyStore:
         access_jti: str,
         access_expires_at: datetime,
         now: datetime | None = None,
+        events: Sequence[Event] = (),
     ) -> None:
-        """Store `token` in `family_id`, starting the family on its first token."""
+        """Store `token` in `family_id`, starting the family on its first token; `events` are
+        staged in the outbox in the same transaction."""
         now = now or datetime.now(UTC)
-        async with in_transaction():
+        async with in_transaction() as connection:
+            await stage(events, connection)
             _, created = await RefreshFamilyRow.get_or_create(
                 id=family_id,
                 defaults={"user_id": user_id, "client_id": client_id, "scope": scope,
