@@ -15,6 +15,7 @@ from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
 from subgraphs.common.erasure import start_erasure
 from subgraphs.common.events import RedisEventBus
+from subgraphs.common.outbox import OutboxRelay
 from subgraphs.common.resources import service_resources
 from subgraphs.common.settings import ServiceSettings
 from subgraphs.common.sign_in_watch import SignInWatch
@@ -50,11 +51,15 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         limits = SyncLimits(settings.sync_quota_bytes, settings.sync_max_drift_s * 1000)
-        async with service_resources(settings, MODELS) as redis, running_sync(
-            app, redis, devices=RegisteredDevices(repo), titles=facts, limits=limits
-        ) as sync:
+        async with contextlib.AsyncExitStack() as resources:
+            redis = await resources.enter_async_context(service_resources(settings, MODELS))
+            # Every event of this subgraph leaves through its outbox, staged with its write.
+            outbox = OutboxRelay(RedisEventBus(redis))
+            sync = await resources.enter_async_context(running_sync(
+                app, redis, outbox=outbox, devices=RegisteredDevices(repo), titles=facts,
+                limits=limits))
             app.state.redis = redis
-            app.state.publisher = RedisPlaybackPublisher(RedisEventBus(redis), redis)
+            app.state.publisher = RedisPlaybackPublisher(outbox, redis)
             app.state.feed = RedisPlaybackFeed(redis)
             app.state.devices = RedisDeviceChannel(redis)
             # Live subscriptions end within seconds of their sign-in's revocation.
@@ -66,6 +71,7 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
                 asyncio.create_task(run_sweeper(control, app.state.devices, stop),
                                     name="presence-sweeper"),
                 asyncio.create_task(app.state.sign_ins.run(stop), name="sign-in-watch"),
+                asyncio.create_task(outbox.run(stop), name="playback:outbox"),
                 start_erasure(RedisEventBus(redis), NAME,
                               functools.partial(erase_user, sync=sync), stop),
             ]

@@ -145,6 +145,7 @@ async def hand_off(
         await control.move_session(moved)
         await control.save_resume_point(moved)
         await control.add_command(command)
+        await publisher.stage(PlaybackUpdated(moved))
     await publisher.publish(PlaybackUpdated(moved))
     await channel.publish(CommandIssued(command))
     return moved, command

@@ -206,6 +206,7 @@ async def start_playback(
         await control.save_resume_point(session)
         # Starting to play on a device is a sign of life.
         await repo.save_device(device.seen(now))
+        await publisher.stage(PlaybackUpdated(session))
     await publisher.publish(PlaybackUpdated(session))
     return session
 
@@ -227,6 +228,7 @@ async def update_playback(
     async with repo.atomic():
         await repo.save_session(session)
         await control.save_resume_point(session)
+        await publisher.stage(PlaybackUpdated(session))
     await publisher.publish(PlaybackUpdated(session))
     return session
 

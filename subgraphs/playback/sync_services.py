@@ -23,6 +23,7 @@ from pycrdt import merge_updates
 
 from subgraphs.common.errors import BadInput
 from subgraphs.common.events import Event
+from subgraphs.common.outbox import Outbox, publish_staged
 from subgraphs.playback.adapters.sync_store import SyncStore, WriteLease
 from subgraphs.playback.domain.hlc import Clock, Hlc
 from subgraphs.playback.domain.sync import (
@@ -62,10 +63,6 @@ class InvalidSyncInput(BadInput):
 
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message, reason=reason, field="update")
-
-
-class Publisher(Protocol):
-    async def publish(self, event: Event) -> None: ...
 
 
 class Hub(Protocol):
@@ -149,13 +146,14 @@ class _Cached:
 
 class SyncService:
     def __init__(
-        self, store: SyncStore, hub: Hub, bus: Publisher | None = None,
+        self, store: SyncStore, hub: Hub, outbox: Outbox | None = None,
         compact_every: int = COMPACT_EVERY, *, devices: DeviceDirectory, titles: TitleDirectory,
         limits: SyncLimits | None = None,
     ) -> None:
         self.store = store
         self.hub = hub
-        self.bus = bus
+        # Sync facts for the users subgraph are staged with the update that makes them.
+        self.outbox = outbox
         self.compact_every = compact_every
         self.devices = devices
         self.titles = titles
@@ -227,8 +225,11 @@ class SyncService:
                         )
                     # Only the keys the change wrote are read: the document may be large.
                     changes = change.touched.changes(change.before, doc.view_of(change.touched))
+                    facts = (self._facts_for_users(user_id, changes)
+                             if origin != USERS_ORIGIN and self.outbox is not None else ())
                     row_id = await self.store.append(
-                        user_id, change.update, new, change.touched.to_json(), device_id, lease
+                        user_id, change.update, new, change.touched.to_json(), device_id, lease,
+                        events=facts,
                     )
                     cached.last_id = row_id
                     cached.size += len(change.update)
@@ -246,23 +247,23 @@ class SyncService:
                 self._docs.pop(user_id, None)
                 raise
         # Both only after commit; neither waits for the other (two Redis round trips at once).
-        if origin != USERS_ORIGIN:
-            await asyncio.gather(
-                self.hub.publish(user_id, message.to_json()), self._tell_users(user_id, changes)
-            )
+        if facts and self.outbox is not None:
+            await asyncio.gather(self.hub.publish(user_id, message.to_json()),
+                                 publish_staged(self.outbox))
         else:
             await self.hub.publish(user_id, message.to_json())
         return message
 
-    async def _tell_users(self, user_id: uuid.UUID, changes: Iterable[SyncChange]) -> None:
-        if self.bus is None:
-            return
+    @staticmethod
+    def _facts_for_users(user_id: uuid.UUID, changes: Iterable[SyncChange]) -> list[Event]:
         at = datetime.now(UTC).isoformat()
+        facts = []
         for change in changes:
             event = stream_event(user_id, change, at)
             if event is not None:
                 kind, event_id, payload = event
-                await self.bus.publish(Event(type=kind, id=event_id, payload=payload))
+                facts.append(Event(type=kind, id=event_id, payload=payload))
+        return facts
 
     @staticmethod
     def _stamp(doc: SyncDoc, device_id: str) -> Hlc:

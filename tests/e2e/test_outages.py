@@ -46,6 +46,10 @@ RECOVERY_S = 90.0
 CATALOG = "{ titles(first: 3) { totalCount edges { node { id title } } } }"
 TITLE_IDS = "query($n: Int!) { titles(first: $n) { edges { node { id } } } }"
 ADD = "mutation($t: ID!) { addToWatchlist(titleId: $t) { title { id } addedAt } }"
+# The same add from a device's sync document: its fact reaches users through playback's outbox.
+SYNC_ADD = """mutation($d: ID!, $t: ID!) {
+  syncAddToWatchlist(deviceId: $d, titleId: $t) { events { kind } } }"""
+REGISTER = """mutation { registerDevice(input: {name: "Outage phone", kind: PHONE}) { id } }"""
 VIEW = "mutation($t: ID!) { recordViewing(input: {titleId: $t, progress: 0.5}) { id } }"
 MINE = """{ me { watchlist(first: 100) { totalCount edges { node { title { id } } } }
                viewingHistory(first: 100) { totalCount edges { node { id } } } } }"""
@@ -213,7 +217,7 @@ def _count(stack: Stack, subgraph: str, sql: str, *args: object) -> int:
 
 @dataclass
 class Outcome:
-    kind: str  # "watchlist" or "viewing"
+    kind: str  # "watchlist", "sync" (a watchlist add through sync) or "viewing"
     title_id: str
     phase: str
     done: bool
@@ -227,6 +231,7 @@ class ClientLoop:
     router: Router
     token: str
     titles: list[str]
+    device_id: str
     phase: str = "before"
     outcomes: list[Outcome] = field(default_factory=list)
     reads: dict[str, int] = field(default_factory=dict)
@@ -262,7 +267,10 @@ class ClientLoop:
                 if self._stop.is_set():
                     return
                 self._read(self.phase)
-                self._write("watchlist", ADD, title)
+                if index % 3 == 1:
+                    self._write("sync", SYNC_ADD, title)
+                else:
+                    self._write("watchlist", ADD, title)
                 if index % 2 == 0:
                     self._write("viewing", VIEW, title)
                 time.sleep(0.1)
@@ -279,7 +287,8 @@ class ClientLoop:
     def _write(self, kind: str, mutation: str, title: str) -> None:
         # A write is of the phase it began in; "stopping" and "recovering" are in between.
         phase = self.phase
-        result = self.router.execute(mutation, {"t": title}, token=self.token)
+        variables = {"t": title, **({"d": self.device_id} if kind == "sync" else {})}
+        result = self.router.execute(mutation, variables, token=self.token)
         if _outage_errors(result):
             self.outcomes.append(Outcome(kind, title, phase, done=False))
             return
@@ -287,6 +296,9 @@ class ClientLoop:
         viewing = data["recordViewing"]["id"] if kind == "viewing" else None
         if kind == "watchlist":
             assert data["addToWatchlist"]["title"]["id"] == title, result
+        if kind == "sync":
+            assert [e["kind"] for e in data["syncAddToWatchlist"]["events"]] == [
+                "WATCHLIST_ADDED"], result
         self.outcomes.append(Outcome(kind, title, phase, done=True, viewing_id=viewing))
 
 
@@ -303,24 +315,21 @@ def _mine(client: Router, token: str) -> tuple[set[str], set[str]]:
 
 def _check_writes(stack: Stack, client: Router, token: str, user_id: str,
                   loop: ClientLoop, watchlist_before: set[str]) -> None:
-    """Done writes are the owner's and their events reached every consumer; others are not."""
+    """Done writes are the owner's and their events reached every consumer; others are not.
+    A sync add reaches users' watchlist through an event, so it is waited for."""
     watchlist, viewings = _mine(client, token)
     done = [o for o in loop.outcomes if o.done]
     refused = [o for o in loop.outcomes if not o.done]
     for outcome in done:
         if outcome.kind == "watchlist":
             assert outcome.title_id in watchlist, outcome
-        else:
+        elif outcome.kind == "viewing":
             assert outcome.viewing_id in viewings, outcome
-    for outcome in refused:
-        if outcome.kind == "watchlist":
-            assert outcome.title_id not in watchlist - watchlist_before, outcome
-    assert watchlist - watchlist_before == {o.title_id for o in done if o.kind == "watchlist"}
     assert len(viewings) == len([o for o in done if o.kind == "viewing"])
 
     r = _redis(stack)
     try:
-        added = {o.title_id for o in done if o.kind == "watchlist"}
+        added = {o.title_id for o in done if o.kind in ("watchlist", "sync")}
         viewed = {o.viewing_id for o in done if o.kind == "viewing"}
 
         def events_handled() -> bool:
@@ -337,6 +346,12 @@ def _check_writes(stack: Stack, client: Router, token: str, user_id: str,
             assert on_stream == viewed, ("viewing.recorded", viewed - on_stream, on_stream - viewed)
             _assert_handled(r, "watchlist.changed", [i for i, _ in adds])
             _assert_handled(r, "viewing.recorded", [i for i, _ in views])
+            # Each done sync add became a users fact (from playback's outbox), no refused one.
+            assert _count(stack, "playback", "SELECT COUNT(*) FROM outbox") == 0, "still staged"
+            now, _ = _mine(client, token)
+            assert now - watchlist_before == {o.title_id for o in done}, (
+                "watchlist", {o.title_id for o in done} - now, now - watchlist_before)
+            assert not {o.title_id for o in refused} & (now - watchlist_before), refused
             return True
 
         _until("every done write's event handled by every consumer group", events_handled)
@@ -362,13 +377,20 @@ def _writer(client: Router, index: int, title_ids: list[str], count: int
     return token, user_id, before, [t for t in title_ids if t not in before][:count]
 
 
+def _device(client: Router, token: str) -> str:
+    """A phone of the user's, registered before any outage: sync writes come from it."""
+    result = client.execute(REGISTER, token=token)
+    assert "errors" not in result, result
+    return result["data"]["registerDevice"]["id"]
+
+
 # -- the scenarios ------------------------------------------------------------------------------
 
 def test_redis_stopped_and_restarted_under_load(
     outage_stack: Stack, client: Router, title_ids: list[str]
 ) -> None:
     token, user_id, watchlist_before, titles = _writer(client, 0, title_ids, 60)
-    with ClientLoop(client, token, titles) as loop:
+    with ClientLoop(client, token, titles, _device(client, token)) as loop:
         loop.until("writes before the outage", lambda: len(loop.written("before")) >= 3)
         loop.phase = "stopping"
         outage_stack.kill("redis", signal.SIGTERM)  # saves its data, as a stop does
@@ -468,7 +490,7 @@ def test_postgres_restarted_under_load(
     outage_stack: Stack, postgres: Postgres, client: Router, title_ids: list[str]
 ) -> None:
     token, user_id, watchlist_before, titles = _writer(client, 3, title_ids, 60)
-    loop = ClientLoop(client, token, titles)
+    loop = ClientLoop(client, token, titles, _device(client, token))
     # Reads need the database too: during the outage they are checked as writes are.
     loop._read = lambda phase: _outage_errors(client.execute(CATALOG))  # type: ignore[method-assign]
     with loop:

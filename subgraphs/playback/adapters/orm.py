@@ -5,6 +5,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+# The transactional outbox's table lives in this database too (sync facts, playback.updated).
+from subgraphs.common.outbox import OutboxEvent
 from subgraphs.common.profile_limits import ProfileLimitFields
 
 # The sync tables live in their own module; importing them here is how Tortoise finds them.
@@ -17,6 +19,7 @@ __all__ = [
     "DeviceRow",
     "NoticeRow",
     "OfferFactRow",
+    "OutboxEvent",
     "PlaybackSessionRow",
     "ProfileLimitRow",
     "RemoteCommandRow",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
@@ -9,8 +10,10 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
-from subgraphs.common.events import Event, EventBus
+from subgraphs.common.events import Event
+from subgraphs.common.outbox import Outbox, publish_staged, stage
 from subgraphs.playback.adapters.fanout import publish_json
 from subgraphs.playback.adapters.sync_feed import SyncHub
 from subgraphs.playback.domain.events import PlaybackUpdated
@@ -25,6 +28,8 @@ __all__ = [
     "channel_for",
     "session_from_payload",
 ]
+
+logger = logging.getLogger("mediagateway.playback")
 
 
 def channel_for(user_id: uuid.UUID) -> str:
@@ -60,7 +65,11 @@ def session_from_payload(payload: Mapping[str, Any]) -> PlaybackSession:
 
 
 class PlaybackPublisher(Protocol):
-    async def publish(self, event: PlaybackUpdated) -> None: ...
+    async def stage(self, event: PlaybackUpdated) -> None:
+        """Inside the write's transaction: its stream event waits in the outbox."""
+
+    async def publish(self, event: PlaybackUpdated) -> None:
+        """After the commit: what was staged goes out, and the user's sockets are told."""
 
 
 class PlaybackFeed(Protocol):
@@ -68,16 +77,24 @@ class PlaybackFeed(Protocol):
 
 
 class RedisPlaybackPublisher:
-    """Appends `playback.updated` to its stream and tells the user's open sockets."""
+    """`playback.updated` to its stream through the outbox (other subgraphs must get every
+    one), and to a channel per user for open sockets (live only: a socket that misses one
+    reads the session)."""
 
-    def __init__(self, bus: EventBus, redis: Redis) -> None:
-        self.bus = bus
+    def __init__(self, outbox: Outbox, redis: Redis) -> None:
+        self.outbox = outbox
         self.redis = redis
 
+    async def stage(self, event: PlaybackUpdated) -> None:
+        await stage([Event(type=PlaybackUpdated.TYPE, payload=event.payload())])
+
     async def publish(self, event: PlaybackUpdated) -> None:
-        payload = event.payload()
-        await self.bus.publish(Event(type=PlaybackUpdated.TYPE, payload=payload))
-        await publish_json(self.redis, channel_for(event.session.user_id), payload)
+        await publish_staged(self.outbox)
+        try:
+            await publish_json(self.redis, channel_for(event.session.user_id), event.payload())
+        except (RedisError, OSError):
+            # The write is done and must be reported so; the relay sends the stream event.
+            logger.warning("telling the user's sockets of a playback update failed")
 
 
 class RedisPlaybackFeed:

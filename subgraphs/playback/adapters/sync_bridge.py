@@ -16,6 +16,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from subgraphs.common.events import Event, RedisEventBus
+from subgraphs.common.outbox import Outbox
 from subgraphs.playback.adapters.sync_feed import SyncHub
 from subgraphs.playback.adapters.sync_store import TortoiseSyncStore
 from subgraphs.playback.sync_services import (
@@ -36,12 +37,14 @@ _SHUTDOWN_GRACE = 5.0
 
 @contextlib.asynccontextmanager
 async def running_sync(
-    app: Any, redis: Redis, *, devices: DeviceDirectory, titles: TitleDirectory,
-    limits: SyncLimits,
+    app: Any, redis: Redis, *, outbox: Outbox, devices: DeviceDirectory,
+    titles: TitleDirectory, limits: SyncLimits,
 ) -> AsyncIterator[SyncService]:
     bus = RedisEventBus(redis)
-    hub = SyncHub(redis)
-    service = SyncService(TortoiseSyncStore(), hub, bus, devices=devices, titles=titles,
+    # A device that misses a live message catches up by state vector: publishing is best
+    # effort, so a sync write committed while Redis is away is still reported done.
+    hub = SyncHub(redis, catch_up_follows=True)
+    service = SyncService(TortoiseSyncStore(), hub, outbox, devices=devices, titles=titles,
                           limits=limits)
     app.state.sync = service
     stop = asyncio.Event()

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 __all__ = ["SyncHub", "sync_channel"]
 
@@ -39,9 +40,11 @@ class SyncHub:
     """Publishes to and listens on users' sync channels; `close()` when the app stops."""
 
     def __init__(
-        self, redis: Redis, channel: Callable[[uuid.UUID], str] = sync_channel
+        self, redis: Redis, channel: Callable[[uuid.UUID], str] = sync_channel,
+        *, catch_up_follows: bool = False,
     ) -> None:
         self.redis = redis
+        self.catch_up_follows = catch_up_follows
         # Device events reuse the hub on their own channels (`device_channel_for`).
         self._channel = channel
         self._pubsub = redis.pubsub(ignore_subscribe_messages=True)
@@ -51,7 +54,15 @@ class SyncHub:
         self._reader: asyncio.Task[None] | None = None
 
     async def publish(self, user_id: uuid.UUID, message: Mapping[str, Any]) -> None:
-        await self.redis.publish(self._channel(user_id), json.dumps(message))
+        """Tell the user's listening sockets. With `catch_up_follows`, an outage is only
+        logged: the write was committed before, and a device that missed the message gets it
+        on its next catch-up (by state vector)."""
+        try:
+            await self.redis.publish(self._channel(user_id), json.dumps(message))
+        except (RedisError, OSError):
+            if not self.catch_up_follows:
+                raise
+            logger.warning("telling listening sockets failed (Redis unreachable)")
 
     @contextlib.asynccontextmanager
     async def listen(

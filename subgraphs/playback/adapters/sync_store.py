@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -13,6 +13,8 @@ from typing import Any, Protocol
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from subgraphs.common.events import Event
+from subgraphs.common.outbox import stage
 from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow
 from subgraphs.playback.domain.sync_log import fold
 
@@ -51,6 +53,7 @@ class SyncStore(Protocol):
     async def append(
         self, user_id: uuid.UUID, update: bytes, clock: dict[int, int],
         touched: dict[str, Any], device_id: str | None, lease: WriteLease,
+        events: Sequence[Event] = (),
     ) -> int: ...
 
     async def compact(self, user_id: uuid.UUID, state: bytes, through_id: int) -> None: ...
@@ -159,10 +162,13 @@ class TortoiseSyncStore:
     async def append(
         self, user_id: uuid.UUID, update: bytes, clock: dict[int, int],
         touched: dict[str, Any], device_id: str | None, lease: WriteLease,
+        events: Sequence[Event] = (),
     ) -> int:
-        """Appends under `lease` (counting it); returns the update's id."""
+        """Appends under `lease` (counting it), staging `events` in the outbox with it;
+        returns the update's id."""
         connection = lease.connection
         assert connection is not None, "append only inside `writing`"
+        await stage(events, connection)
         dialect = connection.capabilities.dialect
         sql = _SQL[dialect]
         values = [

@@ -7,14 +7,24 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
+from subgraphs.common.errors import BadInput
+from subgraphs.common.outbox import OutboxEvent
 from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow
 from subgraphs.playback.adapters.sync_store import TortoiseSyncStore
 from subgraphs.playback.domain.hlc import Clock
 from subgraphs.playback.domain.sync import SyncDoc
 from subgraphs.playback.settings import MODELS, NAME
-from subgraphs.playback.sync_services import COMPACT_EVERY, SyncMessage, SyncService
+from subgraphs.playback.sync_services import (
+    COMPACT_EVERY,
+    SyncLimits,
+    SyncMessage,
+    SyncService,
+)
 
 
 class _Everyone:
@@ -143,3 +153,40 @@ async def _missed_one(database_url: str) -> None:
 def test_catch_up_after_missing_one_change_sends_only_that_change(database_url: str) -> None:
     asyncio.run(migrate(NAME, database_url))
     asyncio.run(_missed_one(database_url))
+
+
+class _RedisAway:
+    """The outbox's immediate send while Redis is down."""
+
+    async def flush(self) -> int:
+        raise RedisConnectionError("Connection refused")
+
+
+async def _staged_facts(database_url: str) -> None:
+    await open_database(database_url, MODELS)
+    try:
+        await OutboxEvent.all().delete()
+        user, title = uuid.uuid4(), uuid.uuid4()
+        service = SyncService(TortoiseSyncStore(), _Hub(), _RedisAway(), devices=_Everyone(),
+                              titles=_Everyone())
+        # Redis is away after the commit: the add is done and said so; its fact waits.
+        message = await service.add_to_watchlist(user, "phone", title)
+        assert [c["kind"] for c in message.changes] == ["WATCHLIST_ADDED"]
+        staged = [row.event() for row in await OutboxEvent.all()]
+        assert [(e.type, e.payload["title_id"]) for e in staged] == [
+            ("sync.watchlist_changed", str(title))]
+
+        # A refused write stages nothing: the quota leaves no room for a second title.
+        full = SyncService(TortoiseSyncStore(), _Hub(), _RedisAway(), devices=_Everyone(),
+                           titles=_Everyone(), limits=SyncLimits(quota_bytes=1))
+        with pytest.raises(BadInput):
+            await full.add_to_watchlist(user, "phone", uuid.uuid4())
+        assert await OutboxEvent.all().count() == 1
+        assert await SyncUpdateRow.filter(user_id=user).count() == 1
+    finally:
+        await close_database()
+
+
+def test_a_devices_sync_fact_is_staged_with_its_update(database_url: str) -> None:
+    asyncio.run(migrate(NAME, database_url))
+    asyncio.run(_staged_facts(database_url))
