@@ -13,6 +13,7 @@ from subgraphs.common.app import build_app
 from subgraphs.common.auth import Viewer
 from subgraphs.common.erasure import start_erasure
 from subgraphs.common.events import RedisEventBus
+from subgraphs.common.outbox import OutboxRelay
 from subgraphs.common.profile_limits import TortoiseProfileLimits
 from subgraphs.common.resources import service_resources
 from subgraphs.content.adapters.consumer import start_consumers
@@ -67,6 +68,10 @@ def create_app(
 
             consumers.append(start_erasure(bus, NAME, erase, stop))
             consumers.append(asyncio.create_task(search.service.follow_index(stop)))
+            # Ingestion stages its events with its rows: what a run left (Redis away, or the
+            # run died after a commit) is published from here.
+            consumers.append(asyncio.create_task(OutboxRelay(bus).run(stop),
+                                                 name="content:outbox"))
             try:
                 yield
             finally:

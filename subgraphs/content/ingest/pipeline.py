@@ -23,6 +23,7 @@ from typing import Protocol
 from tqdm import tqdm
 
 from subgraphs.common.events import Event
+from subgraphs.common.outbox import OutboxRelay, publish_staged
 from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.orm import GenreRow, PlatformRow, TitleRow
 from subgraphs.content.domain.intent import Vocabulary
@@ -96,6 +97,7 @@ class IngestPipeline:
         batch_size: int = BATCH_SIZE,
     ) -> None:
         self.publisher = publisher
+        self.outbox = OutboxRelay(publisher) if publisher is not None else None
         self.indexer = indexer
         self.embedder = embedder
         self.graph = graph
@@ -212,9 +214,10 @@ class IngestPipeline:
             report.skipped += result.skipped
             report.availability_changes += len(result.changes)
             written.update(result.written)
-            if result.events and self.publisher is not None:
-                await self.publisher.publish_many(result.events)
-                report.events += len(result.events)
+            report.events += len(result.events)
+        if self.outbox is not None and any(result.events for result in results):
+            # Staged with their rows; published now if Redis takes them, else by a relay.
+            await publish_staged(self.outbox)
         # One call for the whole commit: each engine write has a fixed cost (~25 ms on LanceDB).
         titles = [title for result in results for title in result.titles]
         if titles and self.indexer is not None:

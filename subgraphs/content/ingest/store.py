@@ -32,7 +32,7 @@ from typing import Any, Protocol, TypeVar
 import orjson
 from tortoise import Tortoise
 
-__all__ = ["CREDIT", "OFFER", "PERSON", "TITLE", "TITLE_GENRE", "Delete", "IngestSession",
+__all__ = ["CREDIT", "OFFER", "OUTBOX", "PERSON", "TITLE", "TITLE_GENRE", "Delete", "IngestSession",
            "Insert", "Step", "Table", "Update", "ingest_session"]
 
 T = TypeVar("T")
@@ -57,6 +57,10 @@ OFFER = Table("offer", (
     "id", "title_id", "platform_id", "region", "type", "quality", "price", "currency",
     "audio_languages", "subtitle_languages", "available_from", "available_until", "deep_link",
     "web_url"))
+
+
+# Events staged with the rows they report (`subgraphs.common.outbox`); `seq` is the database's.
+OUTBOX = Table("outbox", ("event_id", "type", "occurred_at", "payload"))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from subgraphs.common.events import Event
 from subgraphs.content.adapters.orm import (
     CreditRow,
@@ -45,6 +47,7 @@ from subgraphs.content.ingest.records import OfferRecord, TitleRecord, json_text
 from subgraphs.content.ingest.store import (
     CREDIT,
     OFFER,
+    OUTBOX,
     PERSON,
     TITLE,
     TITLE_GENRE,
@@ -199,14 +202,17 @@ class CatalogWriter:
             ] if self.events else [])
         links = await self._platform_links()
         steps, offers, credits = self._plan(todo, existing, links, result)
+        _changes(result, todo, existing)
+        if self.events:
+            _events(result, todo, existing, offers, credits)
+            # Staged with the rows: a committed batch's events are published even when the
+            # run dies right after its commit (the relay sends them), a failed one's never.
+            steps.append(Insert(OUTBOX, [_outbox_values(event) for event in result.events]))
         await self.session.apply(steps)
         self._stored.update((item.id_text, item.content_hash) for item in todo)
         if not self._pending_titles:
             self._group_started = time.monotonic()
         self._pending_titles += len(todo)
-        _changes(result, todo, existing)
-        if self.events:
-            _events(result, todo, existing, offers, credits)
         return result
 
     def _plan(
@@ -338,6 +344,11 @@ def _changes(result: BatchResult, todo: Sequence[Resolved], existing: _Existing)
                   for offer in existing.offers.get(item.id_text, ())}
         result.changes += [(item.title_id, *key, True) for key in sorted(after - before)]
         result.changes += [(item.title_id, *key, False) for key in sorted(before - after)]
+
+
+def _outbox_values(event: Event) -> tuple[str, str, str, str]:
+    """An event's row in `OUTBOX.columns` order."""
+    return (event.id, event.type, event.occurred_at, orjson.dumps(event.payload).decode())
 
 
 def _events(result: BatchResult, todo: Sequence[Resolved], existing: _Existing,

@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from mediagateway.migrate import migrate
 from mediagateway.movielens import GENRES
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event, RedisEventBus
+from subgraphs.common.outbox import OutboxEvent, OutboxRelay
 from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.orm import CreditRow, OfferRow, PersonRow, TitleGenreRow, TitleRow
 from subgraphs.content.domain.model import Title
@@ -361,3 +363,24 @@ async def test_a_row_the_database_refuses_costs_only_its_record(
     assert sorted(await TitleRow.all().values_list("title", flat=True)) == [
         f"Take {n}" for n in (0, 1, 2, 4, 5)]
     assert len(captured.of("title.upserted")) == 5, "nothing is published for the refused one"
+
+
+class RedisAway:
+    async def publish_many(self, events: list[Event]) -> None:
+        raise RedisConnectionError("Connection refused")
+
+
+async def test_a_run_while_redis_is_away_leaves_its_events_staged_for_the_relay(
+    catalog: None, tmp_path: Path
+) -> None:
+    await OutboxEvent.all().delete()
+    records = [heat(source_id=f"s{n}", title=f"Take {n}", ids={}) for n in range(120)]
+    report = await ingest(write(tmp_path / "feed.jsonl", records), RedisAway())
+    # The catalog is written; nothing it committed goes unannounced: the events wait.
+    assert report.created == 120 and report.events > 0
+    assert await OutboxEvent.all().count() == report.events
+    # Redis back: the content app's relay publishes them, in commit order, once.
+    captured = Captured()
+    assert await OutboxRelay(captured).flush() == report.events
+    assert len(captured.of("title.upserted")) == 120
+    assert await OutboxEvent.all().count() == 0
