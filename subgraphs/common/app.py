@@ -1,4 +1,5 @@
-"""The ASGI app every subgraph is: `/graphql` over HTTP and websockets, and `/health`."""
+"""The ASGI app every subgraph is: `/graphql` over HTTP and websockets, `/health`, and
+`/metrics` for Prometheus; logging configured for the process."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
+from subgraphs.common.logs import LogSettings, RequestIdMiddleware, configure_logging
+from subgraphs.common.metrics import metrics_endpoint
 from subgraphs.common.view import ContextFactory, GraphQLView
 
 if TYPE_CHECKING:
@@ -28,19 +32,27 @@ def build_app(
     lifespan: Lifespan[Starlette],
     routes: Sequence[BaseRoute] = (),
     max_subscriptions_per_connection: int | None = 100,
+    logs: LogSettings | None = None,
 ) -> Starlette:
+    configure_logging(name, logs or LogSettings.from_env())
     view = GraphQLView(schema, context_factory, router_secret)
     view.max_subscriptions_per_connection = max_subscriptions_per_connection
 
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "subgraph": name})
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", view, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
             Route("/health", health),
+            # Scraped inside the cluster only: the router never routes here, and the
+            # NetworkPolicies let only the router and Prometheus reach a subgraph.
+            Route("/metrics", metrics_endpoint),
             *routes,
         ],
+        middleware=[Middleware(RequestIdMiddleware)],
         lifespan=lifespan,
     )
+    app.state.subgraph = name  # the `subgraph` label of this app's metrics
+    return app

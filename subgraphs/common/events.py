@@ -28,6 +28,8 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
+from subgraphs.common.metrics import CONSUMER_LAG, EVENTS_HANDLED
+
 __all__ = [
     "DEAD_LETTER_COUNTS",
     "Event",
@@ -52,6 +54,17 @@ def replica_name(env: Mapping[str, str] | None = None) -> str:
     return env.get("MG_REPLICA") or socket.gethostname() or "replica"
 
 logger = logging.getLogger("mediagateway.events")
+
+_LAG_EVERY_S = 5.0
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _subgraph_of(group: str) -> str:
+    """Groups are named `<subgraph>` or `<subgraph>.<purpose>`."""
+    return group.split(".", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -175,9 +188,12 @@ class RedisEventBus:
         consumer = f"{group}-{self.replica}"
         # First what this consumer was handed before and never acknowledged, then new events.
         start = "0"
-        claim_at = 0.0
+        claim_at = lag_at = 0.0
         loop = asyncio.get_running_loop()
         while not stop.is_set():
+            if loop.time() >= lag_at:
+                lag_at = loop.time() + _LAG_EVERY_S
+                await self._report_lag(stream, group)
             try:
                 if loop.time() >= claim_at:
                     # What a replica that is gone (or stuck) left pending comes to this one.
@@ -207,6 +223,24 @@ class RedisEventBus:
             if not await self._handle(stream, group, handler, entries):
                 await asyncio.sleep(1)
                 start = "0"  # they stay pending: read them again, not only what is new
+
+    async def _report_lag(self, stream: str, group: str) -> None:
+        """`mg_event_consumer_lag`: the group's entries not yet read plus those read and not
+        acknowledged, i.e. what is left to process. Redis 7 counts the unread (`lag`); on
+        older servers they are counted past the last delivered id (at most 10,000)."""
+        try:
+            info = next((g for g in await self.redis.xinfo_groups(stream)
+                         if _text(g["name"]) == group), None)
+            if info is None:
+                return
+            unread = info.get("lag")
+            if unread is None:
+                unread = len(await self.redis.xrange(
+                    stream, min=f"({_text(info['last-delivered-id'])}", count=10_000))
+        except (RedisError, OSError):
+            return  # a gauge is not worth a consumer: the next round tries again
+        CONSUMER_LAG.labels(_subgraph_of(group), stream, group).set(
+            int(unread) + int(info.get("pending", 0)))
 
     async def _claim(self, stream: str, group: str, consumer: str) -> list[Any]:
         claimed: list[Any] = []
@@ -290,12 +324,14 @@ class RedisEventBus:
             logger.exception("dead-lettering %s of %s failed", ident, stream)
             return
         self.dead_lettered += 1
+        EVENTS_HANDLED.labels(_subgraph_of(group), stream, "dead_lettered").inc()
         logger.error("event %s of %s failed %d times: moved to %s", ident, stream,
                      self.max_deliveries, dead_letter_stream(stream))
 
     async def _ack(self, stream: str, group: str, ids: list[Any]) -> None:
         try:
             await self.redis.xack(stream, group, *ids)
+            EVENTS_HANDLED.labels(_subgraph_of(group), stream, "handled").inc(len(ids))
         except (RedisError, OSError):
             # Unacknowledged events come again; handlers are idempotent.
             logger.exception("acknowledging events of %s failed", stream)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from subgraphs.common.costs import CostedSchema
-from subgraphs.common.extensions import ErrorCodes, default_limits
+from subgraphs.common.extensions import standard_extensions
 from subgraphs.recommendations.data_export import DataExport
 from subgraphs.recommendations.resolvers import Mutation, Query
 from subgraphs.recommendations.types import Title, User
@@ -14,6 +14,6 @@ schema = CostedSchema(
     query=Query,
     mutation=Mutation,
     types=[User, Title, DataExport],
-    extensions=[*default_limits(), ErrorCodes],
+    extensions=standard_extensions(),
     federation_version="2.9",
 )

@@ -1,7 +1,19 @@
-"""Schema extensions every subgraph installs: error codes and query limits."""
+"""Schema extensions every subgraph installs: metrics, query limits and error codes."""
+
+from collections.abc import Callable
+
+from strawberry.extensions import SchemaExtension
 
 from subgraphs.common.extensions.complexity import MaxComplexity
 from subgraphs.common.extensions.error_codes import ErrorCodes
 from subgraphs.common.extensions.limits import default_limits
+from subgraphs.common.extensions.metrics import RequestMetrics
 
-__all__ = ["ErrorCodes", "MaxComplexity", "default_limits"]
+__all__ = ["ErrorCodes", "MaxComplexity", "RequestMetrics", "default_limits",
+           "standard_extensions"]
+
+
+def standard_extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
+    """In this order: metrics first, so that leaving last it counts errors with their codes
+    (hooks leave in reverse), then the limits, then the codes."""
+    return [RequestMetrics, *default_limits(), ErrorCodes]
