@@ -24,8 +24,8 @@ from subgraphs.common.resources import service_resources
 from subgraphs.common.settings import ServiceSettings
 from subgraphs.recommendations.adapters.artifact import ModelHolder
 from subgraphs.recommendations.adapters.cached_repository import CachedRecommendationsRepository
-from subgraphs.recommendations.adapters.consumer import start_consumers
 from subgraphs.recommendations.adapters.retrain import retrain_periodically
+from subgraphs.recommendations.consumers import start_consumers
 from subgraphs.recommendations.context import Context
 from subgraphs.recommendations.loaders import make_loaders
 from subgraphs.recommendations.routes import make_routes

@@ -19,7 +19,6 @@ from subgraphs.users.adapters.keys import ensure_signing_key, follow_active_key
 from subgraphs.users.adapters.mailer import mailer_for
 from subgraphs.users.adapters.ratelimit import RedisRateLimiter
 from subgraphs.users.adapters.repository import TortoiseUsersRepository
-from subgraphs.users.adapters.sync_consumer import start_sync_consumers
 from subgraphs.users.catalog import TortoiseCatalog, start_catalog_consumer
 from subgraphs.users.context import Context
 from subgraphs.users.domain.passwords import Passwords
@@ -33,6 +32,7 @@ from subgraphs.users.oauth.server import OAuthServer, OAuthStores
 from subgraphs.users.routes import routes
 from subgraphs.users.schema import schema
 from subgraphs.users.settings import MODELS, NAME, Settings
+from subgraphs.users.sync_facts import start_sync_consumers
 from subgraphs.users.tokens import TokenIssuer
 
 __all__ = ["create_app"]

@@ -15,8 +15,8 @@ from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event
 from subgraphs.recommendations.adapters.artifact import ModelHolder
-from subgraphs.recommendations.adapters.consumer import handlers
 from subgraphs.recommendations.adapters.repository import TortoiseRecommendationsRepository
+from subgraphs.recommendations.consumers import handlers
 from subgraphs.recommendations.settings import MODELS, NAME
 from tests.recommendations.events import title_event, viewing_event
 
