@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from subgraphs.common.metrics import timed
 from subgraphs.recommendations.adapters.repository import RecommendationsRepository
 from subgraphs.recommendations.domain import ranker, recommender
 from subgraphs.recommendations.domain.context import MOOD_GENRES
@@ -41,6 +42,7 @@ from subgraphs.recommendations.domain.model import (
     TitleSignal,
     UserTaste,
 )
+from subgraphs.recommendations.settings import NAME
 
 __all__ = [
     "MAX_FIRST",
@@ -165,7 +167,8 @@ async def recommend(
     current = await current_adapter(repo, model, user_id, state, facts.interactions,
                                     facts.feedback)
     facts = facts.with_adapter(current.array())
-    scored = scoring.score(model, recommender.query(facts, context, now))
+    with timed(NAME, "recommendations.score"):
+        scored = scoring.score(model, recommender.query(facts, context, now))
     hidden = facts.hidden
     wanted = offset + first
     size = max(3 * wanted, 100)
@@ -180,15 +183,17 @@ async def recommend(
         if len(allowed) >= wanted + first or len(pool) < size or size >= model.size:
             break
         size *= 4
-    chosen = recommender.select(model, scored, allowed, signals, facts, context, wanted,
-                                diversity, now)
+    with timed(NAME, "recommendations.select"):
+        chosen = recommender.select(model, scored, allowed, signals, facts, context, wanted,
+                                    diversity, now)
     page = chosen[offset:wanted]
     explained = []
-    credit = recommender.credits(model, scored, [item for item, _, _ in page])
-    for (item, score, platform), cited in zip(page, credit, strict=True):
-        signal = signals.get(model.item_ids[item])
-        explained.append((item, score, *recommender.explain(
-            model, scored, item, cited, facts, context, signal, platform, PLATFORM_NAMES)))
+    with timed(NAME, "recommendations.explain"):
+        credit = recommender.credits(model, scored, [item for item, _, _ in page])
+        for (item, score, platform), cited in zip(page, credit, strict=True):
+            signal = signals.get(model.item_ids[item])
+            explained.append((item, score, *recommender.explain(
+                model, scored, item, cited, facts, context, signal, platform, PLATFORM_NAMES)))
     cited_ids = list({t for *_, cited in explained for t in cited})
     names = {t: s.name for t, s in (await repo.signals_by_ids(cited_ids)).items() if s.name}
     items = [
