@@ -20,6 +20,7 @@ from collections.abc import AsyncIterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from redis.exceptions import RedisError
 from tqdm import tqdm
 
 from subgraphs.common.events import Event
@@ -97,7 +98,6 @@ class IngestPipeline:
         batch_size: int = BATCH_SIZE,
     ) -> None:
         self.publisher = publisher
-        self.outbox = OutboxRelay(publisher) if publisher is not None else None
         self.indexer = indexer
         self.embedder = embedder
         self.graph = graph
@@ -132,6 +132,9 @@ class IngestPipeline:
         """Ingest every item of one feed; `feed` prefixes the records' source ids."""
         started = time.perf_counter()
         report = IngestReport()
+        if self.publisher is not None:
+            # What an earlier run left staged goes first, before this run's session opens.
+            await publish_staged(OutboxRelay(self.publisher))
         normaliser = await self._normaliser()
         resolver, stored = await self._catalog()
         written: set[uuid.UUID] = set()
@@ -180,7 +183,8 @@ class IngestPipeline:
             finally:
                 if writing is not None:
                     await writing
-            await self._committed(await writer.finish(), report, written)
+            await self._committed(await writer.finish(), report, written, writer)
+            await writer.finish()  # the last published events' outbox rows
         bar.close()
         if self.graph is not None:
             report.graph_edges = await self._link(similar, resolver, written)
@@ -201,10 +205,11 @@ class IngestPipeline:
         self, writer: CatalogWriter, batch: list[Resolved], report: IngestReport,
         written: set[uuid.UUID],
     ) -> None:
-        await self._committed(await writer.write(batch), report, written)
+        await self._committed(await writer.write(batch), report, written, writer)
 
     async def _committed(
-        self, results: list[BatchResult], report: IngestReport, written: set[uuid.UUID]
+        self, results: list[BatchResult], report: IngestReport, written: set[uuid.UUID],
+        writer: CatalogWriter,
     ) -> None:
         """Count, publish and index what a commit made final."""
         for result in results:
@@ -215,9 +220,17 @@ class IngestPipeline:
             report.availability_changes += len(result.changes)
             written.update(result.written)
             report.events += len(result.events)
-        if self.outbox is not None and any(result.events for result in results):
-            # Staged with their rows; published now if Redis takes them, else by a relay.
-            await publish_staged(self.outbox)
+        events = [event for result in results for event in result.events]
+        if events and self.publisher is not None:
+            # Staged with their rows and committed: sent now from memory. Should Redis be
+            # away, the rows stay and the content app's relay sends them once it is back.
+            try:
+                await self.publisher.publish_many(events)
+            except (RedisError, OSError):
+                logger.warning("publishing %d events failed; the outbox relay will retry",
+                               len(events))
+            else:
+                writer.published([event.id for event in events])
         # One call for the whole commit: each engine write has a fixed cost (~25 ms on LanceDB).
         titles = [title for result in results for title in result.titles]
         if titles and self.indexer is not None:

@@ -129,6 +129,8 @@ class CatalogWriter:
         self._pending_titles = 0
         self._group_started = 0.0
         self._committed: list[BatchResult] = []
+        # Events the caller published after their commit: their outbox rows go in the next one.
+        self._published: list[str] = []
 
     async def write(self, batch: Sequence[Resolved]) -> list[BatchResult]:
         """Apply `batch` (each title at most once). Returns the results now committed, this
@@ -159,7 +161,16 @@ class CatalogWriter:
         committed, self._committed = self._committed, []
         return committed
 
+    def published(self, event_ids: Sequence[str]) -> None:
+        """These committed events reached Redis: their outbox rows are deleted with the next
+        commit, on this run's own connection (another connection's delete would wait for
+        this run's open transaction on SQLite)."""
+        self._published += event_ids
+
     async def _commit(self) -> None:
+        if self._published:
+            await self.session.apply([Delete(OUTBOX.name, "event_id", self._published)])
+            self._published = []
         if self.session.dirty:
             await self.session.commit()
         # Committed: what it stored can be relied on from now on.

@@ -336,6 +336,8 @@ async def test_events_follow_the_commit_of_their_batch(catalog: None, tmp_path: 
     report = await ingest(write(tmp_path / "many.jsonl", records), publisher)
     assert report.created == 250
     assert len(publisher.of("title.upserted")) == 250 and publisher.unseen == []
+    # Published, so nothing is left staged for the relay to send again.
+    assert await OutboxEvent.all().count() == 0
 
 
 async def test_a_row_the_database_refuses_costs_only_its_record(
