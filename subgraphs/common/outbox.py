@@ -86,12 +86,16 @@ class OutboxRelay:
         self.interval = interval
         self._lock = asyncio.Lock()
 
-    async def flush(self) -> int:
-        """Publish everything staged so far; returns how many events went out."""
+    async def flush(self, through: int | None = None) -> int:
+        """Publish everything staged so far (up to `seq` `through`); returns how many events
+        went out."""
         sent = 0
         async with self._lock:  # one batch at a time per process keeps the order
             while True:
-                rows = await OutboxEvent.all().order_by("seq").limit(self.batch_size)
+                query = OutboxEvent.all()
+                if through is not None:
+                    query = query.filter(seq__lte=through)
+                rows = await query.order_by("seq").limit(self.batch_size)
                 if not rows:
                     return sent
                 await self.bus.publish_many([row.event() for row in rows])
@@ -99,9 +103,16 @@ class OutboxRelay:
                 sent += len(rows)
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Publishes, every `interval`, the rows that were already staged a round ago: their
+        writer had its chance to send them itself (sending them again would repeat them, and,
+        on SQLite, delete beside a writer's open transaction)."""
+        seen = 0
         while not stop.is_set():
             try:
-                await self.flush()
+                if seen:
+                    await self.flush(through=seen)
+                latest = await OutboxEvent.all().order_by("-seq").first()
+                seen = latest.seq if latest is not None else 0
             except (RedisError, OSError, BaseORMException):
                 # Still staged: published on a later round, once Redis (or the database) is back.
                 logger.exception("publishing the outbox failed; retrying in %.0f s",

@@ -69,8 +69,9 @@ def create_app(
             consumers.append(start_erasure(bus, NAME, erase, stop))
             consumers.append(asyncio.create_task(search.service.follow_index(stop)))
             # Ingestion stages its events with its rows: what a run left (Redis away, or the
-            # run died after a commit) is published from here.
-            consumers.append(asyncio.create_task(OutboxRelay(bus).run(stop),
+            # run died after a commit) is published from here. A run deletes what it sent
+            # with its next commit (up to GROUP_SECONDS later): rounds are longer than that.
+            consumers.append(asyncio.create_task(OutboxRelay(bus, interval=10.0).run(stop),
                                                  name="content:outbox"))
             try:
                 yield
