@@ -83,9 +83,12 @@ def test_subgraphs_take_traffic_only_from_the_router() -> None:
         pods = {peer["podSelector"]["matchLabels"]["app"] for rule in rules
                 for peer in rule["from"] if "podSelector" in peer}
         assert pods == allowed, (name, pods)
-        outside = [peer for rule in rules for peer in rule["from"] if "podSelector" not in peer]
-        # Only users faces the ingress (sign-in pages); no subgraph takes any other namespace.
-        assert not outside or name == "users", (name, outside)
+        outside = {peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+                   for rule in rules for peer in rule["from"] if "podSelector" not in peer}
+        # Prometheus scrapes every subgraph; only users faces the ingress (sign-in pages); no
+        # subgraph takes any other namespace.
+        assert outside == ({"monitoring", "ingress-nginx"} if name == "users"
+                           else {"monitoring"}), (name, outside)
     # The ingress sends the graph to the router and sign-in to users, nothing else.
     (rule,) = _named(objects, "Ingress")["mediagateway"]["spec"]["rules"]
     routes = {p["path"]: p["backend"]["service"]["name"] for p in rule["http"]["paths"]}
