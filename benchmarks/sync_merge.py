@@ -25,8 +25,8 @@ from pycrdt import merge_updates
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from subgraphs.playback.domain.hlc import Clock
-from subgraphs.playback.domain.sync import SyncDoc
+from subgraphs.playback.sync.domain.doc import SyncDoc
+from subgraphs.playback.sync.domain.hlc import Clock
 
 
 def _edits(ops: int, seed: int = 7) -> list[list[bytes]]:

@@ -34,9 +34,10 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from subgraphs.playback.domain.hlc import Clock  # noqa: E402
-from subgraphs.playback.domain.sync import SyncDoc, Touched  # noqa: E402
-from subgraphs.playback.domain.sync_schema import Writer  # noqa: E402
+from subgraphs.playback.sync.domain.changes import Touched  # noqa: E402
+from subgraphs.playback.sync.domain.doc import SyncDoc  # noqa: E402
+from subgraphs.playback.sync.domain.doc_schema import Writer  # noqa: E402
+from subgraphs.playback.sync.domain.hlc import Clock  # noqa: E402
 
 BEFORE = "a42e159"
 DEVICES = ("phone", "tv", "web")

@@ -11,8 +11,8 @@ from mediagateway.movielens import MovieLens
 from subgraphs.common.events import EventBus
 from subgraphs.common.ids import stable_id
 from subgraphs.playback.adapters.orm import DeviceRow
-from subgraphs.playback.adapters.repository import device_row
-from subgraphs.playback.domain.model import Capabilities, Device, DeviceKind, Resolution
+from subgraphs.playback.devices.adapters.repository import device_row
+from subgraphs.playback.devices.domain.model import Capabilities, Device, DeviceKind, Resolution
 
 __all__ = ["demo_devices", "seed"]
 

@@ -23,7 +23,7 @@ from gql.transport.websockets import WebsocketsTransport
 from mediagateway.redis_server import free_port
 from mediagateway.registry import SUBGRAPHS
 from mediagateway.stack import ROOT, ROUTER_DIR, Stack, _wait_until_up
-from subgraphs.playback.domain.sync import SyncDoc
+from subgraphs.playback.sync.domain.doc import SyncDoc
 from tests.support.stack import Router
 
 ADD = """mutation($d: ID!, $t: ID!) { syncAddToWatchlist(deviceId: $d, titleId: $t) {

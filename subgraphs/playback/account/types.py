@@ -15,7 +15,7 @@ from subgraphs.common.data_export import (
     export_rows,
     may_export,
 )
-from subgraphs.playback.adapters.erasure import USER_TABLES
+from subgraphs.playback.account.adapters import USER_TABLES
 
 __all__ = ["DataExport"]
 

@@ -1,1 +1,2 @@
-"""Playback's adapters: database models, the repository and the update publisher."""
+"""The playback database's models, all features' (`orm`); each feature maps them in its own
+adapters."""

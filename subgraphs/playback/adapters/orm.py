@@ -1,4 +1,8 @@
-"""Tortoise models of the playback database; the only place they are defined."""
+"""Tortoise models of the playback database, for every feature (`MODELS` in settings.py).
+
+Tortoise finds a subgraph's models in one module, and the migrations test checks the tables of
+the models defined here; the feature packages' repositories map these rows to their domain.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,13 @@ from tortoise.models import Model
 # The transactional outbox's table lives in this database too (sync facts, playback.updated).
 from subgraphs.common.outbox import OutboxEvent
 from subgraphs.common.profile_limits import ProfileLimitFields
+from subgraphs.common.vocabulary import OfferType, VideoQuality
+from subgraphs.playback.devices.domain.model import DeviceKind, Resolution
+from subgraphs.playback.remote.domain.commands import CommandKind
+from subgraphs.playback.sessions.domain.model import PlaybackState
 
-# The sync tables live in their own module; importing them here is how Tortoise finds them.
-from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow  # noqa: F401
-from subgraphs.playback.domain.commands import CommandKind
-from subgraphs.playback.domain.model import DeviceKind, PlaybackState, Resolution
-from subgraphs.playback.domain.offers import OfferType, VideoQuality
+# The sync tables live with their feature; importing them here is how Tortoise finds them.
+from subgraphs.playback.sync.adapters.orm import SyncSnapshotRow, SyncUpdateRow  # noqa: F401
 
 __all__ = [
     "DeviceRow",

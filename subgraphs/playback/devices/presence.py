@@ -12,16 +12,21 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
-from subgraphs.playback.adapters.control import ControlRepository
-from subgraphs.playback.adapters.device_channel import DeviceChannel
-from subgraphs.playback.adapters.repository import PlaybackRepository
-from subgraphs.playback.domain.device_events import PresenceChanged
-from subgraphs.playback.domain.model import ONLINE_WINDOW, Device
-from subgraphs.playback.services import own_device
+from subgraphs.playback.devices.adapters.repository import DeviceRepository
+from subgraphs.playback.devices.domain.events import PresenceChanged
+from subgraphs.playback.devices.domain.model import ONLINE_WINDOW, Device
+from subgraphs.playback.devices.services import own_device
 
 __all__ = [
-    "COMMAND_RETENTION", "SWEEP_INTERVAL_SECONDS", "heartbeat", "run_sweeper", "sweep_once",
+    "COMMAND_RETENTION",
+    "SWEEP_INTERVAL_SECONDS",
+    "CommandPruner",
+    "PresenceChannel",
+    "heartbeat",
+    "run_sweeper",
+    "sweep_once",
 ]
 
 logger = logging.getLogger("mediagateway.playback")
@@ -33,34 +38,46 @@ COMMAND_RETENTION = timedelta(days=1)
 PRUNE_INTERVAL = timedelta(hours=1)
 
 
+class PresenceChannel(Protocol):
+    """Where presence is announced: the user's device channel (`remote.adapters.channel`)."""
+
+    async def publish(self, event: PresenceChanged) -> None: ...
+
+
+class CommandPruner(Protocol):
+    """The remote commands' store (`remote.adapters.commands`), as far as the sweep prunes it."""
+
+    async def delete_commands_before(self, cutoff: datetime) -> int: ...
+
+
 async def heartbeat(
-    repo: PlaybackRepository,
-    control: ControlRepository,
-    channel: DeviceChannel,
+    repo: DeviceRepository,
+    channel: PresenceChannel,
     user_id: uuid.UUID,
     device_id: uuid.UUID,
     now: datetime,
 ) -> Device:
     """The device is alive for 90 more seconds; its first heartbeat after a silence says so."""
     device = (await own_device(repo, user_id, device_id)).seen(now)
-    if await control.mark_online(device_id, now):
+    if await repo.mark_online(device_id, now):
         await channel.publish(PresenceChanged(user_id, device_id, True, now))
     return device
 
 
 async def sweep_once(
-    control: ControlRepository, channel: DeviceChannel, now: datetime
+    repo: DeviceRepository, channel: PresenceChannel, now: datetime
 ) -> list[Device]:
     """Announce every device whose heartbeats stopped; safe to run on every replica at once."""
-    gone = await control.sweep_offline(now - ONLINE_WINDOW)
+    gone = await repo.sweep_offline(now - ONLINE_WINDOW)
     for device in gone:
         await channel.publish(PresenceChanged(device.user_id, device.id, False, now))
     return gone
 
 
 async def run_sweeper(
-    control: ControlRepository,
-    channel: DeviceChannel,
+    repo: DeviceRepository,
+    commands: CommandPruner,
+    channel: PresenceChannel,
     stop: asyncio.Event,
     interval: float = SWEEP_INTERVAL_SECONDS,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -70,9 +87,9 @@ async def run_sweeper(
     while not stop.is_set():
         now = clock()
         try:
-            await sweep_once(control, channel, now)
+            await sweep_once(repo, channel, now)
             if pruned_at is None or now - pruned_at >= PRUNE_INTERVAL:
-                await control.delete_commands_before(now - COMMAND_RETENTION)
+                await commands.delete_commands_before(now - COMMAND_RETENTION)
                 pruned_at = now
         except Exception:
             logger.exception("presence sweep failed")

@@ -1,9 +1,9 @@
-"""Turns other subgraphs' events into playback's projections (titles, offers, viewers,
-watchlists, profiles' parental limits) and
-registers the TVs that sign in with the device flow.
+"""Entry point for other subgraphs' events: parses each and calls the use case that keeps
+playback's projections (titles, offers, viewers, watchlists, profiles' parental limits), or
+registers the TV that signed in with the device flow (`devices.services`).
 
-Reads through its own consumer group, `playback.facts`, so other consumers inside playback (the
-sync bridge reads `watchlist.changed` too) each still get every event.
+Reads through its own consumer group, `playback.facts`, so other consumers inside playback
+(`sync.consumers` reads `watchlist.changed` too) each still get every event.
 """
 
 from __future__ import annotations
@@ -18,18 +18,19 @@ from typing import Any, TypeVar
 
 from subgraphs.common.events import Event, EventBus, EventHandler
 from subgraphs.common.parental import PROFILE_CHANGED, profile_from_payload
-from subgraphs.playback import projections, services
-from subgraphs.playback.adapters.device_channel import DeviceChannel
-from subgraphs.playback.adapters.facts import FactsRepository, WatchlistChange
-from subgraphs.playback.adapters.repository import PlaybackRepository
-from subgraphs.playback.domain.offers import (
+from subgraphs.common.vocabulary import OfferType, VideoQuality
+from subgraphs.playback.devices import services as devices
+from subgraphs.playback.devices.adapters.repository import DeviceRepository
+from subgraphs.playback.facts import services as projections
+from subgraphs.playback.facts.adapters.repository import FactsRepository
+from subgraphs.playback.facts.domain.model import (
     DEFAULT_REGION,
+    AvailabilityChange,
     OfferFact,
-    OfferType,
-    VideoQuality,
+    TitleFact,
     ViewerFacts,
+    WatchlistChange,
 )
-from subgraphs.playback.domain.parental import TitleFact
 
 __all__ = [
     "GROUP",
@@ -84,10 +85,10 @@ def title_from_payload(payload: Mapping[str, Any]) -> TitleFact:
 
 def availability_from_payload(
     payload: Mapping[str, Any], event: Event
-) -> projections.AvailabilityChange:
+) -> AvailabilityChange:
     title_id = uuid.UUID(str(payload["title_id"]))
     at = datetime.fromisoformat(event.occurred_at)
-    return projections.AvailabilityChange(
+    return AvailabilityChange(
         _offer(title_id, payload, "offer_type"), at if at.tzinfo else at.replace(tzinfo=UTC),
         event_id=str(event.id),
     )
@@ -133,7 +134,7 @@ def signed_in_from_payload(payload: Mapping[str, Any]) -> tuple[uuid.UUID, str, 
 
 
 def handlers(
-    facts: FactsRepository, channel: DeviceChannel, devices: PlaybackRepository
+    facts: FactsRepository, channel: projections.Notifier, repo: DeviceRepository
 ) -> dict[str, EventHandler]:
     """One batch handler per stream; each is idempotent, as at-least-once delivery needs."""
 
@@ -171,8 +172,8 @@ def handlers(
         for user_id, sign_in, name in _decode(
             events, lambda e: signed_in_from_payload(e.payload)
         ):
-            if await services.register_signed_in_device(devices, user_id, sign_in, name,
-                                                        now) is None:
+            if await devices.register_signed_in_device(repo, user_id, sign_in, name,
+                                                       now) is None:
                 logger.warning("user %s has the most devices allowed: signed-in TV not added",
                                user_id)
 
@@ -203,8 +204,8 @@ async def _supervised(
 def start_consumers(
     bus: EventBus,
     facts: FactsRepository,
-    channel: DeviceChannel,
-    devices: PlaybackRepository,
+    channel: projections.Notifier,
+    devices: DeviceRepository,
     stop: asyncio.Event,
 ) -> list[asyncio.Task[None]]:
     """Background tasks reading every stream playback projects; set `stop` to end them."""

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from subgraphs.common.parental import ProfileLimits
-from subgraphs.playback.adapters.device_channel import DeviceChannel
-from subgraphs.playback.adapters.facts import FactsRepository, WatchlistChange
-from subgraphs.playback.domain.device_events import TitleBecameAvailable
-from subgraphs.playback.domain.offers import OfferFact, ViewerFacts
-from subgraphs.playback.domain.parental import TitleFact
+from subgraphs.playback.facts.adapters.repository import FactsRepository
+from subgraphs.playback.facts.domain.model import (
+    AvailabilityChange,
+    OfferFact,
+    TitleBecameAvailable,
+    TitleFact,
+    ViewerFacts,
+    WatchlistChange,
+)
 
 __all__ = [
-    "AvailabilityChange",
+    "Notifier",
     "absorb_availability",
     "absorb_profiles",
     "absorb_title_offers",
@@ -31,11 +35,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class AvailabilityChange:
-    offer: OfferFact
-    at: datetime
-    event_id: str = ""  # the `availability.changed` event's id: a redelivery repeats it
+class Notifier(Protocol):
+    """Where availability notices go: the user's device channel (`remote.adapters.channel`)."""
+
+    async def publish(self, event: TitleBecameAvailable) -> None: ...
 
 
 async def absorb_title_offers(
@@ -60,7 +63,7 @@ async def absorb_profiles(facts: FactsRepository, profiles: Sequence[ProfileLimi
 
 
 async def absorb_availability(
-    facts: FactsRepository, channel: DeviceChannel, changes: Sequence[AvailabilityChange]
+    facts: FactsRepository, channel: Notifier, changes: Sequence[AvailabilityChange]
 ) -> list[TitleBecameAvailable]:
     """Apply each change; tell users who want the title and can watch it where it appeared.
 

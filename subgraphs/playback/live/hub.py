@@ -1,4 +1,7 @@
-"""Sync messages across replicas: one Redis pub/sub connection per process, fanned out locally.
+"""Live messages across replicas: one Redis pub/sub connection per process, fanned out locally.
+
+Sync (`sync:user:<id>`, the default channel), device events (`remote.adapters.channel`) and
+playback updates (`sessions.adapters.publisher`) each run a hub on their own channels.
 
 A socket per device would otherwise cost a Redis connection each; here a process subscribes to
 a user's channel while at least one of that user's devices listens to it, and hands every

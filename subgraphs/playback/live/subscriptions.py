@@ -10,12 +10,11 @@ from typing import TypeVar
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from subgraphs.common.errors import DomainError, Unauthenticated
-from subgraphs.common.sign_in_watch import SignInWatch, within_sign_in
+from subgraphs.common.errors import DomainError
+from subgraphs.common.sign_in_watch import within_sign_in
 from subgraphs.playback.context import Context
-from subgraphs.playback.subscription_slots import SubscriptionSlots
 
-__all__ = ["coded", "expired", "lasting", "sign_ins"]
+__all__ = ["coded", "lasting"]
 
 T = TypeVar("T")
 
@@ -27,27 +26,16 @@ def coded(error: DomainError) -> GraphQLError:
     return GraphQLError(error.message, extensions={**details, "code": error.code})
 
 
-def expired() -> GraphQLError:
-    return coded(Unauthenticated("The token expired: subscribe again with a fresh one."))
-
-
-def _slots(info: Info[Context, None]) -> SubscriptionSlots:
-    return info.context.request.app.state.subscriptions
-
-
-def sign_ins(info: Info[Context, None]) -> SignInWatch:
-    return info.context.request.app.state.sign_ins
-
-
 async def lasting(
     info: Info[Context, None], user_id: uuid.UUID, source: AsyncIterator[T]
 ) -> AsyncIterator[T]:
     """`source`'s items while the user holds a slot and the token is valid (not expired,
     not revoked)."""
-    viewer = info.context.viewer
+    ctx = info.context
+    viewer = ctx.viewer
     try:
-        with sign_ins(info).watching(viewer) as watched:
-            async with _slots(info).slot(user_id):
+        with ctx.sign_ins.watching(viewer) as watched:
+            async with ctx.subscriptions.slot(user_id):
                 iterator = aiter(source)
                 while True:
                     try:

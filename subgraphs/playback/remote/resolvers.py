@@ -6,43 +6,32 @@ from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from subgraphs.common.errors import DomainError
 from subgraphs.common.ids import parse_id
-from subgraphs.playback import remote, services
-from subgraphs.playback.context import Context
-from subgraphs.playback.domain import commands
-from subgraphs.playback.domain.device_events import (
-    CommandAcknowledged,
-    CommandIssued,
-    PresenceChanged,
-    TitleBecameAvailable,
-)
-from subgraphs.playback.remote_types import (
+from subgraphs.playback.context import CONTROL_SCOPE, Context
+from subgraphs.playback.devices.domain.events import PresenceChanged
+from subgraphs.playback.devices.services import own_device
+from subgraphs.playback.facts.domain.model import TitleBecameAvailable
+from subgraphs.playback.live.subscriptions import coded, lasting
+from subgraphs.playback.remote import services
+from subgraphs.playback.remote.domain import commands
+from subgraphs.playback.remote.domain.events import CommandAcknowledged, CommandIssued
+from subgraphs.playback.remote.types import (
     DeviceEvent,
     HandOff,
     RemoteCommand,
     RemoteCommandKind,
     WatchlistAvailability,
 )
-from subgraphs.playback.resolvers.live import lasting
-from subgraphs.playback.types import PlaybackSession
+from subgraphs.playback.sessions.types import PlaybackSession
 
 __all__ = ["RemoteMutation", "RemoteSubscription", "SendCommandInput"]
-
-CONTROL_SCOPE = "playback:control"
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _coded(error: DomainError) -> GraphQLError:
-    # Subscription errors bypass the ErrorCodes extension: give them their code here.
-    details = {key: str(value) for key, value in error.details.items()}
-    return GraphQLError(error.message, extensions={**details, "code": error.code})
 
 
 @strawberry.input
@@ -85,8 +74,8 @@ class RemoteMutation:
         ctx = info.context
         user_id = ctx.viewer.require_scope(CONTROL_SCOPE)
         sender = input.sender_device_id
-        command = await remote.send_command(
-            ctx.repo, ctx.control, ctx.devices, user_id,
+        command = await services.send_command(
+            ctx.devices, ctx.commands, ctx.channel, user_id,
             target_id=parse_id(input.target_device_id, "device id"),
             kind=input.kind,
             args=input.args(),
@@ -105,8 +94,8 @@ class RemoteMutation:
     ) -> RemoteCommand:
         ctx = info.context
         user_id = ctx.viewer.require_scope(CONTROL_SCOPE)
-        command = await remote.acknowledge_command(
-            ctx.control, ctx.devices, user_id, parse_id(id, "command id"), _now()
+        command = await services.acknowledge_command(
+            ctx.commands, ctx.channel, user_id, parse_id(id, "command id"), _now()
         )
         return RemoteCommand.from_domain(command)
 
@@ -119,8 +108,9 @@ class RemoteMutation:
     ) -> HandOff:
         ctx = info.context
         user_id = ctx.viewer.require_scope(CONTROL_SCOPE)
-        session, command = await remote.hand_off(
-            ctx.repo, ctx.control, ctx.facts, ctx.devices, ctx.publisher, user_id,
+        session, command = await services.hand_off(
+            ctx.devices, ctx.sessions, ctx.commands, ctx.facts, ctx.channel, ctx.publisher,
+            user_id,
             session_id=parse_id(session_id, "session id"),
             target_id=parse_id(target_device_id, "device id"),
             now=_now(),
@@ -153,10 +143,10 @@ class RemoteSubscription:
         ctx = info.context
         try:
             user_id = ctx.viewer.require_user()
-            device = await services.own_device(ctx.repo, user_id, parse_id(device_id, "device id"))
+            device = await own_device(ctx.devices, user_id, parse_id(device_id, "device id"))
         except DomainError as error:
-            raise _coded(error) from None
-        async for event in lasting(info, user_id, ctx.devices.events(user_id)):
+            raise coded(error) from None
+        async for event in lasting(info, user_id, ctx.channel.events(user_id)):
             if _for_device(event, device.id):
                 # One context lives as long as the socket: never serve a stale device.
                 ctx.loaders.device.clear_all()
@@ -172,7 +162,7 @@ class RemoteSubscription:
         try:
             user_id = info.context.viewer.require_user()
         except DomainError as error:
-            raise _coded(error) from None
-        async for event in lasting(info, user_id, info.context.devices.events(user_id)):
+            raise coded(error) from None
+        async for event in lasting(info, user_id, info.context.channel.events(user_id)):
             if isinstance(event, TitleBecameAvailable):
                 yield WatchlistAvailability.from_domain(event)

@@ -11,33 +11,37 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 
-from subgraphs.playback.adapters.control import ControlRepository
-from subgraphs.playback.adapters.device_channel import DeviceChannel
-from subgraphs.playback.adapters.facts import FactsRepository
-from subgraphs.playback.adapters.publisher import PlaybackPublisher
-from subgraphs.playback.adapters.repository import PlaybackRepository
-from subgraphs.playback.domain.commands import (
+from subgraphs.playback.devices.adapters.repository import DeviceRepository
+from subgraphs.playback.devices.domain.errors import DeviceNotFound
+from subgraphs.playback.devices.domain.model import Device
+from subgraphs.playback.devices.services import own_device
+from subgraphs.playback.facts.adapters.repository import FactsRepository
+from subgraphs.playback.facts.domain.model import ViewerFacts
+from subgraphs.playback.remote.adapters.channel import DeviceChannel
+from subgraphs.playback.remote.adapters.commands import CommandRepository
+from subgraphs.playback.remote.domain.commands import (
     CommandArgs,
     CommandKind,
     RemoteCommand,
     check_target,
     issue_command,
 )
-from subgraphs.playback.domain.control_errors import CommandNotFound, NotYourCommand
-from subgraphs.playback.domain.device_events import CommandAcknowledged, CommandIssued
-from subgraphs.playback.domain.errors import DeviceNotFound
-from subgraphs.playback.domain.events import PlaybackUpdated
-from subgraphs.playback.domain.model import Device, PlaybackSession, PlaybackState
-from subgraphs.playback.domain.offers import ViewerFacts, choose_offer
-from subgraphs.playback.services import check_parental_limits, own_device, own_session
+from subgraphs.playback.remote.domain.errors import CommandNotFound, NotYourCommand
+from subgraphs.playback.remote.domain.events import CommandAcknowledged, CommandIssued
+from subgraphs.playback.sessions.adapters.publisher import PlaybackPublisher
+from subgraphs.playback.sessions.adapters.repository import SessionRepository
+from subgraphs.playback.sessions.domain.events import PlaybackUpdated
+from subgraphs.playback.sessions.domain.model import PlaybackSession, PlaybackState
+from subgraphs.playback.sessions.domain.offers import choose_offer
+from subgraphs.playback.sessions.services import check_parental_limits, own_session
 
 __all__ = ["acknowledge_command", "find_command", "hand_off", "own_command", "send_command"]
 
 
 async def own_command(
-    control: ControlRepository, user_id: uuid.UUID, command_id: uuid.UUID
+    commands: CommandRepository, user_id: uuid.UUID, command_id: uuid.UUID
 ) -> RemoteCommand:
-    command = (await control.commands_by_ids([command_id])).get(command_id)
+    command = (await commands.commands_by_ids([command_id])).get(command_id)
     if command is None:
         raise CommandNotFound(command_id)
     if command.user_id != user_id:
@@ -46,16 +50,16 @@ async def own_command(
 
 
 async def find_command(
-    control: ControlRepository, user_id: uuid.UUID, command_id: uuid.UUID
+    commands: CommandRepository, user_id: uuid.UUID, command_id: uuid.UUID
 ) -> RemoteCommand | None:
     """The user's command, or None (another user's command is as good as none)."""
-    command = (await control.commands_by_ids([command_id])).get(command_id)
+    command = (await commands.commands_by_ids([command_id])).get(command_id)
     return command if command and command.user_id == user_id else None
 
 
 async def send_command(
-    repo: PlaybackRepository,
-    control: ControlRepository,
+    devices: DeviceRepository,
+    commands: CommandRepository,
     channel: DeviceChannel,
     user_id: uuid.UUID,
     *,
@@ -71,7 +75,7 @@ async def send_command(
     and a title to LOAD when the acting profile's parental limits do not allow it."""
     cast_id = args.cast_target_id if kind is CommandKind.CAST_TO else None
     # One query for every device the command names, then the same checks as own_device.
-    found = await repo.devices_by_ids([i for i in (target_id, sender_id, cast_id) if i])
+    found = await devices.devices_by_ids([i for i in (target_id, sender_id, cast_id) if i])
 
     def own(device_id: uuid.UUID | None) -> Device | None:
         if device_id is None:
@@ -87,29 +91,30 @@ async def send_command(
         await check_parental_limits(facts, user_id, profile_id, args.title_id)
     command = issue_command(user_id=user_id, sender=sender, target=target, kind=kind, args=args,
                             now=now, cast_target=cast_target)
-    await control.add_command(command)
+    await commands.add_command(command)
     await channel.publish(CommandIssued(command))
     return command
 
 
 async def acknowledge_command(
-    control: ControlRepository,
+    commands: CommandRepository,
     channel: DeviceChannel,
     user_id: uuid.UUID,
     command_id: uuid.UUID,
     now: datetime,
 ) -> RemoteCommand:
     """The target confirms a command; refused once expired. Acking twice is harmless."""
-    command = await own_command(control, user_id, command_id)
+    command = await own_command(commands, user_id, command_id)
     acked = command.acknowledged(now)
-    if acked is not command and await control.save_acknowledgement(acked):
+    if acked is not command and await commands.save_acknowledgement(acked):
         await channel.publish(CommandAcknowledged(acked))
     return acked
 
 
 async def hand_off(
-    repo: PlaybackRepository,
-    control: ControlRepository,
+    devices: DeviceRepository,
+    sessions: SessionRepository,
+    commands: CommandRepository,
     facts: FactsRepository,
     channel: DeviceChannel,
     publisher: PlaybackPublisher,
@@ -125,10 +130,10 @@ async def hand_off(
     The target must be online and remote-controllable; the offer is chosen again for it (a TV
     may play in a quality the phone could not).
     """
-    session = await own_session(repo, user_id, session_id)
+    session = await own_session(sessions, user_id, session_id)
     # A household shares sessions: a child's token must not move a parent's film to its TV.
     await check_parental_limits(facts, user_id, profile_id, session.title_id)
-    target = check_target(await own_device(repo, user_id, target_id), now)
+    target = check_target(await own_device(devices, user_id, target_id), now)
     viewer = (await facts.viewers_by_ids([user_id])).get(user_id) or ViewerFacts(user_id)
     offer = choose_offer(await facts.offers_for_title(session.title_id), viewer,
                          target.capabilities) or session.offer
@@ -141,10 +146,10 @@ async def hand_off(
     )
     if session.device_id != target.id:
         command = replace(command, sender_id=session.device_id)
-    async with repo.atomic():
-        await control.move_session(moved)
-        await control.save_resume_point(moved)
-        await control.add_command(command)
+    async with sessions.atomic():
+        await sessions.move_session(moved)
+        await sessions.save_resume_point(moved)
+        await commands.add_command(command)
         await publisher.stage(PlaybackUpdated(moved))
     await publisher.publish(PlaybackUpdated(moved))
     await channel.publish(CommandIssued(command))

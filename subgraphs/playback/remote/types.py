@@ -1,4 +1,4 @@
-"""GraphQL types of remote control, hand-off, presence events and playback offers."""
+"""GraphQL types of remote control, hand-off and the events a user's devices hear."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ from datetime import UTC, datetime
 import strawberry
 from strawberry.types import Info
 
+from subgraphs.common import vocabulary
+from subgraphs.common.ids import parse_id
 from subgraphs.playback.context import Context
-from subgraphs.playback.domain import commands, device_events, offers
-from subgraphs.playback.offer_types import OfferType
-from subgraphs.playback.types import Device, PlaybackSession, Title
+from subgraphs.playback.devices.domain.events import PresenceChanged
+from subgraphs.playback.devices.types import Device
+from subgraphs.playback.facts.domain.model import TitleBecameAvailable
+from subgraphs.playback.remote import services
+from subgraphs.playback.remote.domain import commands
+from subgraphs.playback.remote.domain import events as device_events
+from subgraphs.playback.sessions.types import OfferType, PlaybackSession, Title
 
 __all__ = [
     "DeviceEvent",
@@ -20,6 +26,7 @@ __all__ = [
     "RemoteCommand",
     "RemoteCommandKind",
     "RemoteCommandStatus",
+    "RemoteOfUser",
     "WatchlistAvailability",
 ]
 
@@ -106,7 +113,7 @@ class DeviceEvent:
 
     @classmethod
     def from_domain(cls, event: device_events.DeviceEvent) -> DeviceEvent:
-        if isinstance(event, device_events.PresenceChanged):
+        if isinstance(event, PresenceChanged):
             return cls(kind=DeviceEventKind.ONLINE if event.online else DeviceEventKind.OFFLINE,
                        at=event.at, device_id=strawberry.ID(str(event.device_id)))
         assert isinstance(event, device_events.CommandIssued | device_events.CommandAcknowledged)
@@ -140,7 +147,24 @@ class WatchlistAvailability:
         return Title(id=strawberry.ID(str(self.title_id)))
 
     @classmethod
-    def from_domain(cls, event: device_events.TitleBecameAvailable) -> WatchlistAvailability:
+    def from_domain(cls, event: TitleBecameAvailable) -> WatchlistAvailability:
         return cls(platform=event.platform, region=event.region,
-                   offer_type=offers.OfferType(event.offer_type), at=event.at,
+                   offer_type=vocabulary.OfferType(event.offer_type), at=event.at,
                    title_id=event.title_id)
+
+
+@strawberry.type
+class RemoteOfUser:
+    """Remote control's fields of `User` (the entity is put together in `schema.py`)."""
+
+    id: strawberry.ID
+
+    @strawberry.field(description="A remote command the user sent, to see whether it was acked.")
+    async def remote_command(
+        self, info: Info[Context, None], id: strawberry.ID
+    ) -> RemoteCommand | None:
+        user_id = info.context.viewer.require_self(parse_id(self.id, "user id"))
+        command = await services.find_command(
+            info.context.commands, user_id, parse_id(id, "command id")
+        )
+        return RemoteCommand.from_domain(command) if command else None

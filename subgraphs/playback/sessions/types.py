@@ -1,39 +1,38 @@
-"""GraphQL types of the playback subgraph and their mapping from domain objects."""
+"""GraphQL types of playback sessions and the offers they play, and their mapping from domain
+objects."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated
+from datetime import datetime
+from decimal import Decimal
 
 import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.types import Info
 
+from subgraphs.common import vocabulary
 from subgraphs.common.ids import parse_id
 from subgraphs.common.pagination import Connection, PageRequest
-from subgraphs.playback import remote, services
 from subgraphs.playback.context import Context
-from subgraphs.playback.domain import model
-from subgraphs.playback.offer_types import PlaybackOffer
-
-if TYPE_CHECKING:
-    from subgraphs.playback.remote_types import RemoteCommand
+from subgraphs.playback.devices.types import Device
+from subgraphs.playback.sessions import services
+from subgraphs.playback.sessions.domain import model, offers
 
 __all__ = [
-    "Device",
-    "DeviceCapabilities",
-    "DeviceKind",
+    "OfferType",
+    "PlaybackOffer",
     "PlaybackSession",
     "PlaybackState",
-    "Resolution",
+    "SessionsOfUser",
     "Title",
-    "User",
+    "VideoQuality",
 ]
 
-DeviceKind = strawberry.enum(model.DeviceKind, name="DeviceKind")
-Resolution = strawberry.enum(model.Resolution, name="Resolution")
 PlaybackState = strawberry.enum(model.PlaybackState, name="PlaybackState")
+# The enums content exposes too (subgraphs.common.vocabulary): one vocabulary in the supergraph.
+OfferType = strawberry.enum(vocabulary.OfferType, name="OfferType")
+VideoQuality = strawberry.enum(vocabulary.VideoQuality, name="VideoQuality")
 
 
 @strawberry.federation.type(keys=[Key(fields="id", resolvable=False)])
@@ -43,49 +42,26 @@ class Title:
     id: strawberry.ID
 
 
-@strawberry.type
-class DeviceCapabilities:
-    max_resolution: Resolution  # type: ignore[valid-type]
-    hdr_formats: list[str]
-    audio_codecs: list[str]
-    remote_controllable: bool
-    can_cast: bool
-
-
-@strawberry.federation.type(keys=["id"])
-class Device:
-    id: strawberry.ID
-    name: str
-    kind: DeviceKind  # type: ignore[valid-type]
-    capabilities: DeviceCapabilities
-    last_seen_at: datetime | None
-    online: bool = strawberry.field(description="A heartbeat came in the last 90 seconds.")
+@strawberry.type(description="What the session plays: the offer chosen for the user and device.")
+class PlaybackOffer:
+    platform: str
+    type: OfferType  # type: ignore[valid-type]
+    quality: VideoQuality = strawberry.field(  # type: ignore[valid-type]
+        description="The best the offer streams that the device can show."
+    )
+    price: Decimal | None
+    currency: str | None
+    included_in_subscription: bool
+    deep_link: str | None = strawberry.field(description="Opens the title in the platform's app.")
+    web_url: str | None = strawberry.field(description="Fallback when the app is not installed.")
 
     @classmethod
-    def from_domain(cls, device: model.Device) -> Device:
-        caps = device.capabilities
-        return cls(
-            id=strawberry.ID(str(device.id)),
-            name=device.name,
-            kind=device.kind,
-            capabilities=DeviceCapabilities(
-                max_resolution=caps.max_resolution,
-                hdr_formats=list(caps.hdr_formats),
-                audio_codecs=list(caps.audio_codecs),
-                remote_controllable=caps.remote_controllable,
-                can_cast=caps.can_cast,
-            ),
-            last_seen_at=device.last_seen_at,
-            online=device.is_online(datetime.now(UTC)),
-        )
-
-    @classmethod
-    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> Device | None:
-        device = await info.context.loaders.device.load(parse_id(id, "device id"))
-        if device is None:
-            return None
-        info.context.viewer.require_self(device.user_id)
-        return cls.from_domain(device)
+    def from_domain(cls, chosen: offers.ChosenOffer) -> PlaybackOffer:
+        offer = chosen.offer
+        return cls(platform=offer.platform, type=offer.type, quality=chosen.quality,
+                   price=offer.price, currency=offer.currency,
+                   included_in_subscription=chosen.included, deep_link=offer.deep_link,
+                   web_url=offer.web_url)
 
 
 @strawberry.federation.type(keys=["id"])
@@ -141,21 +117,11 @@ class PlaybackSession:
         return Title(id=strawberry.ID(str(self.title_id)))
 
 
-@strawberry.federation.type(keys=["id"])
-class User:
-    """A user of the users subgraph; this subgraph adds their devices and playback."""
+@strawberry.type
+class SessionsOfUser:
+    """Sessions' fields of `User` (the entity is put together in `schema.py`)."""
 
     id: strawberry.ID
-
-    @classmethod
-    def resolve_reference(cls, id: strawberry.ID) -> User:
-        return cls(id=strawberry.ID(str(parse_id(id, "user id"))))
-
-    @strawberry.field(description="The user's devices, oldest first. Only for the user themself.")
-    async def devices(self, info: Info[Context, None]) -> list[Device]:
-        user_id = info.context.viewer.require_self(parse_id(self.id, "user id"))
-        devices = await info.context.loaders.devices_of_user.load(user_id)
-        return [Device.from_domain(device) for device in devices or []]
 
     @strawberry.field(description="Playback sessions, most recently updated first.")
     async def playback_sessions(
@@ -164,7 +130,7 @@ class User:
         user_id = info.context.viewer.require_self(parse_id(self.id, "user id"))
         page = PageRequest.from_args(first, after)
         items, total = await services.list_sessions(
-            info.context.repo, user_id, page.offset, page.limit
+            info.context.sessions, user_id, page.offset, page.limit
         )
         return Connection[PlaybackSession].build(items, page, total, PlaybackSession.from_domain)
 
@@ -178,7 +144,7 @@ class User:
         user_id = info.context.viewer.require_self(parse_id(self.id, "user id"))
         page = PageRequest.from_args(first, after)
         items, total = await services.continue_watching(
-            info.context.repo, info.context.control, user_id, page.offset, page.limit
+            info.context.sessions, user_id, page.offset, page.limit
         )
         return Connection[PlaybackSession].build(items, page, total, PlaybackSession.from_domain)
 
@@ -190,18 +156,5 @@ class User:
     ) -> int | None:
         user_id = info.context.viewer.require_self(parse_id(self.id, "user id"))
         return await services.resume_position(
-            info.context.control, user_id, parse_id(title_id, "title id")
+            info.context.sessions, user_id, parse_id(title_id, "title id")
         )
-
-    @strawberry.field(description="A remote command the user sent, to see whether it was acked.")
-    async def remote_command(
-        self, info: Info[Context, None], id: strawberry.ID
-    ) -> Annotated[RemoteCommand, strawberry.lazy("subgraphs.playback.remote_types")] | None:
-        # Imported here: remote_types builds on this module's types.
-        from subgraphs.playback.remote_types import RemoteCommand
-
-        user_id = info.context.viewer.require_self(parse_id(self.id, "user id"))
-        command = await remote.find_command(
-            info.context.control, user_id, parse_id(id, "command id")
-        )
-        return RemoteCommand.from_domain(command) if command else None

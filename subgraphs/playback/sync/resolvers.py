@@ -9,25 +9,19 @@ from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from subgraphs.common.errors import BadInput, DomainError, Forbidden
 from subgraphs.common.ids import parse_id
 from subgraphs.common.sign_in_watch import SignInEnded, within_sign_in
 from subgraphs.playback.context import Context
-from subgraphs.playback.resolvers.live import sign_ins
-from subgraphs.playback.subscription_slots import SubscriptionSlots
-from subgraphs.playback.sync_services import SyncService, decode_b64
-from subgraphs.playback.types_sync import SyncPayload
+from subgraphs.playback.live.subscriptions import coded
+from subgraphs.playback.sync.messages import decode_b64
+from subgraphs.playback.sync.types import SyncPayload
 
 __all__ = ["SyncMutation", "SyncSubscription"]
 
 _DEVICE_ID_LIMIT = 64
-
-
-def _service(info: Info[Context, None]) -> SyncService:
-    return info.context.request.app.state.sync
 
 
 def _device(device_id: str) -> str:
@@ -38,11 +32,6 @@ def _device(device_id: str) -> str:
             field="deviceId",
         )
     return text
-
-
-def _coded(error: DomainError) -> GraphQLError:
-    details = {key: str(value) for key, value in error.details.items()}
-    return GraphQLError(error.message, extensions={**details, "code": error.code})
 
 
 @strawberry.type
@@ -56,7 +45,7 @@ class SyncMutation:
         viewer = info.context.viewer.require_user()
         if parse_id(user_id, "user id") != viewer:
             raise Forbidden("You can only change your own sync document.", reason="OTHER_USER")
-        message = await _service(info).apply_update(
+        message = await info.context.sync.apply_update(
             viewer, _device(device_id), decode_b64(update, "update")
         )
         return SyncPayload.from_message(message)
@@ -67,7 +56,7 @@ class SyncMutation:
         self, info: Info[Context, None], device_id: strawberry.ID, title_id: strawberry.ID
     ) -> SyncPayload:
         user = info.context.viewer.require_user()
-        message = await _service(info).add_to_watchlist(
+        message = await info.context.sync.add_to_watchlist(
             user, _device(device_id), parse_id(title_id, "title id")
         )
         return SyncPayload.from_message(message)
@@ -77,7 +66,7 @@ class SyncMutation:
         self, info: Info[Context, None], device_id: strawberry.ID, title_id: strawberry.ID
     ) -> SyncPayload:
         user = info.context.viewer.require_user()
-        message = await _service(info).remove_from_watchlist(
+        message = await info.context.sync.remove_from_watchlist(
             user, _device(device_id), parse_id(title_id, "title id")
         )
         return SyncPayload.from_message(message)
@@ -88,7 +77,7 @@ class SyncMutation:
         position_seconds: int, duration_seconds: int,
     ) -> SyncPayload:
         user = info.context.viewer.require_user()
-        message = await _service(info).report_progress(
+        message = await info.context.sync.report_progress(
             user, _device(device_id), parse_id(title_id, "title id"), position_seconds,
             duration_seconds,
         )
@@ -99,7 +88,7 @@ class SyncMutation:
         self, info: Info[Context, None], device_id: strawberry.ID, name: str, value: str
     ) -> SyncPayload:
         user = info.context.viewer.require_user()
-        message = await _service(info).set_preference(user, _device(device_id), name, value)
+        message = await info.context.sync.set_preference(user, _device(device_id), name, value)
         return SyncPayload.from_message(message)
 
 
@@ -111,27 +100,27 @@ class SyncSubscription:
     async def sync_updates(
         self, info: Info[Context, None], state_vector: str | None = None
     ) -> AsyncGenerator[SyncPayload, None]:
-        viewer = info.context.viewer
+        ctx = info.context
+        viewer = ctx.viewer
         try:
             user = viewer.require_user()
             vector = decode_b64(state_vector, "state vector") if state_vector else None
         except DomainError as error:
-            raise _coded(error) from None
-        service = _service(info)
-        hub = service.hub
-        slots: SubscriptionSlots = info.context.request.app.state.subscriptions
+            raise coded(error) from None
+        # Not `lasting`: the hub must listen before the catch-up is read, so nothing written
+        # in between is missed.
         try:
-            slot = slots.slot(user)
+            slot = ctx.subscriptions.slot(user)
             await slot.__aenter__()
         except DomainError as error:
-            raise _coded(error) from None
+            raise coded(error) from None
         try:
-            with sign_ins(info).watching(viewer) as watched:
-                async with hub.listen(user, decode=_delivered) as queue:  # type: ignore[attr-defined]
+            with ctx.sign_ins.watching(viewer) as watched:
+                async with ctx.sync_hub.listen(user, decode=_delivered) as queue:
                     try:
-                        first = await service.catch_up(user, vector)
+                        first = await ctx.sync.catch_up(user, vector)
                     except DomainError as error:
-                        raise _coded(error) from None
+                        raise coded(error) from None
                     yield SyncPayload.from_message(first)
                     seen = first.id
                     while True:
@@ -139,7 +128,7 @@ class SyncSubscription:
                             message_id, payload = await within_sign_in(
                                 queue.get(), viewer.expires_at, watched)
                         except SignInEnded as ended:
-                            raise _coded(ended) from None
+                            raise coded(ended) from None
                         if message_id <= seen:
                             continue  # already in the catch-up
                         seen = message_id

@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from subgraphs.playback.sync_services import SyncMessage, encode_b64
+from subgraphs.playback.sync.messages import SyncMessage, encode_b64
 
 __all__ = ["SyncEvent", "SyncEventKind", "SyncPayload"]
 

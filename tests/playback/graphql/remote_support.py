@@ -12,7 +12,7 @@ from redis import Redis
 from starlette.testclient import WebSocketTestSession
 
 from subgraphs.common.events import Event
-from subgraphs.playback.adapters.consumer import GROUP
+from subgraphs.playback.facts.consumers import GROUP
 from tests.support.inprocess import SubgraphClient
 
 __all__ = [

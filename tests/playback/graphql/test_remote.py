@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from redis import Redis
 
-from subgraphs.playback.resolvers import remote as remote_resolvers
+from subgraphs.playback.remote import resolvers as remote_resolvers
 from tests.playback.graphql.remote_support import device, device_events, next_event
 from tests.support.inprocess import SubgraphClient
 

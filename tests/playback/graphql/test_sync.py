@@ -12,8 +12,8 @@ from pycrdt import merge_updates
 from redis import Redis
 
 from subgraphs.common.auth import CLAIMS_HEADER, encode_claims
-from subgraphs.playback.domain.hlc import Hlc
-from subgraphs.playback.domain.sync import SyncDoc
+from subgraphs.playback.sync.domain.doc import SyncDoc
+from subgraphs.playback.sync.domain.hlc import Hlc
 from tests.playback.graphql.remote_support import device, publish, wait_for_projections
 from tests.support.inprocess import SubgraphClient
 

@@ -9,16 +9,16 @@ from datetime import UTC, datetime
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.errors import DomainError
-from subgraphs.playback import services
-from subgraphs.playback.adapters.repository import TortoisePlaybackRepository
-from subgraphs.playback.domain.model import MAX_DEVICES, Capabilities, DeviceKind
+from subgraphs.playback.devices import services
+from subgraphs.playback.devices.adapters.repository import TortoiseDeviceRepository
+from subgraphs.playback.devices.domain.model import MAX_DEVICES, Capabilities, DeviceKind
 from subgraphs.playback.settings import MODELS, NAME
 
 
 async def _race(database_url: str, existing: int, racing: int) -> tuple[int, list[str], int]:
     await migrate(NAME, database_url)
     await open_database(database_url, MODELS)
-    repo = TortoisePlaybackRepository()
+    repo = TortoiseDeviceRepository()
     user = uuid.uuid4()
 
     async def register(name: str) -> str | None:

@@ -11,15 +11,16 @@ import pytest
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.vocabulary import OfferType
-from subgraphs.playback import projections
-from subgraphs.playback.adapters.facts import (
-    NOTICE_RETENTION,
-    TortoiseFactsRepository,
+from subgraphs.playback.adapters.orm import NoticeRow
+from subgraphs.playback.facts import services as projections
+from subgraphs.playback.facts.adapters.repository import NOTICE_RETENTION, TortoiseFactsRepository
+from subgraphs.playback.facts.domain.model import (
+    AvailabilityChange,
+    OfferFact,
+    ViewerFacts,
     WatchlistChange,
 )
-from subgraphs.playback.adapters.orm import NoticeRow
-from subgraphs.playback.domain.device_events import DeviceEvent
-from subgraphs.playback.domain.offers import OfferFact, ViewerFacts
+from subgraphs.playback.remote.domain.events import DeviceEvent
 from subgraphs.playback.settings import MODELS, NAME
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
@@ -51,7 +52,7 @@ async def test_a_redelivered_event_does_not_notify_again(
                               for user in (fan, other_fan)])
     await facts.apply_watchlist([WatchlistChange(fan, title, True, NOW)])
     offer = OfferFact(title, "netflix", "GB", OfferType.SUBSCRIPTION)
-    change = projections.AvailabilityChange(offer, NOW, event_id="event-1")
+    change = AvailabilityChange(offer, NOW, event_id="event-1")
     channel = Channel()
 
     told = await projections.absorb_availability(facts, channel, [change])
@@ -62,7 +63,7 @@ async def test_a_redelivered_event_does_not_notify_again(
     again = await projections.absorb_availability(facts, channel, [change])
     assert [event.user_id for event in again] == [other_fan]  # type: ignore[union-attr]
     # Another event (the title went and came back) is news again.
-    back = projections.AvailabilityChange(offer, NOW, event_id="event-2")
+    back = AvailabilityChange(offer, NOW, event_id="event-2")
     assert len(await projections.absorb_availability(facts, channel, [back])) == 2
     assert len(channel.sent) == 4
 

@@ -9,7 +9,7 @@ from mediagateway.migrate import migrate
 from mediagateway.movielens import MovieLens
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.ids import stable_id
-from subgraphs.playback.adapters.repository import TortoisePlaybackRepository
+from subgraphs.playback.devices.adapters.repository import TortoiseDeviceRepository
 from subgraphs.playback.seed import seed
 from subgraphs.playback.settings import MODELS, NAME
 
@@ -26,7 +26,7 @@ async def _seed_twice(database_url: str) -> tuple[bool, bool, dict[uuid.UUID, li
         first = await seed(data, _NoBus())  # type: ignore[arg-type]
         second = await seed(data, _NoBus())  # type: ignore[arg-type]
         users = [data.users[0].id, data.users[-1].id]
-        devices = await TortoisePlaybackRepository().devices_by_users(users)
+        devices = await TortoiseDeviceRepository().devices_by_users(users)
         named = {user: sorted(str(d.id) + ":" + d.name for d in found)
                  for user, found in devices.items()}
         return first, second, named, len(data.users)

@@ -8,10 +8,10 @@ import uuid
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event
-from subgraphs.playback.adapters.consumer import handlers
-from subgraphs.playback.adapters.facts import TortoiseFactsRepository
-from subgraphs.playback.adapters.repository import TortoisePlaybackRepository
-from subgraphs.playback.domain.model import MAX_DEVICES, DeviceKind
+from subgraphs.playback.devices.adapters.repository import TortoiseDeviceRepository
+from subgraphs.playback.devices.domain.model import MAX_DEVICES, DeviceKind
+from subgraphs.playback.facts.adapters.repository import TortoiseFactsRepository
+from subgraphs.playback.facts.consumers import handlers
 from subgraphs.playback.settings import MODELS, NAME
 
 
@@ -24,7 +24,7 @@ def _signed_in(user: uuid.UUID, sign_in: uuid.UUID, name: str = "Media Gateway T
 async def _run(database_url: str) -> None:
     await migrate(NAME, database_url)
     await open_database(database_url, MODELS)
-    repo = TortoisePlaybackRepository()
+    repo = TortoiseDeviceRepository()
     on_signed_in = handlers(TortoiseFactsRepository(), None, repo)["device.signed_in"]  # type: ignore[arg-type]
     user, other = uuid.uuid4(), uuid.uuid4()
     first, second = uuid.uuid4(), uuid.uuid4()

@@ -14,17 +14,14 @@ from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.errors import BadInput
 from subgraphs.common.outbox import OutboxEvent
-from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow
-from subgraphs.playback.adapters.sync_store import TortoiseSyncStore
-from subgraphs.playback.domain.hlc import Clock
-from subgraphs.playback.domain.sync import SyncDoc
 from subgraphs.playback.settings import MODELS, NAME
-from subgraphs.playback.sync_services import (
-    COMPACT_EVERY,
-    SyncLimits,
-    SyncMessage,
-    SyncService,
-)
+from subgraphs.playback.sync.adapters.orm import SyncSnapshotRow, SyncUpdateRow
+from subgraphs.playback.sync.adapters.store import TortoiseSyncStore
+from subgraphs.playback.sync.documents import COMPACT_EVERY, SyncDocuments
+from subgraphs.playback.sync.domain.doc import SyncDoc
+from subgraphs.playback.sync.domain.hlc import Clock
+from subgraphs.playback.sync.messages import SyncMessage
+from subgraphs.playback.sync.services import SyncService
 
 
 class _Everyone:
@@ -38,7 +35,7 @@ class _Everyone:
 
 
 def _service(compact_every: int = COMPACT_EVERY) -> SyncService:
-    return SyncService(TortoiseSyncStore(), _Hub(), compact_every=compact_every,
+    return SyncService(SyncDocuments(TortoiseSyncStore(), _Hub(), compact_every=compact_every),
                        devices=_Everyone(), titles=_Everyone())
 
 
@@ -167,8 +164,8 @@ async def _staged_facts(database_url: str) -> None:
     try:
         await OutboxEvent.all().delete()
         user, title = uuid.uuid4(), uuid.uuid4()
-        service = SyncService(TortoiseSyncStore(), _Hub(), _RedisAway(), devices=_Everyone(),
-                              titles=_Everyone())
+        service = SyncService(SyncDocuments(TortoiseSyncStore(), _Hub(), _RedisAway()),
+                              devices=_Everyone(), titles=_Everyone())
         # Redis is away after the commit: the add is done and said so; its fact waits.
         message = await service.add_to_watchlist(user, "phone", title)
         assert [c["kind"] for c in message.changes] == ["WATCHLIST_ADDED"]
@@ -177,8 +174,9 @@ async def _staged_facts(database_url: str) -> None:
             ("sync.watchlist_changed", str(title))]
 
         # A refused write stages nothing: the quota leaves no room for a second title.
-        full = SyncService(TortoiseSyncStore(), _Hub(), _RedisAway(), devices=_Everyone(),
-                           titles=_Everyone(), limits=SyncLimits(quota_bytes=1))
+        full = SyncService(
+            SyncDocuments(TortoiseSyncStore(), _Hub(), _RedisAway(), quota_bytes=1),
+            devices=_Everyone(), titles=_Everyone())
         with pytest.raises(BadInput):
             await full.add_to_watchlist(user, "phone", uuid.uuid4())
         assert await OutboxEvent.all().count() == 1

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from subgraphs.playback.domain.commands import (
+from subgraphs.playback.devices.domain.model import Capabilities, Device, DeviceKind
+from subgraphs.playback.remote.domain.commands import (
     COMMAND_TTL,
     CommandArgs,
     CommandKind,
@@ -16,13 +17,12 @@ from subgraphs.playback.domain.commands import (
     RemoteCommand,
     issue_command,
 )
-from subgraphs.playback.domain.control_errors import (
+from subgraphs.playback.remote.domain.errors import (
     CommandExpired,
     DeviceOffline,
     InvalidCommand,
     NotRemoteControllable,
 )
-from subgraphs.playback.domain.model import Capabilities, Device, DeviceKind
 
 NOW = datetime(2024, 1, 1, 20, 0, tzinfo=UTC)
 USER = uuid.uuid4()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import parse
 
-from subgraphs.playback.execution import EventScopedExecutor
+from subgraphs.playback.live.executor import EventScopedExecutor
 from subgraphs.playback.schema import schema
 
 

@@ -8,15 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from subgraphs.common.errors import BadInput
-from subgraphs.playback.domain.model import (
+from subgraphs.playback.devices.domain.model import (
     Capabilities,
     Device,
     DeviceKind,
-    PlaybackSession,
-    PlaybackState,
     check_capabilities,
     check_device_name,
 )
+from subgraphs.playback.sessions.domain.model import PlaybackSession, PlaybackState
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 

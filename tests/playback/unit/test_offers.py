@@ -8,15 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from subgraphs.playback.domain.model import Capabilities, Resolution
-from subgraphs.playback.domain.offers import (
-    OfferFact,
-    OfferType,
-    VideoQuality,
-    ViewerFacts,
-    choose_offer,
-    playable_quality,
-)
+from subgraphs.common.vocabulary import OfferType, VideoQuality
+from subgraphs.playback.devices.domain.model import Capabilities, Resolution
+from subgraphs.playback.facts.domain.model import OfferFact, ViewerFacts
+from subgraphs.playback.sessions.domain.offers import choose_offer, playable_quality
 
 TITLE = uuid.uuid4()
 USER = uuid.uuid4()

@@ -10,19 +10,16 @@ from decimal import Decimal
 
 import pytest
 
-from subgraphs.playback.adapters.device_channel import event_from_json, event_json
-from subgraphs.playback.adapters.publisher import session_from_payload
-from subgraphs.playback.domain.commands import CommandArgs, CommandKind, RemoteCommand
-from subgraphs.playback.domain.device_events import (
-    CommandAcknowledged,
-    CommandIssued,
-    DeviceEvent,
-    PresenceChanged,
-    TitleBecameAvailable,
-)
-from subgraphs.playback.domain.events import PlaybackUpdated
-from subgraphs.playback.domain.model import PlaybackSession, PlaybackState
-from subgraphs.playback.domain.offers import ChosenOffer, OfferFact, OfferType, VideoQuality
+from subgraphs.common.vocabulary import OfferType, VideoQuality
+from subgraphs.playback.devices.domain.events import PresenceChanged
+from subgraphs.playback.facts.domain.model import OfferFact, TitleBecameAvailable
+from subgraphs.playback.remote.adapters.channel import event_from_json, event_json
+from subgraphs.playback.remote.domain.commands import CommandArgs, CommandKind, RemoteCommand
+from subgraphs.playback.remote.domain.events import CommandAcknowledged, CommandIssued, DeviceEvent
+from subgraphs.playback.sessions.adapters.publisher import session_from_payload
+from subgraphs.playback.sessions.domain.events import PlaybackUpdated
+from subgraphs.playback.sessions.domain.model import PlaybackSession, PlaybackState
+from subgraphs.playback.sessions.domain.offers import ChosenOffer
 
 NOW = datetime(2024, 1, 1, 20, 0, tzinfo=UTC)
 USER, TITLE = uuid.uuid4(), uuid.uuid4()

@@ -7,16 +7,17 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 
-from subgraphs.playback import presence
-from subgraphs.playback.domain.device_events import DeviceEvent, PresenceChanged
-from subgraphs.playback.domain.model import ONLINE_WINDOW, Device, DeviceKind
+from subgraphs.playback.devices import presence
+from subgraphs.playback.devices.domain.events import PresenceChanged
+from subgraphs.playback.devices.domain.model import ONLINE_WINDOW, Device, DeviceKind
+from subgraphs.playback.remote.domain.events import DeviceEvent
 
 NOW = datetime(2024, 1, 1, 20, 0, tzinfo=UTC)
 USER = uuid.uuid4()
 
 
 class FakeDevices:
-    """Playback and control repositories in memory, as far as presence uses them."""
+    """The device and command repositories in memory, as far as presence uses them."""
 
     def __init__(self, *devices: Device) -> None:
         self.devices = {d.id: d for d in devices}
@@ -68,9 +69,9 @@ async def test_online_means_a_heartbeat_in_the_last_90_seconds() -> None:
 async def test_first_heartbeat_announces_online_and_later_ones_do_not() -> None:
     device = _device()
     repo, channel = FakeDevices(device), FakeChannel()
-    seen = await presence.heartbeat(repo, repo, channel, USER, device.id, NOW)  # type: ignore[arg-type]
+    seen = await presence.heartbeat(repo, channel, USER, device.id, NOW)  # type: ignore[arg-type]
     assert seen.last_seen_at == NOW
-    await presence.heartbeat(repo, repo, channel, USER, device.id,  # type: ignore[arg-type]
+    await presence.heartbeat(repo, channel, USER, device.id,  # type: ignore[arg-type]
                              NOW + timedelta(seconds=30))
     assert channel.published == [PresenceChanged(USER, device.id, True, NOW)]
 
@@ -79,10 +80,10 @@ async def test_the_sweep_announces_offline_once_after_90_silent_seconds() -> Non
     quiet, chatty = _device(), _device()
     repo, channel = FakeDevices(quiet, chatty), FakeChannel()
     for device in (quiet, chatty):
-        await presence.heartbeat(repo, repo, channel, USER, device.id, NOW)  # type: ignore[arg-type]
+        await presence.heartbeat(repo, channel, USER, device.id, NOW)  # type: ignore[arg-type]
     channel.published.clear()
     later = NOW + timedelta(seconds=60)
-    await presence.heartbeat(repo, repo, channel, USER, chatty.id, later)  # type: ignore[arg-type]
+    await presence.heartbeat(repo, channel, USER, chatty.id, later)  # type: ignore[arg-type]
 
     assert await presence.sweep_once(repo, channel, NOW + ONLINE_WINDOW) == []  # type: ignore[arg-type]
     swept_at = NOW + ONLINE_WINDOW + timedelta(seconds=1)
@@ -92,7 +93,7 @@ async def test_the_sweep_announces_offline_once_after_90_silent_seconds() -> Non
     # Swept once: the next sweep has nothing new to say.
     assert await presence.sweep_once(repo, channel, swept_at + timedelta(seconds=5)) == []  # type: ignore[arg-type]
     # Back online: announced again.
-    await presence.heartbeat(repo, repo, channel, USER, quiet.id, swept_at)  # type: ignore[arg-type]
+    await presence.heartbeat(repo, channel, USER, quiet.id, swept_at)  # type: ignore[arg-type]
     assert channel.published[-1] == PresenceChanged(USER, quiet.id, True, swept_at)
 
 
@@ -108,6 +109,6 @@ async def test_the_sweeper_prunes_old_commands_hourly() -> None:
             return NOW + timedelta(hours=5)
         return now
 
-    await presence.run_sweeper(repo, channel, stop, interval=0, clock=clock)  # type: ignore[arg-type]
+    await presence.run_sweeper(repo, repo, channel, stop, interval=0, clock=clock)  # type: ignore[arg-type]
     swept = [NOW, NOW + timedelta(minutes=61), NOW + timedelta(hours=5)]  # not 30 or 62 min
     assert repo.prunes == [at - presence.COMMAND_RETENTION for at in swept]

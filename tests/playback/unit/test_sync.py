@@ -9,17 +9,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from subgraphs.playback.domain.hlc import Clock, Hlc
-from subgraphs.playback.domain.sync import (
-    InvalidUpdate,
+from subgraphs.playback.sync.domain.changes import (
     PreferenceChanged,
     ProgressChanged,
-    SyncDoc,
     Touched,
     WatchlistAdded,
     WatchlistRemoved,
 )
-from subgraphs.playback.domain.sync_schema import Writer
+from subgraphs.playback.sync.domain.doc import SyncDoc
+from subgraphs.playback.sync.domain.doc_schema import InvalidUpdate, Writer
+from subgraphs.playback.sync.domain.hlc import Clock, Hlc
 
 TITLES = [str(uuid.UUID(int=i + 1)) for i in range(4)]
 ANYONE = Writer("tv", now_ms=10**12, max_drift_ms=60_000)

@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pycrdt import Array, Map, Text
 
-from subgraphs.playback.domain.hlc import Clock, Hlc
-from subgraphs.playback.domain.sync import Checked, SyncDoc, is_covered
-from subgraphs.playback.domain.sync_schema import ADDS, PROGRESS, REMOVES, InvalidUpdate, Writer
+from subgraphs.playback.sync.domain.changes import Checked
+from subgraphs.playback.sync.domain.doc import SyncDoc
+from subgraphs.playback.sync.domain.doc_schema import ADDS, PROGRESS, REMOVES, InvalidUpdate, Writer
+from subgraphs.playback.sync.domain.hlc import Clock, Hlc
+from subgraphs.playback.sync.domain.state_vector import is_covered
 
 TITLES = [str(uuid.UUID(int=i + 1)) for i in range(4)]
 NOW = 1_800_000_000_000

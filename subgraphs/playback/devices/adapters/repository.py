@@ -1,4 +1,4 @@
-"""Devices and sessions: a Protocol the services use and its Tortoise implementation."""
+"""Devices: a Protocol the services use and its Tortoise implementation, presence flags too."""
 
 from __future__ import annotations
 
@@ -6,19 +6,19 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from typing import Any, Protocol
 
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from subgraphs.playback.adapters.orm import DeviceRow, PlaybackSessionRow
-from subgraphs.playback.domain.model import Capabilities, Device, PlaybackSession
-from subgraphs.playback.domain.offers import ChosenOffer, OfferFact, OfferType
+from subgraphs.playback.devices.domain.model import Capabilities, Device
 
-__all__ = ["PlaybackRepository", "TortoisePlaybackRepository", "device_row"]
+__all__ = ["DeviceRepository", "TortoiseDeviceRepository", "device_from_row", "device_row"]
 
 
-class PlaybackRepository(Protocol):
+class DeviceRepository(Protocol):
     def atomic(self) -> AbstractAsyncContextManager[Any]:
         """A transaction: everything inside commits together or not at all."""
         ...
@@ -39,19 +39,17 @@ class PlaybackRepository(Protocol):
 
     async def save_device(self, device: Device) -> None: ...
 
-    async def remove_device(self, device_id: uuid.UUID) -> None: ...
+    async def remove_device(self, device_id: uuid.UUID) -> None:
+        """The device and its playback sessions."""
+        ...
 
-    async def sessions_by_ids(
-        self, ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, PlaybackSession]: ...
+    async def mark_online(self, device_id: uuid.UUID, now: datetime) -> bool:
+        """Heartbeat: last seen now; True when the device had been announced offline."""
+        ...
 
-    async def list_sessions(
-        self, user_id: uuid.UUID, offset: int, limit: int
-    ) -> tuple[list[PlaybackSession], int]: ...
-
-    async def add_session(self, session: PlaybackSession) -> None: ...
-
-    async def save_session(self, session: PlaybackSession) -> None: ...
+    async def sweep_offline(self, cutoff: datetime) -> list[Device]:
+        """Devices announced online whose last heartbeat is older than `cutoff`, now offline."""
+        ...
 
 
 def _lock_key(user_id: uuid.UUID) -> int:
@@ -92,35 +90,7 @@ def device_row(device: Device) -> DeviceRow:
     )
 
 
-def _offer_from_row(row: PlaybackSessionRow) -> ChosenOffer | None:
-    if row.platform is None or row.offer_type is None or row.quality is None:
-        return None
-    return ChosenOffer(
-        offer=OfferFact(
-            title_id=row.title_id, platform=row.platform, region="", type=row.offer_type,
-            price=row.price, currency=row.currency, deep_link=row.deep_link,
-            web_url=row.web_url,
-        ),
-        quality=row.quality,
-        included=row.offer_type is OfferType.SUBSCRIPTION,
-    )
-
-
-def session_from_row(row: PlaybackSessionRow) -> PlaybackSession:
-    return PlaybackSession(
-        id=row.id,
-        user_id=row.user_id,
-        device_id=row.device_id,  # type: ignore[attr-defined]
-        title_id=row.title_id,
-        position_seconds=row.position_seconds,
-        duration_seconds=row.duration_seconds,
-        state=row.state,
-        updated_at=row.updated_at,
-        offer=_offer_from_row(row),
-    )
-
-
-class TortoisePlaybackRepository:
+class TortoiseDeviceRepository:
     """Every read is one query however many keys it gets."""
 
     def atomic(self) -> AbstractAsyncContextManager[Any]:
@@ -168,44 +138,22 @@ class TortoisePlaybackRepository:
         await PlaybackSessionRow.filter(device_id=device_id).delete()
         await DeviceRow.filter(id=device_id).delete()
 
-    async def sessions_by_ids(
-        self, ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, PlaybackSession]:
-        rows = await PlaybackSessionRow.filter(id__in=list(set(ids)))
-        return {row.id: session_from_row(row) for row in rows}
-
-    async def list_sessions(
-        self, user_id: uuid.UUID, offset: int, limit: int
-    ) -> tuple[list[PlaybackSession], int]:
-        query = PlaybackSessionRow.filter(user_id=user_id)
-        total = await query.count()
-        rows = await query.order_by("-updated_at", "id").offset(offset).limit(limit)
-        return [session_from_row(row) for row in rows], total
-
-    async def add_session(self, session: PlaybackSession) -> None:
-        chosen = session.offer
-        offer = chosen.offer if chosen else None
-        await PlaybackSessionRow.create(
-            platform=offer.platform if offer else None,
-            offer_type=offer.type if offer else None,
-            quality=chosen.quality if chosen else None,
-            price=offer.price if offer else None,
-            currency=offer.currency if offer else None,
-            deep_link=offer.deep_link if offer else None,
-            web_url=offer.web_url if offer else None,
-            id=session.id,
-            user_id=session.user_id,
-            device_id=session.device_id,
-            title_id=session.title_id,
-            position_seconds=session.position_seconds,
-            duration_seconds=session.duration_seconds,
-            state=session.state,
-            updated_at=session.updated_at,
+    async def mark_online(self, device_id: uuid.UUID, now: datetime) -> bool:
+        # The conditional update decides which request (or replica) announces the change.
+        came_online = await DeviceRow.filter(id=device_id, announced_online=False).update(
+            last_seen_at=now, announced_online=True
         )
+        if not came_online:
+            await DeviceRow.filter(id=device_id).update(last_seen_at=now)
+        return bool(came_online)
 
-    async def save_session(self, session: PlaybackSession) -> None:
-        await PlaybackSessionRow.filter(id=session.id).update(
-            position_seconds=session.position_seconds,
-            state=session.state,
-            updated_at=session.updated_at,
-        )
+    async def sweep_offline(self, cutoff: datetime) -> list[Device]:
+        stale = await DeviceRow.filter(announced_online=True, last_seen_at__lt=cutoff)
+        gone = []
+        for row in stale:
+            # Only the sweeper that flips the flag announces it; a heartbeat in between wins.
+            if await DeviceRow.filter(
+                id=row.id, announced_online=True, last_seen_at__lt=cutoff
+            ).update(announced_online=False):
+                gone.append(device_from_row(row))
+        return gone

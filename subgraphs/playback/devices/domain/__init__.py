@@ -1,1 +1,1 @@
-"""Playback's domain: devices, sessions and their rules; free of frameworks."""
+"""The devices domain: devices, their capabilities and presence; free of frameworks."""

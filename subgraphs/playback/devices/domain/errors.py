@@ -1,4 +1,4 @@
-"""Playback's domain errors."""
+"""Errors of devices: unknown, one too many, a bad name or capability list."""
 
 from __future__ import annotations
 
@@ -9,20 +9,12 @@ __all__ = [
     "DeviceNotFound",
     "InvalidCapabilities",
     "InvalidDeviceName",
-    "InvalidDuration",
-    "InvalidPosition",
-    "SessionNotFound",
 ]
 
 
 class DeviceNotFound(NotFound):
     def __init__(self, device_id: object) -> None:
         super().__init__(f"No device with id {device_id}.", id=device_id)
-
-
-class SessionNotFound(NotFound):
-    def __init__(self, session_id: object) -> None:
-        super().__init__(f"No playback session with id {session_id}.", id=session_id)
 
 
 class DeviceLimitReached(Conflict):
@@ -35,21 +27,6 @@ class DeviceLimitReached(Conflict):
 class InvalidDeviceName(BadInput):
     def __init__(self, limit: int) -> None:
         super().__init__(f"A device name must have 1 to {limit} characters.", field="name")
-
-
-class InvalidPosition(BadInput):
-    def __init__(self, position: int, duration: int) -> None:
-        super().__init__(
-            f"`positionSeconds` must be between 0 and the duration {duration}, got {position}.",
-            field="positionSeconds",
-        )
-
-
-class InvalidDuration(BadInput):
-    def __init__(self, duration: int) -> None:
-        super().__init__(
-            f"`durationSeconds` must be positive, got {duration}.", field="durationSeconds"
-        )
 
 
 class InvalidCapabilities(BadInput):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -24,14 +23,17 @@ from subgraphs.playback.adapters.orm import (
     ViewerFactRow,
     WatchlistFactRow,
 )
-from subgraphs.playback.domain.offers import OfferFact, ViewerFacts
-from subgraphs.playback.domain.parental import TitleFact
+from subgraphs.playback.facts.domain.model import (
+    OfferFact,
+    TitleFact,
+    ViewerFacts,
+    WatchlistChange,
+)
 
 __all__ = [
     "NOTICE_RETENTION",
     "FactsRepository",
     "TortoiseFactsRepository",
-    "WatchlistChange",
     "offer_from_row",
 ]
 
@@ -40,14 +42,6 @@ _BATCH = 500
 NOTICE_RETENTION = timedelta(days=7)
 _OFFER_KEY = ("title_id", "platform", "region", "type")
 _OFFER_FIELDS = ["quality", "price", "currency", "deep_link", "web_url", "available"]
-
-
-@dataclass(frozen=True)
-class WatchlistChange:
-    user_id: uuid.UUID
-    title_id: uuid.UUID
-    present: bool
-    at: datetime
 
 
 class FactsRepository(Protocol):

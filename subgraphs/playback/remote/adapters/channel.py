@@ -9,14 +9,14 @@ from typing import Any, Protocol
 
 from redis.asyncio import Redis
 
-from subgraphs.playback.adapters.control import command_from_json, command_json
-from subgraphs.playback.adapters.sync_feed import SyncHub
-from subgraphs.playback.domain.device_events import (
+from subgraphs.playback.devices.domain.events import PresenceChanged
+from subgraphs.playback.facts.domain.model import TitleBecameAvailable
+from subgraphs.playback.live.hub import SyncHub
+from subgraphs.playback.remote.adapters.commands import command_from_json, command_json
+from subgraphs.playback.remote.domain.events import (
     CommandAcknowledged,
     CommandIssued,
     DeviceEvent,
-    PresenceChanged,
-    TitleBecameAvailable,
 )
 
 __all__ = [

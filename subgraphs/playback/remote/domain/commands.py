@@ -7,13 +7,13 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from subgraphs.playback.domain.control_errors import (
+from subgraphs.playback.devices.domain.model import Device
+from subgraphs.playback.remote.domain.errors import (
     CommandExpired,
     DeviceOffline,
     InvalidCommand,
     NotRemoteControllable,
 )
-from subgraphs.playback.domain.model import Device
 
 __all__ = [
     "COMMAND_TTL",

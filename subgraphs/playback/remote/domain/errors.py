@@ -1,4 +1,4 @@
-"""Errors of remote control, hand-off and playback offers; each has its own extensions.code."""
+"""Errors of remote control and hand-off; each has its own extensions.code."""
 
 from __future__ import annotations
 

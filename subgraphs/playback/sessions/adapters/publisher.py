@@ -14,11 +14,13 @@ from redis.exceptions import RedisError
 
 from subgraphs.common.events import Event
 from subgraphs.common.outbox import Outbox, publish_staged, stage
-from subgraphs.playback.adapters.fanout import publish_json
-from subgraphs.playback.adapters.sync_feed import SyncHub
-from subgraphs.playback.domain.events import PlaybackUpdated
-from subgraphs.playback.domain.model import PlaybackSession, PlaybackState
-from subgraphs.playback.domain.offers import ChosenOffer, OfferFact, OfferType, VideoQuality
+from subgraphs.common.vocabulary import OfferType, VideoQuality
+from subgraphs.playback.facts.domain.model import OfferFact
+from subgraphs.playback.live.fanout import publish_json
+from subgraphs.playback.live.hub import SyncHub
+from subgraphs.playback.sessions.domain.events import PlaybackUpdated
+from subgraphs.playback.sessions.domain.model import PlaybackSession, PlaybackState
+from subgraphs.playback.sessions.domain.offers import ChosenOffer
 
 __all__ = [
     "PlaybackFeed",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from subgraphs.playback.domain.model import PlaybackSession
+from subgraphs.playback.sessions.domain.model import PlaybackSession
 
 __all__ = ["PlaybackUpdated"]
 

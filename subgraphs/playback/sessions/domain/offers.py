@@ -1,34 +1,20 @@
 """Which offer a device plays for a user, and in which quality.
 
-The facts come from other subgraphs through events (offers from content's `title.upserted` and
-`availability.changed`, home region and subscriptions from users' `user.registered` and
-`user.updated`); this module only decides.
+The facts come from other subgraphs through events (`facts.domain.model`); this module only
+decides.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from subgraphs.common.vocabulary import OfferType, VideoQuality
-from subgraphs.playback.domain.model import Capabilities, Resolution
+from subgraphs.playback.devices.domain.model import Capabilities, Resolution
+from subgraphs.playback.facts.domain.model import OfferFact, ViewerFacts
 
-__all__ = [
-    "DEFAULT_REGION",
-    "ChosenOffer",
-    "OfferFact",
-    "OfferType",
-    "VideoQuality",
-    "ViewerFacts",
-    "choose_offer",
-    "playable_quality",
-]
-
-# Where a user is assumed to be until users' events say otherwise.
-DEFAULT_REGION = "US"
-
+__all__ = ["ChosenOffer", "choose_offer", "playable_quality"]
 
 _QUALITY_ORDER = (VideoQuality.SD, VideoQuality.HD, VideoQuality.UHD, VideoQuality.HDR)
 _RESOLUTION_CAP = {
@@ -40,31 +26,6 @@ _RESOLUTION_CAP = {
 _FREE_RANK = {OfferType.SUBSCRIPTION: 0, OfferType.FREE: 1, OfferType.ADS: 2}
 # At the same price renting beats buying.
 _PAID_RANK = {OfferType.RENT: 0, OfferType.BUY: 1}
-
-
-@dataclass(frozen=True)
-class OfferFact:
-    """One offer as the catalog announced it; price and links may be unknown for a while."""
-
-    title_id: uuid.UUID
-    platform: str
-    region: str
-    type: OfferType
-    quality: VideoQuality | None = None
-    price: Decimal | None = None
-    currency: str | None = None
-    deep_link: str | None = None
-    web_url: str | None = None
-    available: bool = True
-
-
-@dataclass(frozen=True)
-class ViewerFacts:
-    """What playback knows of a user from the users subgraph's events."""
-
-    user_id: uuid.UUID
-    home_region: str = DEFAULT_REGION
-    subscribed_platforms: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)

@@ -5,21 +5,12 @@ child's token from playing it anyway by its id."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from subgraphs.common.errors import Forbidden
 from subgraphs.common.parental import ProfileLimits
+from subgraphs.playback.facts.domain.model import TitleFact
 
-__all__ = ["TitleFact", "TitleNotAllowed", "check_allowed"]
-
-
-@dataclass(frozen=True)
-class TitleFact:
-    """What playback knows of a catalog title from `title.upserted`."""
-
-    title_id: uuid.UUID
-    age_rating: int | None = None
-    genres: tuple[str, ...] = ()
+__all__ = ["TitleNotAllowed", "check_allowed"]
 
 
 class TitleNotAllowed(Forbidden):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from subgraphs.playback.adapters.repository import PlaybackRepository
+from subgraphs.playback.devices.adapters.repository import DeviceRepository
 
 __all__ = ["RegisteredDevices"]
 
 
 class RegisteredDevices:
-    def __init__(self, repo: PlaybackRepository) -> None:
+    def __init__(self, repo: DeviceRepository) -> None:
         self.repo = repo
 
     async def is_registered(self, user_id: uuid.UUID, device_id: str) -> bool:

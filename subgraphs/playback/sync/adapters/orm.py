@@ -1,4 +1,5 @@
-"""Tortoise models of the sync state; re-exported by `orm`, where Tortoise finds models."""
+"""Tortoise models of the sync state; re-exported by `subgraphs.playback.adapters.orm`, where
+Tortoise finds models."""
 
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ from tortoise.transactions import in_transaction
 
 from subgraphs.common.events import Event
 from subgraphs.common.outbox import stage
-from subgraphs.playback.adapters.sync_orm import SyncSnapshotRow, SyncUpdateRow
-from subgraphs.playback.domain.sync_log import fold
+from subgraphs.playback.sync.adapters.orm import SyncSnapshotRow, SyncUpdateRow
+from subgraphs.playback.sync.domain.log import fold
 
 __all__ = ["StoredDoc", "SyncLogEntry", "SyncStore", "TortoiseSyncStore", "WriteLease"]
 
@@ -191,7 +191,7 @@ class TortoiseSyncStore:
         Called by the writer holding the row lock, so no replica appends meanwhile. The row
         `through_id` is kept, without bytes, as the summary of all of them: for each writer the
         greatest clock any of them reached, and for each key they touched the clocks that wrote
-        it (`sync_log.fold`). A device is told only the keys whose writes it lacks, however
+        it (`domain.log.fold`). A device is told only the keys whose writes it lacks, however
         long ago it last synced. Catch-up then reads at most one summary and the
         rows since the last compaction, however long the document's history.
         """

@@ -13,21 +13,28 @@ Layout (root maps of the document; every value is a small JSON object):
 
 Keys are flat rather than nested maps: two devices creating the same nested map concurrently
 would each create their own and one would hide the other's entries.
+
+What the document's values mean once merged is in `changes`, how entries parse in `entries`.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pycrdt import Doc, Map, MapEvent
 
-from subgraphs.playback.domain.hlc import Hlc, InvalidHlc
-from subgraphs.playback.domain.sync_schema import (
+from subgraphs.playback.sync.domain.changes import (
+    Change,
+    Checked,
+    Preference,
+    Progress,
+    SyncView,
+    Touched,
+)
+from subgraphs.playback.sync.domain.doc_schema import (
     ADDS,
     CLIENTS,
     PREFERENCES,
@@ -41,281 +48,20 @@ from subgraphs.playback.domain.sync_schema import (
     check_roots,
     shown,
 )
+from subgraphs.playback.sync.domain.entries import (
+    add_title,
+    parse_node,
+    parse_preference,
+    parse_progress,
+    parse_uuid,
+    removed_title,
+)
+from subgraphs.playback.sync.domain.hlc import Hlc, InvalidHlc
+from subgraphs.playback.sync.domain.state_vector import decode_state_vector
 
-__all__ = [
-    "COMPLETED_AT",
-    "Change",
-    "Checked",
-    "InvalidUpdate",
-    "PreferenceChanged",
-    "Progress",
-    "ProgressChanged",
-    "SyncChange",
-    "SyncDoc",
-    "SyncView",
-    "Touched",
-    "WatchlistAdded",
-    "WatchlistRemoved",
-    "decode_state_vector",
-    "is_covered",
-]
+__all__ = ["SyncDoc"]
 
-COMPLETED_AT = 0.95
-_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-_MAX_VALUE = 1_024
-
-
-@dataclass(frozen=True)
-class Progress:
-    title_id: str
-    position_seconds: int
-    duration_seconds: int
-    hlc: Hlc
-
-    @property
-    def key(self) -> str:
-        return self.title_id
-
-    @property
-    def device_id(self) -> str:
-        return self.hlc.node
-
-    @property
-    def fraction(self) -> float:
-        return min(1.0, self.position_seconds / self.duration_seconds)
-
-    @property
-    def completed(self) -> bool:
-        return self.fraction >= COMPLETED_AT
-
-
-@dataclass(frozen=True)
-class Preference:
-    name: str
-    value: str
-    hlc: Hlc
-
-    @property
-    def key(self) -> str:
-        return self.name
-
-
-@dataclass(frozen=True)
-class WatchlistAdded:
-    title_id: str
-
-
-@dataclass(frozen=True)
-class WatchlistRemoved:
-    title_id: str
-
-
-@dataclass(frozen=True)
-class ProgressChanged:
-    progress: Progress
-
-
-@dataclass(frozen=True)
-class PreferenceChanged:
-    preference: Preference
-
-
-SyncChange = WatchlistAdded | WatchlistRemoved | ProgressChanged | PreferenceChanged
 _Register = TypeVar("_Register", Progress, Preference)
-
-
-@dataclass(frozen=True)
-class SyncView:
-    """What the document says once merged: the values devices show."""
-
-    watchlist: frozenset[str] = frozenset()
-    progress: Mapping[str, Progress] = field(default_factory=dict)
-    preferences: Mapping[str, Preference] = field(default_factory=dict)
-
-
-@dataclass
-class Touched:
-    """The watchlist titles, progress titles and preference names an update wrote to."""
-
-    watchlist: set[str] = field(default_factory=set)
-    progress: set[str] = field(default_factory=set)
-    preferences: set[str] = field(default_factory=set)
-
-    def __bool__(self) -> bool:
-        return bool(self.watchlist or self.progress or self.preferences)
-
-    def merge(self, other: Touched) -> None:
-        self.watchlist |= other.watchlist
-        self.progress |= other.progress
-        self.preferences |= other.preferences
-
-    def to_json(self) -> dict[str, list[str]]:
-        return {
-            "watchlist": sorted(self.watchlist),
-            "progress": sorted(self.progress),
-            "preferences": sorted(self.preferences),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Touched:
-        return cls(
-            set(data.get("watchlist", ())), set(data.get("progress", ())),
-            set(data.get("preferences", ())),
-        )
-
-    def changes(self, before: SyncView | None, after: SyncView) -> list[SyncChange]:
-        """What differs for these keys; with no `before`, their current values."""
-        out: list[SyncChange] = []
-        for title in sorted(self.watchlist):
-            present = title in after.watchlist
-            if before is not None and present == (title in before.watchlist):
-                continue
-            out.append(WatchlistAdded(title) if present else WatchlistRemoved(title))
-        for title in sorted(self.progress):
-            now = after.progress.get(title)
-            if now is not None and (before is None or before.progress.get(title) != now):
-                out.append(ProgressChanged(now))
-        for name in sorted(self.preferences):
-            pref = after.preferences.get(name)
-            if pref is not None and (before is None or before.preferences.get(name) != pref):
-                out.append(PreferenceChanged(pref))
-        return out
-
-
-def _uuid(text: str, what: str) -> str:
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        raise InvalidUpdate(f"{what} `{shown(text)}` is not a UUID", "BAD_VALUE") from None
-
-
-def _split(key: str, sep: str, what: str) -> tuple[str, str]:
-    head, found, tail = key.partition(sep)
-    if not found or not tail:
-        raise InvalidUpdate(f"malformed {what} key `{shown(key)}`", "BAD_KEY")
-    return head, tail
-
-
-def _node(text: str) -> str:
-    if not _NAME.match(text):
-        raise InvalidUpdate(f"malformed device id `{shown(text)}`", "BAD_KEY")
-    return text
-
-
-def _hlc(value: Mapping[str, Any], node: str | None = None) -> Hlc:
-    try:
-        stamp = Hlc.decode(value.get("hlc"))
-    except InvalidHlc:
-        raise InvalidUpdate("a malformed clock stamp", "BAD_CLOCK") from None
-    if node is not None and stamp.node != node:
-        raise InvalidUpdate(f"a clock stamp of device `{shown(stamp.node)}` under device "
-                            f"`{shown(node)}`", "NOT_OWNER")
-    return stamp
-
-
-def _dict(value: object, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise InvalidUpdate(f"{what} entries are objects", "BAD_VALUE")
-    return value
-
-
-def _int(value: object, what: str) -> int:
-    if not isinstance(value, int | float) or isinstance(value, bool) or value != int(value):
-        raise InvalidUpdate(f"{what} must be a whole number", "BAD_VALUE")
-    return int(value)
-
-
-def _parse_progress(key: str, value: object) -> Progress:
-    title, device = _split(key, "|", "progress")
-    entry = _dict(value, "progress")
-    position = _int(entry.get("position"), "position")
-    duration = _int(entry.get("duration"), "duration")
-    if duration <= 0 or not 0 <= position <= duration:
-        raise InvalidUpdate(f"progress {position}/{duration} is out of range")
-    return Progress(_uuid(title, "title id"), position, duration, _hlc(entry, _node(device)))
-
-
-def _parse_preference(key: str, value: object) -> Preference:
-    name, device = _split(key, "|", "preference")
-    if not _NAME.match(name):
-        raise InvalidUpdate(f"malformed preference name `{shown(name)}`", "BAD_KEY")
-    entry = _dict(value, "preference")
-    text = entry.get("value")
-    if not isinstance(text, str) or len(text) > _MAX_VALUE:
-        raise InvalidUpdate(f"a preference value is a string of at most {_MAX_VALUE} characters")
-    return Preference(name, text, _hlc(entry, _node(device)))
-
-
-def _add_title(key: str, value: object) -> str:
-    title, tag = _split(key, "#", "watchlist")
-    _hlc(_dict(value, "watchlist"))
-    if not _NAME.match(tag):
-        raise InvalidUpdate(f"malformed tag `{shown(tag)}`", "BAD_KEY")
-    return _uuid(title, "title id")
-
-
-def _removed_title(key: str, value: object) -> str:
-    entry = _dict(value, "tombstone")
-    _hlc(entry)
-    if not _NAME.match(key):
-        raise InvalidUpdate(f"malformed tag `{shown(key)}`", "BAD_KEY")
-    return _uuid(str(entry.get("title")), "title id")
-
-
-def decode_state_vector(vector: bytes) -> dict[int, int]:
-    """`{client id: next clock}` from lib0's encoding (a count, then pairs of var-uints)."""
-    position = 0
-
-    def varuint() -> int:
-        nonlocal position
-        result, shift = 0, 0
-        while True:
-            if position >= len(vector):
-                raise InvalidUpdate("truncated state vector")
-            byte = vector[position]
-            position += 1
-            result |= (byte & 0x7F) << shift
-            if byte < 0x80:
-                return result
-            shift += 7
-            if shift > 63:
-                raise InvalidUpdate("malformed state vector")
-
-    count = varuint()
-    out = {}
-    for _ in range(count):
-        client, clock = varuint(), varuint()
-        if clock:  # yrs lists a client whose updates wait for their causal past with clock 0
-            out[client] = clock
-    if position != len(vector):
-        raise InvalidUpdate("trailing bytes after the state vector")
-    return out
-
-
-def is_covered(have: Mapping[int, int], need: Mapping[int, int]) -> bool:
-    """True when a peer at state `have` already holds everything up to state `need`."""
-    return all(have.get(client, 0) >= clock for client, clock in need.items())
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A device's update once checked: what it writes, the Yjs client ids it is the first to
-    write under, and the update to keep (what a copy of the document integrated)."""
-
-    touched: Touched
-    new_clients: frozenset[int]
-    update: bytes
-    added_titles: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a typed operation did: the update to send to peers and the keys it wrote."""
-
-    update: bytes
-    touched: Touched
-    # The touched keys' values before the change (`view_of`); None: report their values now.
-    before: SyncView | None = None
 
 
 class SyncDoc:
@@ -379,13 +125,13 @@ class SyncDoc:
     @staticmethod
     def _touch(touched: Touched, root: str, key: str, value: object) -> None:
         if root == ADDS:
-            touched.watchlist.add(_add_title(key, value))
+            touched.watchlist.add(add_title(key, value))
         elif root == REMOVES:
-            touched.watchlist.add(_removed_title(key, value))
+            touched.watchlist.add(removed_title(key, value))
         elif root == PROGRESS:
-            touched.progress.add(_parse_progress(key, value).title_id)
+            touched.progress.add(parse_progress(key, value).title_id)
         elif root == PREFERENCES:
-            touched.preferences.add(_parse_preference(key, value).name)
+            touched.preferences.add(parse_preference(key, value).name)
 
     def _merge_observed(self, update: bytes) -> list[tuple[str, str, str, object, object]]:
         with self._observed() as seen:
@@ -449,7 +195,7 @@ class SyncDoc:
             if root == REMOVES:
                 scratch._check_tombstone(key, new)
             elif root == ADDS:
-                added.add(_add_title(key, new))
+                added.add(add_title(key, new))
         if update[0] == 0:
             # No struct blocks: the layout never deletes without writing, so this is junk.
             raise InvalidUpdate("the update carries no changes", "NO_CHANGES")
@@ -509,7 +255,7 @@ class SyncDoc:
     def add_to_watchlist(self, title_id: str, stamp: Hlc, *, tag: str | None = None) -> Change:
         """A fresh add tag, even when the title is already there, so a concurrent remove
         elsewhere cannot take this add back."""
-        title = _uuid(title_id, "title id")
+        title = parse_uuid(title_id, "title id")
         tag = tag or uuid.uuid4().hex
         tags = self._tag_index()
         with self._change(Touched(watchlist={title})) as out:
@@ -521,7 +267,7 @@ class SyncDoc:
 
     def remove_from_watchlist(self, title_id: str, stamp: Hlc) -> Change:
         """Tombstones the add tags this document has seen for the title."""
-        title = _uuid(title_id, "title id")
+        title = parse_uuid(title_id, "title id")
         removed = self.maps[REMOVES]
         with self._change(Touched(watchlist={title})) as out:
             for tag in self._live_tags(title):
@@ -530,10 +276,10 @@ class SyncDoc:
         return out[0]
 
     def report_progress(self, title_id: str, position: int, duration: int, stamp: Hlc) -> Change:
-        progress = Progress(_uuid(title_id, "title id"), position, duration, stamp)
+        progress = Progress(parse_uuid(title_id, "title id"), position, duration, stamp)
         if duration <= 0 or not 0 <= position <= duration:
             raise InvalidUpdate(f"progress {position}/{duration} is out of range")
-        _node(stamp.node)
+        parse_node(stamp.node)
         with self._change(Touched(progress={progress.title_id})) as out:
             self.maps[PROGRESS][f"{progress.title_id}|{stamp.node}"] = {
                 "position": position, "duration": duration, "hlc": stamp.encode(),
@@ -542,7 +288,8 @@ class SyncDoc:
         return out[0]
 
     def set_preference(self, name: str, value: str, stamp: Hlc) -> Change:
-        _parse_preference(f"{name}|{_node(stamp.node)}", {"value": value, "hlc": stamp.encode()})
+        parse_preference(f"{name}|{parse_node(stamp.node)}",
+                         {"value": value, "hlc": stamp.encode()})
         with self._change(Touched(preferences={name})) as out:
             self.maps[PREFERENCES][f"{name}|{stamp.node}"] = {
                 "value": value, "hlc": stamp.encode(),
@@ -573,8 +320,8 @@ class SyncDoc:
             if tag not in removed:
                 watchlist.add(title)
         return SyncView(
-            frozenset(watchlist), self._registers(PROGRESS, _parse_progress),
-            self._registers(PREFERENCES, _parse_preference),
+            frozenset(watchlist), self._registers(PROGRESS, parse_progress),
+            self._registers(PREFERENCES, parse_preference),
         )
 
     def view_of(self, touched: Touched) -> SyncView:
@@ -587,8 +334,8 @@ class SyncDoc:
             if any(tag not in removed for tag in tags.get(title, ()))
         )
         return SyncView(
-            watchlist, self._registers(PROGRESS, _parse_progress, touched.progress),
-            self._registers(PREFERENCES, _parse_preference, touched.preferences),
+            watchlist, self._registers(PROGRESS, parse_progress, touched.progress),
+            self._registers(PREFERENCES, parse_preference, touched.preferences),
         )
 
     def _registers(

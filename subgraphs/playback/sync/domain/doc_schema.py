@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from subgraphs.playback.domain.hlc import Hlc, InvalidHlc
+from subgraphs.playback.sync.domain.hlc import Hlc, InvalidHlc
 
 __all__ = [
     "ADDS",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from subgraphs.playback.domain.sync import (
+from subgraphs.playback.sync.domain.changes import (
     PreferenceChanged,
     ProgressChanged,
     SyncChange,

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from subgraphs.playback.domain.sync import Touched, is_covered
+from subgraphs.playback.sync.domain.changes import Touched
+from subgraphs.playback.sync.domain.state_vector import is_covered
 
 __all__ = ["fold", "lacking"]
 

@@ -1,0 +1,1 @@
+"""Devices in playback's database: rows, the per-user lock, presence flags."""

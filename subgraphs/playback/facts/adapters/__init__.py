@@ -1,0 +1,1 @@
+"""The projected facts in playback's database."""

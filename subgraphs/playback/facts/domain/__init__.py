@@ -1,0 +1,1 @@
+"""The facts playback keeps from other subgraphs' events, as plain values."""

@@ -1,0 +1,1 @@
+"""The remote-control domain: commands, their rules and the events devices hear."""

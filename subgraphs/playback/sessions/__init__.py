@@ -1,0 +1,1 @@
+"""Playback sessions: start (offer and resume), update, resume points, continue watching."""

@@ -1,0 +1,1 @@
+"""Sessions and resume points in playback's database; playback updates out to Redis."""

@@ -1,0 +1,1 @@
+"""Sync documents in playback's database, and who may write them."""
