@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from subgraphs.common.extensions import ErrorCodes, default_limits
+from subgraphs.common.extensions import standard_extensions
 from subgraphs.common.ids import parse_id
 from subgraphs.playback.account.types import DataExport
 from subgraphs.playback.devices.resolvers import DevicesMutation
@@ -44,7 +44,7 @@ schema = strawberry.federation.Schema(
     mutation=Mutation,
     subscription=Subscription,
     types=[User, Device, PlaybackSession, Title, DataExport],
-    extensions=[*default_limits(), ErrorCodes],
+    extensions=standard_extensions(),
     federation_version="2.9",
     execution_context_class=EventScopedExecutor,
 )

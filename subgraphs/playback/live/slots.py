@@ -13,6 +13,8 @@ import uuid
 from collections.abc import AsyncIterator
 
 from subgraphs.common.errors import DomainError
+from subgraphs.common.metrics import SUBSCRIPTIONS
+from subgraphs.playback.settings import NAME
 
 __all__ = ["SubscriptionLimitReached", "SubscriptionSlots"]
 
@@ -38,9 +40,11 @@ class SubscriptionSlots:
                 limit=self.per_user,
             )
         self._held[user_id] = held + 1
+        SUBSCRIPTIONS.labels(NAME).inc()
         try:
             yield
         finally:
+            SUBSCRIPTIONS.labels(NAME).dec()
             left = self._held[user_id] - 1
             if left:
                 self._held[user_id] = left
