@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from subgraphs.common.logs import LogSettings, RequestIdMiddleware, configure_logging
-from subgraphs.common.metrics import metrics_endpoint
 from subgraphs.common.view import ContextFactory, GraphQLView
 
 if TYPE_CHECKING:
@@ -38,6 +38,9 @@ def build_app(
     view = GraphQLView(schema, context_factory, router_secret)
     view.max_subscriptions_per_connection = max_subscriptions_per_connection
 
+    async def metrics(_: Request) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "subgraph": name})
 
@@ -48,7 +51,7 @@ def build_app(
             Route("/health", health),
             # Scraped inside the cluster only: the router never routes here, and the
             # NetworkPolicies let only the router and Prometheus reach a subgraph.
-            Route("/metrics", metrics_endpoint),
+            Route("/metrics", metrics),
             *routes,
         ],
         middleware=[Middleware(RequestIdMiddleware)],

@@ -17,9 +17,7 @@ import contextlib
 import time
 from collections.abc import Iterator
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
-from starlette.requests import Request
-from starlette.responses import Response
+from prometheus_client import Counter, Gauge, Histogram
 
 __all__ = [
     "CONSUMER_LAG",
@@ -28,7 +26,6 @@ __all__ = [
     "REQUEST_DURATION",
     "SUBSCRIPTIONS",
     "TIMINGS",
-    "metrics_endpoint",
     "timed",
 ]
 
@@ -58,7 +55,3 @@ def timed(subgraph: str, step: str) -> Iterator[None]:
         yield
     finally:
         TIMINGS.labels(subgraph, step).observe(time.perf_counter() - started)
-
-
-async def metrics_endpoint(_: Request) -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
