@@ -10,7 +10,7 @@ RUN pip install --no-cache-dir . && pip install --no-cache-dir --no-deps recbole
 # Search: the MiniLM ONNX graph is built once into the image; embeddings are cached in /tmp.
 ENV MG_MODEL_DIR=/app/var/models MG_EMBEDDING_CACHE_DIR=/tmp/mg-embeddings MG_DATA_DIR=/tmp/mg-data
 RUN python -c "from pathlib import Path; \
-from subgraphs.content.adapters.embeddings.minilm_onnx import ensure_model; \
+from subgraphs.content.search.adapters.embeddings.minilm_onnx import ensure_model; \
 ensure_model(Path('/app/var/models'))"
 USER nobody
 EXPOSE 4001 4002 4003 4004

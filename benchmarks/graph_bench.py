@@ -23,13 +23,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
-from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.orm import TitleEdgeRow, TitleRow
+from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
+from subgraphs.content.catalog.domain.titles import display_title
+from subgraphs.content.graph.adapters.repository import TitleGraph
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
 from subgraphs.content.ingest.feeds import MovieLensFeed
+from subgraphs.content.search.domain.title_lookup import TitleLookup
 from subgraphs.content.seed import GENRE_NAMES, PLATFORMS
 
-EXAMPLES = ("Star Wars", "Toy Story", "Godfather, The", "Die Hard", "Heat")
+EXAMPLES = ("Star Wars", "Toy Story", "The Godfather", "Die Hard", "Heat")
 
 
 async def main() -> None:
@@ -64,8 +67,15 @@ async def main() -> None:
                   f"p95 {timings[int(len(timings) * 0.95)]:.1f} ms; "
                   f"median {statistics.median(sizes):.0f} titles reached")
             names = dict(await TitleRow.all().values_list("id", "title"))
+            # Names become ids as search finds them: its typo-tolerant title lookup.
+            lookup = TitleLookup([(n.id, display_title(n.title), n.year, n.popularity)
+                                  for n in await TortoiseContentRepository().title_names()])
             for example in EXAMPLES:
-                [title_id] = await graph.resolve([example])
+                match = lookup.best(example)
+                if match is None:
+                    print(f"  {example}: not in the catalog")
+                    continue
+                title_id = match.id
                 best = list((await graph.neighbours([title_id])).items())[:5]
                 print(f"  {example}: " + "; ".join(f"{names[t]} {s:.2f}" for t, s in best))
         finally:

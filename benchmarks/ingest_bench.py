@@ -116,9 +116,9 @@ async def persist(database_url: str, count: int, label: str, directory: Path) ->
 
 async def with_index(database_url: str, count: int, data_dir: Path, label: str) -> None:
     path = feed_file(data_dir.parent, count)
-    from subgraphs.content.adapters.repository import TortoiseContentRepository
-    from subgraphs.content.search_engine import build_search
-    from subgraphs.content.search_settings import SearchSettings
+    from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
+    from subgraphs.content.search.build import build_search
+    from subgraphs.content.search.settings import SearchSettings
 
     await migrate("content", database_url)
     await open_database(database_url, "subgraphs.content.adapters.orm")

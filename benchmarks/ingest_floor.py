@@ -35,12 +35,13 @@ from throwaway_postgres import throwaway_postgres
 
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
-from subgraphs.content.domain.intent import Vocabulary
 from subgraphs.content.ingest import ensure_vocabulary
 from subgraphs.content.ingest.normalise import Normaliser
+from subgraphs.content.ingest.records import Resolved
 from subgraphs.content.ingest.resolve import EntityResolver
 from subgraphs.content.ingest.store import Step, ingest_session
-from subgraphs.content.ingest.writer import GROUP_TITLES, CatalogWriter, Resolved
+from subgraphs.content.ingest.writer import GROUP_TITLES, CatalogWriter
+from subgraphs.content.intent.domain.vocabulary import Vocabulary
 from subgraphs.content.seed import GENRE_NAMES, PLATFORMS
 
 BATCH = 100

@@ -26,7 +26,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mediagateway.movielens import GENRES
-from subgraphs.content.domain.intent import Intent, Vocabulary, parse_intent
+from subgraphs.content.intent.domain.contract import Intent
+from subgraphs.content.intent.domain.rules import parse_intent
+from subgraphs.content.intent.domain.vocabulary import Vocabulary
 from subgraphs.content.seed import PLATFORMS
 
 __all__ = ["CASES", "SLOTS", "catalog_vocabulary", "load_cases", "score"]

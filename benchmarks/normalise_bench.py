@@ -34,13 +34,20 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from ingest_bench import record  # noqa: E402
 
 from mediagateway.movielens import GENRES  # noqa: E402
-from subgraphs.content.domain.intent import Vocabulary  # noqa: E402
 from subgraphs.content.ingest import normalise  # noqa: E402
 from subgraphs.content.ingest.feeds.movielens import MovieLensFeed  # noqa: E402
+from subgraphs.content.intent.domain.vocabulary import Vocabulary  # noqa: E402
 from subgraphs.content.seed import GENRE_NAMES, PLATFORMS  # noqa: E402
 
 # The last commit before the normaliser's fast paths.
 BEFORE = "8aad682"
+# Imports of old commits whose modules have moved since (content's feature packages).
+_MOVED = (
+    ("from subgraphs.content.domain.intent import COUNTRIES, Vocabulary",
+     "from subgraphs.content.intent.domain.vocabulary import Vocabulary\n"
+     "from subgraphs.content.intent.domain.words import COUNTRIES"),
+    ("subgraphs.content.domain.model", "subgraphs.content.catalog.domain.model"),
+)
 
 
 def baseline(commit: str) -> ModuleType:
@@ -51,6 +58,8 @@ def baseline(commit: str) -> ModuleType:
             ["git", "show", f"{commit}:subgraphs/content/ingest/{name}.py"], cwd=ROOT,
             check=True, capture_output=True, text=True).stdout
         text = text.replace("subgraphs.content.ingest.records", "baseline_records")
+        for before, now in _MOVED:
+            text = text.replace(before, now)
         (folder / f"baseline_{name}.py").write_text(text)
     sys.path.insert(0, str(folder))
     spec = importlib.util.spec_from_file_location("baseline_normalise",

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.intent_eval import catalog_vocabulary
 from mediagateway.movielens import MovieLens
 from subgraphs.common.ids import stable_id
-from subgraphs.content.domain.model import ExternalIds
+from subgraphs.content.catalog.domain.model import ExternalIds
 from subgraphs.content.ingest.normalise import Normaliser
 from subgraphs.content.ingest.resolve import CatalogEntry, Embedder, EntityResolver
 
@@ -95,7 +95,7 @@ async def main() -> None:
     if args.errors:
         print("\n".join(f"  {line}" for line in mistakes))
     if args.embeddings:
-        from subgraphs.content.adapters.embeddings import make_provider
+        from subgraphs.content.search.adapters.embeddings import make_provider
 
         provider = make_provider(Path("var/models"), {})
         counts, mistakes = await evaluate(cases, entries, provider)

@@ -22,9 +22,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from subgraphs.content.adapters.embeddings.local import LocalEmbeddingProvider
-from subgraphs.content.adapters.embeddings.minilm_int8 import ensure_int8_model
-from subgraphs.content.adapters.embeddings.minilm_onnx import ensure_model
+from subgraphs.content.search.adapters.embeddings.local import LocalEmbeddingProvider
+from subgraphs.content.search.adapters.embeddings.minilm_int8 import ensure_int8_model
+from subgraphs.content.search.adapters.embeddings.minilm_onnx import ensure_model
 
 QUERIES = ["dark 90s sci-fi like blade runner", "toy stroy", "feel-good family comedy",
            "gritty crime drama in new york", "space adventure with robots"]

@@ -34,11 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mediagateway.stack import Stack, running_stack
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.settings import database_url_for
-from subgraphs.content.adapters.embeddings.base import index_key
-from subgraphs.content.adapters.embeddings.local import LocalEmbeddingProvider
-from subgraphs.content.adapters.search.base import IndexedTitle
-from subgraphs.content.adapters.search.lancedb_index import LanceSearchIndex
-from subgraphs.content.domain.search import availability_tokens
+from subgraphs.content.search.adapters.embeddings.base import index_key
+from subgraphs.content.search.adapters.embeddings.local import LocalEmbeddingProvider
+from subgraphs.content.search.adapters.engines.lancedb_index import LanceSearchIndex
+from subgraphs.content.search.domain.model import IndexedTitle, availability_tokens
 from subgraphs.content.seed import PLATFORMS, REGIONS
 
 # The stack's default precision unless MG_EMBEDDING_PRECISION says otherwise: the index is

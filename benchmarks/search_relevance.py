@@ -31,10 +31,10 @@ from mediagateway.migrate import migrate
 from mediagateway.movielens import MovieLens
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content import seed as content_seed
-from subgraphs.content.adapters.repository import TortoiseContentRepository
-from subgraphs.content.domain.search import SearchFilters
-from subgraphs.content.search_engine import build_search
-from subgraphs.content.search_settings import SearchSettings
+from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
+from subgraphs.content.search.build import build_search
+from subgraphs.content.search.domain.model import SearchFilters
+from subgraphs.content.search.settings import SearchSettings
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "search_relevance.jsonl"
 K = 10

@@ -25,7 +25,7 @@ from mediagateway.movielens import MovieLens
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import RedisEventBus
 from subgraphs.common.settings import ServiceSettings
-from subgraphs.content.adapters.graph import TitleGraph
+from subgraphs.content.graph.adapters.repository import TitleGraph
 from subgraphs.content.ingest import IngestPipeline, IngestReport, ensure_vocabulary
 from subgraphs.content.ingest.feeds import JsonLinesFeed, MovieLensFeed, TmdbFeed
 from subgraphs.content.settings import MODELS, NAME
@@ -59,8 +59,8 @@ async def run(args: argparse.Namespace) -> IngestReport:
         await ensure_vocabulary(GENRE_NAMES, PLATFORMS)
         indexer = embedder = None
         if not args.no_index:
-            from subgraphs.content.adapters.repository import TortoiseContentRepository
-            from subgraphs.content.search_engine import build_search
+            from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
+            from subgraphs.content.search.build import build_search
 
             search = build_search(TortoiseContentRepository())
             indexer = search.indexer

@@ -1,1 +1,4 @@
-"""The content subgraph: catalog, genres, people, platforms and offers per region."""
+"""The content subgraph: catalog, search, intent parsing, title graph and ingestion.
+
+One package per feature; see README.md for where things are.
+"""

@@ -1,4 +1,5 @@
-"""The content subgraph's ASGI app."""
+"""The content subgraph's ASGI app and its composition root: settings are read and every
+service is built here, once, at start-up; resolvers reach them through the typed `Context`."""
 
 from __future__ import annotations
 
@@ -16,16 +17,18 @@ from subgraphs.common.events import RedisEventBus
 from subgraphs.common.outbox import OutboxRelay
 from subgraphs.common.profile_limits import TortoiseProfileLimits
 from subgraphs.common.resources import service_resources
-from subgraphs.content.adapters.consumer import start_consumers
-from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.orm import ProfileLimitRow
-from subgraphs.content.adapters.personal import personal_scores
-from subgraphs.content.adapters.repository import TortoiseContentRepository
+from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
+from subgraphs.content.catalog.loaders import make_loaders
+from subgraphs.content.consumers import start_consumers
 from subgraphs.content.context import Context
-from subgraphs.content.loaders import make_loaders
+from subgraphs.content.graph.adapters.repository import TitleGraph
+from subgraphs.content.intent.build import intent_parsers
+from subgraphs.content.intent.settings import IntentSettings
 from subgraphs.content.schema import schema
-from subgraphs.content.search_engine import build_search
-from subgraphs.content.search_settings import SearchSettings
+from subgraphs.content.search.adapters.personal import personal_scores
+from subgraphs.content.search.build import build_search
+from subgraphs.content.search.settings import SearchSettings
 from subgraphs.content.settings import MODELS, NAME, Settings
 
 __all__ = ["create_app"]
@@ -34,13 +37,21 @@ _SHUTDOWN_GRACE = 5.0
 
 
 def create_app(
-    settings: Settings | None = None, search_settings: SearchSettings | None = None
+    settings: Settings | None = None,
+    search_settings: SearchSettings | None = None,
+    intent_settings: IntentSettings | None = None,
 ) -> Starlette:
+    """Settings not given are read from the environment here; nothing reads it later."""
     settings = settings or Settings.from_env(NAME)
     search_settings = search_settings or SearchSettings.from_env()
+    intent_settings = intent_settings or IntentSettings.from_env()
     repo = TortoiseContentRepository()
     profiles = TortoiseProfileLimits(ProfileLimitRow)
-    search = build_search(repo, search_settings)
+    graph = TitleGraph()
+    # The LLM client (when a key is set) is made here; the parser itself once the search
+    # service has read the catalog's genres and platforms.
+    search = build_search(repo, search_settings, graph=graph,
+                          parsers=intent_parsers(intent_settings))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -52,14 +63,12 @@ def create_app(
                             search_settings.personal_timeout) as personal,
         ):
             search.service.personal = personal
-            app.state.redis = redis
-            app.state.search = search
             # Warm up in the background: the app answers other queries meanwhile.
             warming = asyncio.create_task(search.service.warm())
             # Viewing events feed the title graph's co-watching edges; profile changes the
             # parental limits search applies.
             stop = asyncio.Event()
-            bus, graph = RedisEventBus(redis), TitleGraph()
+            bus = RedisEventBus(redis)
             consumers = start_consumers(bus, graph, profiles, stop)
 
             async def erase(user_id: uuid.UUID) -> None:

@@ -6,15 +6,17 @@ from dataclasses import dataclass
 
 from subgraphs.common.context import BaseContext
 from subgraphs.common.profile_limits import ProfileLimitStore
-from subgraphs.content.adapters.repository import ContentRepository
-from subgraphs.content.loaders import Loaders
-from subgraphs.content.search import SearchService
+from subgraphs.content.catalog.adapters.repository import ContentRepository
+from subgraphs.content.catalog.loaders import Loaders
+from subgraphs.content.search.services import SearchService
 
 __all__ = ["Context"]
 
 
 @dataclass
 class Context(BaseContext):
+    """Per request: the services `create_app` built once, and this request's loaders."""
+
     repo: ContentRepository
     loaders: Loaders
     search: SearchService

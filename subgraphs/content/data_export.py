@@ -15,8 +15,8 @@ from subgraphs.common.data_export import (
     export_rows,
     may_export,
 )
-from subgraphs.content.adapters.graph import viewer_key
 from subgraphs.content.adapters.orm import ProfileLimitRow, TitleViewerRow
+from subgraphs.content.graph.adapters.repository import viewer_key
 
 __all__ = ["DataExport"]
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from mediagateway.movielens import GENRES, MovieLens
 from subgraphs.common.events import RedisEventBus
-from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.orm import TitleRow
-from subgraphs.content.adapters.repository import TortoiseContentRepository
+from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
+from subgraphs.content.graph.adapters.repository import TitleGraph
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
 from subgraphs.content.ingest.events import offer_payload
 from subgraphs.content.ingest.feeds.movielens import DEMO_REGIONS, MovieLensFeed
-from subgraphs.content.search_engine import build_search
-from subgraphs.content.search_settings import SearchSettings
+from subgraphs.content.search.build import build_search
+from subgraphs.content.search.settings import SearchSettings
 
 __all__ = ["GENRE_NAMES", "PLATFORMS", "REGIONS", "index_catalog", "offer_payload", "seed"]
 

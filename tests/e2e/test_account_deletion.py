@@ -9,7 +9,7 @@ import uuid
 
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
-from subgraphs.content.adapters.graph import viewer_key
+from subgraphs.content.graph.adapters.repository import viewer_key
 from tests.e2e.remote_client import wait_for_consumers
 from tests.support.stack import DEMO_PASSWORD, Router
 from tests.support.user_rows import rows_naming

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
-from subgraphs.content.domain.titles import display_title
+from subgraphs.content.catalog.domain.titles import display_title
 from tests.e2e.remote_client import wait_for_consumers
 from tests.support.stack import Router
 

@@ -1,1 +1,1 @@
-"""Content's adapters: database models and the repository over them."""
+"""Content's shared persistence: the Tortoise models of its one database (`orm.py`)."""

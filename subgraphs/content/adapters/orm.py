@@ -8,7 +8,7 @@ from tortoise.models import Model
 # The transactional outbox's table lives in this database too (ingestion's events).
 from subgraphs.common.outbox import OutboxEvent
 from subgraphs.common.profile_limits import ProfileLimitFields
-from subgraphs.content.domain.model import CreditRole, OfferType, TitleKind, VideoQuality
+from subgraphs.content.catalog.domain.model import CreditRole, OfferType, TitleKind, VideoQuality
 
 __all__ = ["CreditRow", "GenreRow", "OfferRow", "OutboxEvent", "PersonRow", "PlatformRow",
            "ProfileLimitRow", "TitleEdgeRow", "TitleGenreRow", "TitleRow", "TitleViewerRow"]

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from subgraphs.common.events import Event
 from subgraphs.common.ids import stable_id
-from subgraphs.content.domain.model import Title
-from subgraphs.content.domain.titles import display_title
+from subgraphs.content.catalog.domain.model import Title
+from subgraphs.content.catalog.domain.titles import display_title
 
 __all__ = ["AVAILABILITY_CHANGED", "LEADING_CAST", "TITLE_UPSERTED", "AvailabilityChange",
            "PersonCredit", "availability_changed", "offer_payload", "people_payload",

@@ -1,24 +1,22 @@
 """Feed data -> `TitleRecord`: one genre vocabulary, ISO region codes, checked ids and values.
 
-Raises `BadRecord` naming the first problem, so the report says why a record was skipped.
+Raises `BadRecord` naming the first problem, so the report says why a record was skipped. Single
+values are checked by `values.py`.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import operator
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 import orjson
 
-from subgraphs.content.domain.intent import COUNTRIES, Vocabulary
-from subgraphs.content.domain.model import (
+from subgraphs.content.catalog.domain.model import (
     CreditRole,
     ExternalIds,
     OfferType,
@@ -33,11 +31,22 @@ from subgraphs.content.ingest.records import (
     assemble,
     salted_digest,
 )
+from subgraphs.content.ingest.values import (
+    date_field,
+    datetime_field,
+    float_field,
+    int_field,
+    languages_field,
+    offer_key,
+    region_code,
+    text_field,
+)
+from subgraphs.content.intent.domain.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from hashlib import _Hash
 
-__all__ = ["Normaliser", "region_code"]
+__all__ = ["Normaliser"]
 
 # Labels feeds use that our vocabulary names otherwise (TMDb's, mostly).
 _FEED_GENRES = {"music": "musical", "science fiction": "science-fiction", "kids": "family",
@@ -48,10 +57,6 @@ _OFFER_TYPES = {"flatrate": OfferType.SUBSCRIPTION, "stream": OfferType.SUBSCRIP
                 "est": OfferType.BUY, "purchase": OfferType.BUY, "rental": OfferType.RENT}
 _QUALITIES = {"4k": VideoQuality.UHD, "uhd": VideoQuality.UHD, "hdr": VideoQuality.HDR,
               "hd": VideoQuality.HD, "sd": VideoQuality.SD, "fhd": VideoQuality.HD}
-_ALPHA3 = {"USA": "US", "GBR": "GB", "DEU": "DE", "FRA": "FR", "JPN": "JP", "ESP": "ES",
-           "ITA": "IT", "CAN": "CA", "AUS": "AU", "BRA": "BR", "MEX": "MX", "IND": "IN",
-           "KOR": "KR", "NLD": "NL", "SWE": "SE"}
-_COUNTRY_NAMES = {name: code for code, names in COUNTRIES.items() for name in names}
 _ROLES = {role.value: role for role in CreditRole}
 _OFFER_TYPE_VALUES = {offer_type.value: offer_type for offer_type in OfferType}
 _KINDS = {kind.value: kind for kind in TitleKind}
@@ -64,152 +69,9 @@ _OFFER_ORDER = operator.attrgetter("key")
 _IMDB = re.compile(r"^tt\d{7,10}$")
 _TMDB = re.compile(r"^\d{1,10}$")
 _EIDR = re.compile(r"^10\.5240/(?:[0-9A-F]{4}-){5}[0-9A-Z]$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _CENT = Decimal("0.01")
 _MAX_PRICE = Decimal("1000000")
-
-
-def region_code(value: object) -> str:
-    """ISO 3166-1 alpha-2 from a code ("us", "UK", "DEU") or a name ("Germany")."""
-    return _region_code(str(value or "").strip())
-
-
-@functools.lru_cache(maxsize=1024)
-def _region_code(text: str) -> str:
-    upper = text.upper()
-    if upper == "UK":
-        return "GB"
-    if re.fullmatch(r"[A-Z]{2}", upper):
-        return upper
-    if upper in _ALPHA3:
-        return _ALPHA3[upper]
-    code = _COUNTRY_NAMES.get(text.lower())
-    if code is None:
-        raise BadRecord(f"unknown region {text!r}")
-    return code
-
-
-def _text(data: Mapping[str, object], key: str, limit: int, required: bool = False) -> str | None:
-    value = data.get(key)
-    if value is None and not required:
-        return None
-    # A plain string (nearly every value) is split once: no words means blank.
-    if type(value) is str:
-        words = value.split()
-        if words:
-            value = " ".join(words)
-            if len(value) > limit:
-                raise BadRecord(f"{key} is longer than {limit} characters")
-            return value
-    return _other_text(value, key, limit, required)
-
-
-def _other_text(value: object, key: str, limit: int, required: bool) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise BadRecord(f"{key} is missing")
-        return None
-    if not isinstance(value, str):
-        raise BadRecord(f"{key} must be a string")
-    value = " ".join(value.split())
-    if len(value) > limit:
-        raise BadRecord(f"{key} is longer than {limit} characters")
-    return value
-
-
-def _int(data: Mapping[str, object], key: str, low: int, high: int) -> int | None:
-    value = data.get(key)
-    # JSON numbers arrive as int: in range, they need no round trip through str.
-    if type(value) is int and low <= value <= high:
-        return value
-    if value is None or value == "":
-        return None
-    try:
-        number = int(str(value))
-    except ValueError:
-        raise BadRecord(f"{key} must be a whole number, not {value!r}") from None
-    if not low <= number <= high:
-        raise BadRecord(f"{key} {number} is outside {low}..{high}")
-    return number
-
-
-def _float(data: Mapping[str, object], key: str, low: float, high: float) -> float | None:
-    value = data.get(key)
-    # As in _int; float(str(x)) is x for a float (repr round-trips), and NaN fails the range.
-    if type(value) is float and low <= value <= high:
-        return value
-    if type(value) is int and low <= value <= high:
-        return float(value)
-    if value is None or value == "":
-        return None
-    try:
-        number = float(str(value))
-    except ValueError:
-        raise BadRecord(f"{key} must be a number, not {value!r}") from None
-    if not low <= number <= high:
-        raise BadRecord(f"{key} {number} is outside {low}..{high}")
-    return number
-
-
-def _date(value: object, key: str) -> date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise BadRecord(f"{key} {value!r} is not an ISO date") from None
-
-
-def _datetime(value: object, key: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise BadRecord(f"{key} {value!r} is not an ISO date-time") from None
-    # In UTC, as the database gives it back: events from the record and from a re-read agree.
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _offer_key(raw: Mapping[str, object]) -> tuple[object, ...] | None:
-    """An offer as a cache key when its values are strings, nulls or lists of strings, else
-    None. These JSON types equal only themselves: `1 == True`, say, would let one offer's
-    result stand for another's. A list becomes a tuple (a tuple value is not cached)."""
-    parts: list[tuple[object, object]] = []
-    for name, value in raw.items():
-        kind = type(value)
-        if kind is list:
-            if not all(type(item) is str for item in value):
-                return None
-            value = tuple(value)
-        elif kind is not str and value is not None:
-            return None
-        parts.append((name, value))
-    return tuple(parts)
-
-
-def _languages(value: object, key: str) -> tuple[str, ...]:
-    if value in (None, ""):
-        return ()
-    # Offers repeat a few lists ("en"; "de", "en"): a list of plain strings is checked once.
-    if type(value) is list and all(type(v) is str for v in value):
-        return _language_list(tuple(value), key)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise BadRecord(f"{key} must be a list of language codes")
-    return _language_codes(value, key)
-
-
-@functools.lru_cache(maxsize=1024)
-def _language_list(codes: tuple[str, ...], key: str) -> tuple[str, ...]:
-    return _language_codes(codes, key)
-
-
-def _language_codes(codes: Sequence[str], key: str) -> tuple[str, ...]:
-    bad = [v for v in codes if not _LANGUAGE.match(v)]
-    if bad:
-        raise BadRecord(f"{key} has malformed codes {bad}")
-    return tuple(sorted(set(codes)))
 
 
 class Normaliser:
@@ -320,7 +182,7 @@ class Normaliser:
         # Feeds repeat the same few offers (platform x region x type, often with the same
         # dates and languages) endlessly: an offer of plain JSON values is checked once.
         # Problems are never cached.
-        key = _offer_key(raw)
+        key = offer_key(raw)
         if key is None:
             return self._offer(raw)
         found = self._offers.get(key)
@@ -351,24 +213,24 @@ class Normaliser:
         currency = str(raw.get("currency") or "").strip().upper() or None
         if price is not None and (currency is None or not _CURRENCY.fullmatch(currency)):
             raise BadRecord("a priced offer needs a 3-letter currency")
-        start = _datetime(raw.get("available_from"), "available_from")
-        until = _datetime(raw.get("available_until"), "available_until")
+        start = datetime_field(raw.get("available_from"), "available_from")
+        until = datetime_field(raw.get("available_until"), "available_until")
         if start and until and until < start:
             raise BadRecord("available_until is before available_from")
         return assemble(
             OfferRecord,
             platform=platform, region=region, type=offer_type, quality=quality, price=price,
             currency=currency if price is not None else None,
-            deep_link=_text(raw, "deep_link", 500), web_url=_text(raw, "web_url", 500),
+            deep_link=text_field(raw, "deep_link", 500), web_url=text_field(raw, "web_url", 500),
             available_from=start, available_until=until,
-            audio_languages=_languages(raw.get("audio_languages"), "audio_languages"),
-            subtitle_languages=_languages(raw.get("subtitle_languages"), "subtitle_languages"),
+            audio_languages=languages_field(raw.get("audio_languages"), "audio_languages"),
+            subtitle_languages=languages_field(raw.get("subtitle_languages"), "subtitle_languages"),
         )
 
     def credit(self, raw: object, feed: str) -> CreditRecord:
         if type(raw) is not dict and not isinstance(raw, Mapping):
             raise BadRecord("a credit must be an object")
-        name = _text(raw, "name", 300, required=True)
+        name = text_field(raw, "name", 300, required=True)
         assert name is not None
         role = raw.get("role")
         # Nearly every feed spells the role exactly as we do: no cleaning needed.
@@ -383,10 +245,10 @@ class Normaliser:
         # taken here, anything else by the helpers.
         order = raw.get("order")
         if type(order) is not int or not 0 <= order <= 100_000:
-            order = _int(raw, "order", 0, 100_000) or 0
+            order = int_field(raw, "order", 0, 100_000) or 0
         character = raw.get("character")
         if character is not None:
-            character = _text(raw, "character", 300)
+            character = text_field(raw, "character", 300)
         return assemble(CreditRecord, person_key=key[:120], name=name, role=credit_role,
                         order=order, character=character)
 
@@ -398,7 +260,7 @@ class Normaliser:
         source_key = f"{feed}:{source_id}"
         if len(source_key) > 120:
             raise BadRecord("source_id is too long")
-        title = _text(data, "title", 500, required=True)
+        title = text_field(data, "title", 500, required=True)
         assert title is not None
         kind_text = str(data.get("kind") or "movie").strip().lower()
         kind = _KINDS.get(kind_text)
@@ -406,8 +268,8 @@ class Normaliser:
             raise BadRecord(f"unknown kind {kind_text!r}")
         if kind is not TitleKind.MOVIE and kind is not TitleKind.SERIES:
             raise BadRecord("seasons and episodes are not ingested from feeds yet")
-        release_date = _date(data.get("release_date"), "release_date")
-        year = _int(data, "release_year", 1870, 2100)
+        release_date = date_field(data.get("release_date"), "release_date")
+        year = int_field(data, "release_year", 1870, 2100)
         if year is None and release_date is not None:
             year = release_date.year
         genres = None
@@ -442,15 +304,15 @@ class Normaliser:
         return assemble(
             TitleRecord,
             source_key=source_key, title=title, kind=kind,
-            original_title=_text(data, "original_title", 500),
-            overview=_text(data, "overview", 20_000),
+            original_title=text_field(data, "original_title", 500),
+            overview=text_field(data, "overview", 20_000),
             release_date=release_date, release_year=year,
-            runtime_minutes=_int(data, "runtime_minutes", 0, 10_000),
-            popularity=_float(data, "popularity", 0, 1e9),
-            average_rating=_float(data, "average_rating", 0, 10),
-            vote_count=_int(data, "vote_count", 0, 2_000_000_000),
+            runtime_minutes=int_field(data, "runtime_minutes", 0, 10_000),
+            popularity=float_field(data, "popularity", 0, 1e9),
+            average_rating=float_field(data, "average_rating", 0, 10),
+            vote_count=int_field(data, "vote_count", 0, 2_000_000_000),
             external_ids=self.external_ids(data.get("ids")),
-            collection=_text(data, "collection", 200),
+            collection=text_field(data, "collection", 200),
             genres=genres, credits=credits, offers=offers,
             similar=tuple(sorted({str(s) for s in similar})) if similar else (),
             digest=salted_digest(self._salted(feed), data),

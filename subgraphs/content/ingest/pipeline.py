@@ -25,15 +25,15 @@ from tqdm import tqdm
 
 from subgraphs.common.events import Event
 from subgraphs.common.outbox import OutboxRelay, publish_staged
-from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.orm import GenreRow, PlatformRow, TitleRow
-from subgraphs.content.domain.intent import Vocabulary
-from subgraphs.content.domain.model import ExternalIds, Title
+from subgraphs.content.catalog.domain.model import ExternalIds, Title
+from subgraphs.content.graph.adapters.repository import TitleGraph
 from subgraphs.content.ingest.normalise import Normaliser
-from subgraphs.content.ingest.records import BadRecord, FeedItem, TitleRecord
+from subgraphs.content.ingest.records import BadRecord, FeedItem, Resolved, TitleRecord
 from subgraphs.content.ingest.resolve import CatalogEntry, Embedder, EntityResolver
 from subgraphs.content.ingest.store import ingest_session
-from subgraphs.content.ingest.writer import BatchResult, CatalogWriter, Resolved
+from subgraphs.content.ingest.writer import BatchResult, CatalogWriter
+from subgraphs.content.intent.domain.vocabulary import Vocabulary
 
 __all__ = ["BATCH_SIZE", "IngestPipeline", "IngestReport", "Publisher", "TitleIndexer",
            "ensure_vocabulary"]
@@ -246,5 +246,4 @@ class IngestPipeline:
         edges = await self.graph.link_similar(pairs) if pairs else 0
         if written:
             edges += await self.graph.rebuild_content_edges(only=written)
-            self.graph.forget_titles()
         return edges

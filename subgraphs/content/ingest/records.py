@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import orjson
 
-from subgraphs.content.domain.model import (
+from subgraphs.content.catalog.domain.model import (
     CreditRole,
     ExternalIds,
     OfferType,
@@ -22,8 +23,8 @@ from subgraphs.content.domain.model import (
 if TYPE_CHECKING:
     from hashlib import _Hash
 
-__all__ = ["BadRecord", "CreditRecord", "FeedItem", "OfferRecord", "TitleRecord", "assemble",
-           "digest", "json_text", "salted_digest"]
+__all__ = ["BadRecord", "CreditRecord", "FeedItem", "OfferRecord", "Resolved", "TitleRecord",
+           "assemble", "digest", "json_text", "salted_digest"]
 
 _Record = TypeVar("_Record")
 
@@ -102,6 +103,19 @@ class TitleRecord:
 
 
 _DIGEST_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
+@dataclass(slots=True)
+class Resolved:
+    """A record and the catalog title it was resolved to (`resolve.py`)."""
+
+    record: TitleRecord
+    title_id: uuid.UUID
+    content_hash: str
+    id_text: str = field(init=False)  # the id as stored and sent (a title's rows repeat it)
+
+    def __post_init__(self) -> None:
+        self.id_text = str(self.title_id)
 
 
 def digest(data: object, salt: bytes = b"") -> str:

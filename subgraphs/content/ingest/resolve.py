@@ -19,8 +19,8 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from subgraphs.common.ids import stable_id
-from subgraphs.content.adapters.graph import normal_title
-from subgraphs.content.domain.model import ExternalIds
+from subgraphs.content.catalog.domain.model import ExternalIds
+from subgraphs.content.catalog.domain.titles import normal_title
 from subgraphs.content.ingest.records import TitleRecord
 
 __all__ = ["CatalogEntry", "Embedder", "EntityResolver", "Match"]

@@ -24,18 +24,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
 from subgraphs.common.events import Event
-from subgraphs.content.adapters.orm import (
-    CreditRow,
-    OfferRow,
-    PlatformRow,
-    TitleGenreRow,
-    TitleRow,
-)
-from subgraphs.content.adapters.repository import title_from_row
-from subgraphs.content.domain.model import Title
+from subgraphs.content.adapters.orm import PlatformRow, TitleRow
+from subgraphs.content.catalog.adapters.repository import title_from_row
+from subgraphs.content.catalog.domain.model import Title
 from subgraphs.content.ingest.events import (
     AvailabilityChange,
     PersonCredit,
@@ -43,14 +35,24 @@ from subgraphs.content.ingest.events import (
     title_upserted,
 )
 from subgraphs.content.ingest.ids import stable_text
-from subgraphs.content.ingest.records import OfferRecord, TitleRecord, json_text
+from subgraphs.content.ingest.records import Resolved
+from subgraphs.content.ingest.rows import (
+    Existing,
+    genre_steps,
+    merge_record,
+    new_title,
+    offer_steps,
+    outbox_values,
+    read_existing,
+    row_values,
+    title_values,
+)
 from subgraphs.content.ingest.store import (
     CREDIT,
     OFFER,
     OUTBOX,
     PERSON,
     TITLE,
-    TITLE_GENRE,
     Delete,
     IngestSession,
     Insert,
@@ -58,30 +60,15 @@ from subgraphs.content.ingest.store import (
     Update,
 )
 
-__all__ = ["GROUP_SECONDS", "GROUP_TITLES", "BatchResult", "CatalogWriter", "Resolved"]
+__all__ = ["GROUP_SECONDS", "GROUP_TITLES", "BatchResult", "CatalogWriter"]
 
 logger = logging.getLogger("mediagateway.content.ingest")
 
 GROUP_TITLES = 5_000  # titles written before a commit at most
 GROUP_SECONDS = 2.0  # ... or seconds since the first uncommitted batch, for slow feeds
 
-_SCALARS = ("kind", "title", "original_title", "overview", "release_date", "release_year",
-            "runtime_minutes", "popularity", "average_rating", "vote_count", "collection")
-_OFFER_FIELDS = ("title_id", "platform_id", "region", "type", "quality", "price", "currency",
-                 "deep_link", "web_url", "available_from", "available_until")
 _KNOWN_PEOPLE = 500_000  # ids remembered as stored; past this the set starts again
 _PERSON_IDS = 200_000  # person key -> id memo; past this it starts again
-
-
-@dataclass(slots=True)
-class Resolved:
-    record: TitleRecord
-    title_id: uuid.UUID
-    content_hash: str
-    id_text: str = field(init=False)  # the id as stored and sent (a title's rows repeat it)
-
-    def __post_init__(self) -> None:
-        self.id_text = str(self.title_id)
 
 
 @dataclass
@@ -98,17 +85,6 @@ class BatchResult:
     @property
     def written(self) -> list[uuid.UUID]:
         return self.created + self.updated
-
-
-@dataclass
-class _Existing:
-    """What the catalog holds for the titles a batch updates (committed, so current)."""
-
-    rows: dict[str, TitleRow] = field(default_factory=dict)
-    genres: dict[str, list[str]] = field(default_factory=dict)
-    offers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    # Only for titles whose record leaves credits out (their event lists the stored ones).
-    credits: dict[str, list[PersonCredit]] = field(default_factory=dict)
 
 
 class CatalogWriter:
@@ -201,13 +177,13 @@ class CatalogWriter:
                     item.title_id)
         if not todo:
             return result
-        existing = _Existing()
+        existing = Existing()
         if result.updated:
             # Existing titles are read as models through the app's connection, which sees
             # committed rows only: commit first, so a title written earlier in this run counts.
             await self._commit()
             updated = set(result.updated)
-            existing = await _read_existing(result.updated, [
+            existing = await read_existing(result.updated, [
                 item.title_id for item in todo
                 if item.record.credits is None and item.title_id in updated
             ] if self.events else [])
@@ -218,7 +194,7 @@ class CatalogWriter:
             _events(result, todo, existing, offers, credits)
             # Staged with the rows: a committed batch's events are published even when the
             # run dies right after its commit (the relay sends them), a failed one's never.
-            steps.append(Insert(OUTBOX, [_outbox_values(event) for event in result.events]))
+            steps.append(Insert(OUTBOX, [outbox_values(event) for event in result.events]))
         await self.session.apply(steps)
         self._stored.update((item.id_text, item.content_hash) for item in todo)
         if not self._pending_titles:
@@ -227,7 +203,7 @@ class CatalogWriter:
         return result
 
     def _plan(
-        self, todo: Sequence[Resolved], existing: _Existing, links: dict[str, tuple[str, str]],
+        self, todo: Sequence[Resolved], existing: Existing, links: dict[str, tuple[str, str]],
         result: BatchResult,
     ) -> tuple[list[Step], dict[str, list[tuple[Any, ...]]], dict[str, list[PersonCredit]]]:
         """The steps that write `todo`, and each title's offer rows and credits (for its event;
@@ -235,21 +211,21 @@ class CatalogWriter:
         now = datetime.now(UTC)
         old = existing.rows
         new = [item for item in todo if item.id_text not in old]
-        steps: list[Step] = [Insert(TITLE, [_title_values(item, now) for item in new])]
+        steps: list[Step] = [Insert(TITLE, [title_values(item, now) for item in new])]
         if self.titles:
-            result.titles += [_title(item) for item in new]
+            result.titles += [new_title(item) for item in new]
         if old:
             by_id = {item.id_text: item for item in todo}
             for title_id, row in old.items():
                 item = by_id[title_id]
-                _merge(row, item.record, item.content_hash, now)
-            steps.append(Update(TITLE, [_row_values(row) for row in old.values()]))
+                merge_record(row, item.record, item.content_hash, now)
+            steps.append(Update(TITLE, [row_values(row) for row in old.values()]))
             result.titles += [title_from_row(row) for row in old.values()]
-        steps += _genre_steps(todo, old)
+        steps += genre_steps(todo, old)
         credits: dict[str, list[PersonCredit]] = {}
         steps += self._credit_steps(todo, old, result, credits)
-        offer_steps, offers = _offer_steps(todo, old, links)
-        return steps + offer_steps, offers, credits
+        offer_rows, offers = offer_steps(todo, old, links)
+        return steps + offer_rows, offers, credits
 
     def _credit_steps(
         self, todo: Sequence[Resolved], old: dict[str, TitleRow], result: BatchResult,
@@ -289,63 +265,7 @@ class CatalogWriter:
         return found
 
 
-async def _read_existing(
-    title_ids: Sequence[uuid.UUID], credits_of: Sequence[uuid.UUID] = ()
-) -> _Existing:
-    """The rows, genres and offers of `title_ids`, and the credits of `credits_of` (one query
-    each)."""
-    existing = _Existing(rows={str(row.id): row for row in await TitleRow.filter(
-        id__in=title_ids)})
-    for title_id, slug in await TitleGenreRow.filter(title_id__in=title_ids).values_list(
-        "title_id", "genre_id"
-    ):
-        existing.genres.setdefault(str(title_id), []).append(slug)
-    for offer in await OfferRow.filter(title_id__in=title_ids).order_by(
-        "platform_id", "region", "type"
-    ).values(*_OFFER_FIELDS):
-        existing.offers.setdefault(str(offer["title_id"]), []).append(offer)
-    if credits_of:
-        stored = sorted(
-            (str(title_id), _value(role), order, source_key, str(person_id))
-            for title_id, person_id, role, order, source_key in await CreditRow.filter(
-                title_id__in=credits_of).values_list(
-                "title_id", "person_id", "role", "order", "person__source_key")
-        )
-        # Sorted as a record's credits are (role, order, the person's source key).
-        for title_id, role, order, _, person_id in stored:
-            existing.credits.setdefault(title_id, []).append((person_id, role, order))
-    return existing
-
-
-def _genre_steps(todo: Sequence[Resolved], old: dict[str, TitleRow]) -> list[Step]:
-    items = [item for item in todo if item.record.genres is not None]
-    # A new title has no rows to replace: only titles that existed are cleared first.
-    return [Delete("title_genre", "title_id", [item.id_text for item in items
-                                               if item.id_text in old]),
-            Insert(TITLE_GENRE, [(item.id_text, slug) for item in items
-                                 for slug in item.record.genres or ()])]
-
-
-def _offer_steps(
-    todo: Sequence[Resolved], old: dict[str, TitleRow], links: dict[str, tuple[str, str]]
-) -> tuple[list[Step], dict[str, list[tuple[Any, ...]]]]:
-    items = [item for item in todo if item.record.offers is not None]
-    offers: dict[str, list[tuple[Any, ...]]] = {}
-    for item in items:
-        title_id = item.id_text
-        # Without links from the feed, the platform's templates with our source id stand in.
-        key = item.record.source_key.split(":", 1)[1]
-        mine = offers[title_id] = []
-        for offer in item.record.offers or ():
-            deep, web = links[offer.platform]
-            mine.append(_offer_values(title_id, offer, offer.deep_link or deep.format(key=key),
-                                      offer.web_url or web.format(key=key)))
-    replaced = [item.id_text for item in items if item.id_text in old]
-    return [Delete("offer", "title_id", replaced),
-            Insert(OFFER, [row for rows in offers.values() for row in rows])], offers
-
-
-def _changes(result: BatchResult, todo: Sequence[Resolved], existing: _Existing) -> None:
+def _changes(result: BatchResult, todo: Sequence[Resolved], existing: Existing) -> None:
     """Each offer that appeared or went, as one availability change."""
     for item in todo:
         if item.record.offers is None:
@@ -357,12 +277,7 @@ def _changes(result: BatchResult, todo: Sequence[Resolved], existing: _Existing)
         result.changes += [(item.title_id, *key, False) for key in sorted(before - after)]
 
 
-def _outbox_values(event: Event) -> tuple[str, str, str, str]:
-    """An event's row in `OUTBOX.columns` order."""
-    return (event.id, event.type, event.occurred_at, orjson.dumps(event.payload).decode())
-
-
-def _events(result: BatchResult, todo: Sequence[Resolved], existing: _Existing,
+def _events(result: BatchResult, todo: Sequence[Resolved], existing: Existing,
             offers: dict[str, list[tuple[Any, ...]]],
             credits: dict[str, list[PersonCredit]]) -> None:
     by_id = {item.title_id: item for item in todo}
@@ -380,62 +295,3 @@ def _events(result: BatchResult, todo: Sequence[Resolved], existing: _Existing,
                   else existing.credits.get(item.id_text, ()))
         result.events.append(title_upserted(title, item.content_hash, sorted(genres), listed,
                                             people))
-
-
-def _title(item: Resolved) -> Title:
-    record = item.record
-    return Title(
-        id=item.title_id, kind=record.kind, title=record.title,
-        original_title=record.original_title, overview=record.overview,
-        release_date=record.release_date, release_year=record.release_year,
-        runtime_minutes=record.runtime_minutes, popularity=record.popularity or 0.0,
-        average_rating=record.average_rating, vote_count=record.vote_count or 0,
-        external_ids=record.external_ids,
-    )
-
-
-def _title_values(item: Resolved, now: datetime) -> tuple[Any, ...]:
-    """A new title's row in `TITLE.columns` order."""
-    record = item.record
-    ids = record.external_ids
-    return (item.id_text, record.source_key, str(record.kind), record.title,
-            record.original_title, record.overview, record.release_date, record.release_year,
-            record.runtime_minutes, record.popularity or 0.0, record.average_rating,
-            record.vote_count or 0, ids.imdb, ids.tmdb, ids.eidr, record.collection,
-            item.content_hash, now)
-
-
-def _row_values(row: TitleRow) -> tuple[Any, ...]:
-    """An existing title's merged row in `TITLE.columns` order."""
-    return (str(row.id), row.source_key, _value(row.kind), row.title, row.original_title,
-            row.overview, row.release_date, row.release_year, row.runtime_minutes,
-            row.popularity, row.average_rating, row.vote_count, row.imdb_id, row.tmdb_id,
-            row.eidr_id, row.collection, row.content_hash, row.updated_at)
-
-
-def _offer_values(title_id: str, offer: OfferRecord, deep_link: str,
-                  web_url: str) -> tuple[Any, ...]:
-    """An offer's row in `OFFER.columns` order."""
-    platform, region, kind = offer.key
-    return (stable_text("offer", title_id, platform, region, kind), title_id, platform,
-            region, kind, str(offer.quality), offer.price, offer.currency,
-            json_text(offer.audio_languages), json_text(offer.subtitle_languages),
-            offer.available_from, offer.available_until, deep_link, web_url)
-
-
-def _merge(row: Any, record: TitleRecord, content_hash: str, now: datetime) -> None:
-    """The record's values over the row's; what the record leaves empty stays as it was."""
-    for name in _SCALARS:
-        value = getattr(record, name)
-        if value is not None:
-            setattr(row, name, value)
-    ids = record.external_ids
-    row.imdb_id = ids.imdb or row.imdb_id
-    row.tmdb_id = ids.tmdb or row.tmdb_id
-    row.eidr_id = ids.eidr or row.eidr_id
-    row.content_hash = content_hash
-    row.updated_at = now
-
-
-def _value(kind: object) -> str:
-    return str(getattr(kind, "value", kind))

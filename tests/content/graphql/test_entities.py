@@ -11,7 +11,7 @@ import pytest
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.adapters.orm import TitleRow
-from subgraphs.content.domain.model import TitleKind
+from subgraphs.content.catalog.domain.model import TitleKind
 from tests.support.inprocess import run_subgraph
 
 ENTITIES = """

@@ -13,10 +13,10 @@ from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event, RedisEventBus
 from subgraphs.common.profile_limits import TortoiseProfileLimits
-from subgraphs.content.adapters.consumer import CowatchConsumer, start_consumers
-from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.orm import ProfileLimitRow, TitleRow, TitleViewerRow
-from subgraphs.content.domain.model import TitleKind
+from subgraphs.content.catalog.domain.model import TitleKind
+from subgraphs.content.consumers import CowatchConsumer, start_consumers
+from subgraphs.content.graph.adapters.repository import TitleGraph
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from mediagateway.movielens import GENRES
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event, RedisEventBus
 from subgraphs.common.outbox import OutboxEvent, OutboxRelay
-from subgraphs.content.adapters.graph import TitleGraph
 from subgraphs.content.adapters.orm import CreditRow, OfferRow, PersonRow, TitleGenreRow, TitleRow
-from subgraphs.content.domain.model import Title
+from subgraphs.content.catalog.domain.model import Title
+from subgraphs.content.graph.adapters.repository import TitleGraph
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
 from subgraphs.content.ingest.feeds import JsonLinesFeed
 from subgraphs.content.ingest.ids import stable_text

@@ -14,7 +14,7 @@ from tortoise import Tortoise
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.adapters.orm import OfferRow, PersonRow, TitleRow
-from subgraphs.content.domain.model import OfferType, TitleKind
+from subgraphs.content.catalog.domain.model import OfferType, TitleKind
 from subgraphs.content.ingest import ensure_vocabulary
 from subgraphs.content.ingest.store import (
     OFFER,

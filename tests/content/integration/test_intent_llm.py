@@ -14,9 +14,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from benchmarks.intent_eval import catalog_vocabulary
-from subgraphs.content.adapters.intent_cache import LruIntentCache, RedisIntentCache
-from subgraphs.content.adapters.intent_llm import LlmIntentParser, intent_parser_from_env
-from subgraphs.content.domain.intent import Intent, RulesIntentParser
+from subgraphs.content.intent.adapters.cache import LruIntentCache, RedisIntentCache
+from subgraphs.content.intent.adapters.llm import LlmIntentParser
+from subgraphs.content.intent.build import intent_parsers
+from subgraphs.content.intent.domain.contract import Intent
+from subgraphs.content.intent.domain.rules import RulesIntentParser
+from subgraphs.content.intent.settings import IntentSettings
 from tests.support.http_server import serve
 
 VOCABULARY = catalog_vocabulary()
@@ -62,10 +65,11 @@ def fake() -> Iterator[tuple[FakeOpenAI, str]]:
 
 
 def parser_for(base_url: str, timeout_s: float = 2.0) -> LlmIntentParser:
-    parser = intent_parser_from_env(VOCABULARY, {
+    settings = IntentSettings.from_env({
         "OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": base_url,
         "CONTENT_INTENT_TIMEOUT_S": str(timeout_s),
     })
+    parser = intent_parsers(settings)(VOCABULARY)
     assert isinstance(parser, LlmIntentParser)
     return parser
 
@@ -109,7 +113,7 @@ async def test_failures_fall_back_to_rules(fake, mode: str) -> None:
 
 
 async def test_without_a_key_the_rules_parse() -> None:
-    assert isinstance(intent_parser_from_env(VOCABULARY, {}), RulesIntentParser)
+    assert isinstance(intent_parsers(IntentSettings.from_env({}))(VOCABULARY), RulesIntentParser)
 
 
 async def test_redis_cache_round_trips(redis_url: str) -> None:

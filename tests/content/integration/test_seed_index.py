@@ -11,7 +11,7 @@ from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
 from subgraphs.content.ingest.feeds import JsonLinesFeed
-from subgraphs.content.search_settings import SearchSettings
+from subgraphs.content.search.settings import SearchSettings
 from subgraphs.content.seed import GENRE_NAMES, PLATFORMS, index_catalog
 
 

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from subgraphs.content.adapters.personal import PERSONAL_SCORES_PATH
+from subgraphs.content.search.adapters.personal import PERSONAL_SCORES_PATH
 from tests.support.http_server import serve
 
 __all__ = ["FakeRecommendations", "fake_recommendations"]

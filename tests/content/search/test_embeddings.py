@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from subgraphs.content.adapters.embeddings import EmbeddingError, index_key, make_provider
-from subgraphs.content.adapters.embeddings.cache import CachedEmbeddingProvider
-from subgraphs.content.adapters.embeddings.local import LocalEmbeddingProvider
-from subgraphs.content.adapters.embeddings.openai_provider import OpenAIEmbeddingProvider
+from subgraphs.content.search.adapters.embeddings import EmbeddingError, index_key, make_provider
+from subgraphs.content.search.adapters.embeddings.cache import CachedEmbeddingProvider
+from subgraphs.content.search.adapters.embeddings.local import LocalEmbeddingProvider
+from subgraphs.content.search.adapters.embeddings.openai_provider import OpenAIEmbeddingProvider
 from tests.support.http_server import serve
 
 REFERENCE = json.loads((Path(__file__).parents[2] / "data" / "minilm_reference.json").read_text())

@@ -9,12 +9,12 @@ import numpy as np
 import onnx
 import pytest
 
-from subgraphs.content.adapters.embeddings import index_key, make_provider
-from subgraphs.content.adapters.embeddings.cache import CachedEmbeddingProvider
-from subgraphs.content.adapters.embeddings.local import LocalEmbeddingProvider
-from subgraphs.content.adapters.embeddings.minilm_int8 import ensure_int8_model
-from subgraphs.content.search_engine import make_index
-from subgraphs.content.search_settings import SearchSettings
+from subgraphs.content.search.adapters.embeddings import index_key, make_provider
+from subgraphs.content.search.adapters.embeddings.cache import CachedEmbeddingProvider
+from subgraphs.content.search.adapters.embeddings.local import LocalEmbeddingProvider
+from subgraphs.content.search.adapters.embeddings.minilm_int8 import ensure_int8_model
+from subgraphs.content.search.build import make_index
+from subgraphs.content.search.settings import SearchSettings
 
 REFERENCE = json.loads((Path(__file__).parents[2] / "data" / "minilm_reference.json").read_text())
 MODEL_DIR = Path("var/models")

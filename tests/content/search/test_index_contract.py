@@ -6,7 +6,6 @@ so there the Weaviate leg is skipped.)
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 import uuid
@@ -15,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from subgraphs.content.adapters.search.base import IndexedTitle, SearchIndex
-from subgraphs.content.domain.search import SearchFilters, availability_tokens
+from subgraphs.content.search.adapters.engines.base import SearchIndex
+from subgraphs.content.search.domain.model import IndexedTitle, SearchFilters, availability_tokens
 
 DIMS = 8
 
@@ -63,10 +62,10 @@ ENGINES = ["lancedb", pytest.param("weaviate", marks=pytest.mark.skipif(
 
 def _engine(kind: str, directory: Path, name: str) -> SearchIndex:
     if kind == "lancedb":
-        from subgraphs.content.adapters.search.lancedb_index import LanceSearchIndex
+        from subgraphs.content.search.adapters.engines.lancedb_index import LanceSearchIndex
 
         return LanceSearchIndex(directory / "search", name, DIMS)
-    from subgraphs.content.adapters.search.weaviate_index import WeaviateSearchIndex
+    from subgraphs.content.search.adapters.engines.weaviate_index import WeaviateSearchIndex
 
     return WeaviateSearchIndex(os.environ["WEAVIATE_URL"], name, DIMS)
 
@@ -163,22 +162,6 @@ async def test_keyword_applies_filters(index: SearchIndex) -> None:
 
 async def test_browse_is_most_popular_first(index: SearchIndex) -> None:
     assert _ids(await index.browse(SearchFilters(), 3)) == [_id(0), _id(2), _id(1)]
-
-
-@pytest.mark.parametrize("fusion", ["relativeScore", "ranked"])
-async def test_hybrid_fuses_both_sides(index: SearchIndex, fusion: str) -> None:
-    # Keyword finds Alien ("space"); the vector points at Babe: both are in, each side's best
-    # outranks titles neither side found.
-    hits = await index.hybrid("space", _vec(3), SearchFilters(), 5, alpha=0.5, fusion=fusion)
-    top = _ids(hits)[:2]
-    assert set(top) == {_id(2), _id(3)}
-    assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
-    only_vector = await index.hybrid("space", _vec(3), SearchFilters(), 5, alpha=1.0,
-                                     fusion=fusion)
-    assert _ids(only_vector)[0] == _id(3)
-    only_keyword = await index.hybrid("space", _vec(3), SearchFilters(), 5, alpha=0.0,
-                                      fusion=fusion)
-    assert _ids(only_keyword)[0] == _id(2)
 
 
 async def test_rejects_vectors_of_another_space(index: SearchIndex) -> None:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
-from subgraphs.content.adapters.embeddings.cache import CachedEmbeddingProvider
-from subgraphs.content.adapters.embeddings.local import LocalEmbeddingProvider
 from subgraphs.content.adapters.orm import GenreRow, OfferRow, PlatformRow, TitleGenreRow, TitleRow
-from subgraphs.content.adapters.repository import TortoiseContentRepository
-from subgraphs.content.adapters.search.indexer import TitleIndexer
-from subgraphs.content.adapters.search.lancedb_index import LanceSearchIndex
-from subgraphs.content.domain.search import SearchFilters
+from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
+from subgraphs.content.search.adapters.embeddings.cache import CachedEmbeddingProvider
+from subgraphs.content.search.adapters.embeddings.local import LocalEmbeddingProvider
+from subgraphs.content.search.adapters.engines.lancedb_index import LanceSearchIndex
+from subgraphs.content.search.domain.model import SearchFilters
+from subgraphs.content.search.indexer import TitleIndexer
 
 
 async def test_changed_titles_are_reindexed_and_removed_ones_leave(

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from subgraphs.content.adapters.embeddings import EmbeddingError
-from subgraphs.content.adapters.search.indexer import TitleIndexer
-from subgraphs.content.domain.model import Genre, Title, TitleKind
+from subgraphs.content.catalog.domain.model import Genre, Title, TitleKind
+from subgraphs.content.search.adapters.embeddings import EmbeddingError
+from subgraphs.content.search.indexer import TitleIndexer
 
 
 class SlowOffersRepo:

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from subgraphs.content.adapters.search import memory_mirror
-from subgraphs.content.adapters.search.memory_mirror import MemoryMirror
-from subgraphs.content.domain.search import SearchFilters
+from subgraphs.content.search.adapters.engines import memory_mirror
+from subgraphs.content.search.adapters.engines.memory_mirror import MemoryMirror
+from subgraphs.content.search.domain.model import SearchFilters
 
 DIMS = 16
 ROWS = 600

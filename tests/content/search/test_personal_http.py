@@ -10,14 +10,14 @@ import pytest
 
 from mediagateway.redis_server import free_port
 from subgraphs.common.auth import SECRET_HEADER
-from subgraphs.content.adapters.personal import (
+from subgraphs.content.search.adapters.personal import (
     MAX_TITLES,
     NoPersonalScores,
     PersonalScores,
     PersonalScoresUnavailable,
     personal_scores,
 )
-from subgraphs.content.search_settings import (
+from subgraphs.content.search.settings import (
     DEFAULT_RECOMMENDATIONS_URL,
     SearchSettings,
     recommendations_base_url,

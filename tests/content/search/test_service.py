@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from subgraphs.common.errors import BadInput
-from subgraphs.content.adapters.repository import TitleName
-from subgraphs.content.adapters.search.lancedb_index import LanceSearchIndex
-from subgraphs.content.domain.intent import RulesIntentParser, Vocabulary
-from subgraphs.content.domain.model import Genre, Platform, Title, TitleKind
-from subgraphs.content.domain.search import SearchFilters
-from subgraphs.content.search import SearchService
+from subgraphs.content.catalog.adapters.repository import TitleName
+from subgraphs.content.catalog.domain.model import Genre, Platform, Title, TitleKind
+from subgraphs.content.intent.domain.rules import RulesIntentParser
+from subgraphs.content.intent.domain.vocabulary import Vocabulary
+from subgraphs.content.search.adapters.engines.lancedb_index import LanceSearchIndex
+from subgraphs.content.search.domain.model import SearchFilters
+from subgraphs.content.search.services import SearchService
 from tests.content.search.test_index_contract import CATALOG, DIMS, _id, _vec
 
 NAMES = {t.id: t.title for t in CATALOG}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from subgraphs.content.domain.fusion import (
+from subgraphs.content.search.domain.fusion import (
     REFERENCE_WEIGHTS,
     Weights,
     blend,
-    fuse_sides,
     min_max,
     ranked_fusion,
     relative_score_fusion,
@@ -26,8 +25,6 @@ def test_relative_score_fusion_weights_each_side_and_missing_is_zero() -> None:
     assert fused["a"] == pytest.approx((0.75, 0.0))
     assert fused["b"] == pytest.approx((0.0, 0.25))
     assert fused["c"] == pytest.approx((0.0, 0.0))
-    totals = fuse_sides({"a": 0.9, "b": 0.5}, {"b": 10.0, "c": 2.0}, alpha=0.5)
-    assert totals == pytest.approx({"a": 0.5, "b": 0.5, "c": 0.0})
 
 
 def test_ranked_fusion_is_reciprocal_rank_with_k_60() -> None:
@@ -35,13 +32,6 @@ def test_ranked_fusion_is_reciprocal_rank_with_k_60() -> None:
     assert fused["a"] == pytest.approx((0.5 / 61, 0.0))
     assert fused["b"] == pytest.approx((0.5 / 62, 0.5 / 61))
     assert fused["c"] == pytest.approx((0.0, 0.5 / 62))
-    totals = fuse_sides({"a": 0.9, "b": 0.8}, {"b": 3.0, "c": 1.0}, alpha=0.5, fusion="ranked")
-    assert max(totals, key=totals.__getitem__) == "b"
-
-
-def test_unknown_fusion_is_refused() -> None:
-    with pytest.raises(ValueError):
-        fuse_sides({}, {}, alpha=0.5, fusion="borda")
 
 
 def test_reference_queries_use_the_issue_weights() -> None:

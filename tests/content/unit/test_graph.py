@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from subgraphs.content.domain.graph import (
+from subgraphs.content.graph.domain.edges import (
     EdgeKind,
     GraphTitle,
     combine,
@@ -58,7 +58,7 @@ def test_cowatch_weight_is_audience_cosine() -> None:
 
 def test_strongest_keeps_top_k_neighbours_with_all_their_reasons() -> None:
     a, b, c = _id("a"), _id("b"), _id("c")
-    from subgraphs.content.domain.graph import Edge
+    from subgraphs.content.graph.domain.edges import Edge
 
     # Cast, director and genres together (0.928) beat one franchise edge (0.9).
     edges = [Edge(a, b, EdgeKind.CAST, 0.6), Edge(a, b, EdgeKind.DIRECTOR, 0.7),

@@ -12,8 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from subgraphs.common.ids import stable_id
-from subgraphs.content.domain.intent import Vocabulary
-from subgraphs.content.domain.model import (
+from subgraphs.content.catalog.domain.model import (
     CreditRole,
     ExternalIds,
     OfferType,
@@ -22,6 +21,7 @@ from subgraphs.content.domain.model import (
 from subgraphs.content.ingest.ids import stable_text
 from subgraphs.content.ingest.normalise import Normaliser
 from subgraphs.content.ingest.records import BadRecord, CreditRecord, OfferRecord, TitleRecord
+from subgraphs.content.intent.domain.vocabulary import Vocabulary
 
 
 @given(st.lists(st.one_of(st.text(), st.integers(), st.uuids()), max_size=5))

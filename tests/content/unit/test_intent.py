@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from mediagateway.movielens import GENRES
-from subgraphs.content.domain.intent import Intent, RulesIntentParser, Vocabulary, parse_intent
+from subgraphs.content.intent.domain.contract import Intent
+from subgraphs.content.intent.domain.rules import RulesIntentParser, parse_intent
+from subgraphs.content.intent.domain.vocabulary import Vocabulary
 from subgraphs.content.seed import PLATFORMS
 
 VOCABULARY = Vocabulary.of(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.intent_eval import catalog_vocabulary, load_cases, score
-from subgraphs.content.domain.intent import parse_intent
+from subgraphs.content.intent.domain.rules import parse_intent
 
 
 def test_the_labelled_set_is_large_enough() -> None:

@@ -4,8 +4,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from subgraphs.content.domain.model import ExternalIds, Offer, OfferType, VideoQuality
-from subgraphs.content.domain.offers import is_available, rank_offers
+from subgraphs.content.catalog.domain.model import ExternalIds, Offer, OfferType, VideoQuality
+from subgraphs.content.catalog.domain.offers import is_available, rank_offers
 
 TITLE = uuid.uuid4()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from subgraphs.content.adapters.search.filters import lance_where
-from subgraphs.content.domain.intent import Intent
-from subgraphs.content.domain.search import SearchFilters, availability_tokens
-from subgraphs.content.domain.titles import display_title, sort_title
-from subgraphs.content.search import merge_intent
+from subgraphs.content.catalog.domain.titles import display_title, normal_title, sort_title
+from subgraphs.content.intent.domain.contract import Intent
+from subgraphs.content.search.adapters.engines.filters import lance_where
+from subgraphs.content.search.domain.model import SearchFilters, availability_tokens
+from subgraphs.content.search.domain.query import merge_intent
 
 
 def test_an_offer_is_found_by_any_combination_of_its_region_platform_and_type() -> None:
@@ -60,3 +60,9 @@ def test_sort_titles_drop_the_article_only_where_it_is_one() -> None:
     # In front, only English articles: these are names.
     assert sort_title("Die Hard") == "Die Hard"
     assert sort_title("O Brother, Where Art Thou?") == "O Brother, Where Art Thou?"
+
+
+def test_matched_titles_lose_articles_years_and_punctuation() -> None:
+    assert normal_title("Matrix, The (1999)") == normal_title("the matrix") == "matrix"
+    assert normal_title("Star Trek: Generations") == "star trek generations"
+    assert normal_title("Amélie") == "amelie"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from subgraphs.content.adapters.search.documents import indexed_title
-from subgraphs.content.domain.model import CreditRole, Title, TitleKind
+from subgraphs.content.catalog.domain.model import CreditRole, Title, TitleKind
 from subgraphs.content.ingest.events import (
     LEADING_CAST,
     TITLE_UPSERTED,
     people_payload,
     title_upserted,
 )
+from subgraphs.content.search.adapters.engines.documents import indexed_title
 
 TITLE = Title(id=uuid.uuid4(), kind=TitleKind.MOVIE, title="Heat", release_year=1995,
               runtime_minutes=170, popularity=50.5, average_rating=7.9, vote_count=10,

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from subgraphs.content.domain.title_lookup import TitleLookup
+from subgraphs.content.search.domain.title_lookup import TitleLookup
 
 TITLES = ["Toy Story", "Toy Story 2", "The Shawshank Redemption", "Blade Runner", "Star Wars",
           "The Evening Star", "Ed", "M", "Jurassic Park", "Heat"]

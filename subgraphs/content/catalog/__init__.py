@@ -1,0 +1,1 @@
+"""The catalog: titles, genres, people and credits, platforms and offers per region."""

@@ -1,1 +1,0 @@
-"""Content domain: plain dataclasses and rules, no GraphQL or database imports."""

@@ -1,0 +1,1 @@
+"""The title graph in the content database."""

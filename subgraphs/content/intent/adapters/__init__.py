@@ -1,0 +1,1 @@
+"""Intent's adapters: the LLM parser and the caches of its answers."""

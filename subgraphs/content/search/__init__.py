@@ -1,0 +1,1 @@
+"""Hybrid search: keyword, meaning, title graph, popularity and personal scores, fused."""

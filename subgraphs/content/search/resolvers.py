@@ -1,0 +1,45 @@
+"""`search`: parse arguments, call the search use case, map the page."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from subgraphs.common.pagination import PageRequest
+from subgraphs.content.catalog import services
+from subgraphs.content.context import Context
+from subgraphs.content.search.domain.model import SearchFilters
+from subgraphs.content.search.domain.parental import restrict
+from subgraphs.content.search.types import SearchConnection, SearchFilter
+
+__all__ = ["search"]
+
+
+async def _search(
+    info: Info[Context, None],
+    query: str,
+    filter: SearchFilter | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> SearchConnection:
+    page = PageRequest.from_args(first, after)
+    region = services.normalise_region(filter.region) if filter and filter.region else None
+    filters = filter.to_domain(region) if filter else SearchFilters()
+    filters = restrict(filters, await services.acting_profile_limits(
+        info.context.profiles, info.context.viewer))
+    result = await info.context.search.search(
+        query, filters, page.offset, page.limit, viewer_id=info.context.viewer.user_id
+    )
+    intent_regions = result.intent.regions
+    # The filter's region, else the one the query names, else the signed-in viewer's own.
+    best_region = (region or (intent_regions[0] if intent_regions else None)
+                   or info.context.viewer.home_region)
+    return SearchConnection.from_domain(result, page, best_region)
+
+
+# The root field; `schema.py` places it on `Query`.
+search = strawberry.field(
+    resolver=_search,
+    description="Hybrid search (keyword + meaning + title graph): typos in titles are "
+    "tolerated; the query's slots (\"90s sci-fi on Netflix\") become filters.",
+)
