@@ -8,14 +8,38 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+# Before anything imports subgraphs.common.contracts, which reads it once: every event a test
+# stages or publishes (here and in the stacks tests start, which inherit it) is held to its
+# contract, and one on a stream without a contract is refused.
+os.environ.setdefault("MG_CHECK_EVENTS", "1")
+
 import pytest
 import redis
 
 from mediagateway.redis_server import free_port, start_embedded_redis
+from subgraphs.common import contracts
 from subgraphs.common.db import forget_compiled_statements
 
 # One real stack for the whole session, shared by tests/e2e and tests/mcp.
 from tests.support.stack import router, stack  # noqa: F401
+
+# Tests that publish malformed events through the bus on purpose, in files being moved by others
+# right now; the marker goes on them once they are settled, and the entry here goes.
+_UNCHECKED_ELSEWHERE = ("test_cowatch_consumer.py::test_viewings_on_the_stream_make_edges",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.endswith(_UNCHECKED_ELSEWHERE):
+            item.add_marker(pytest.mark.unchecked_events)
+
+
+@pytest.fixture(autouse=True)
+def event_contracts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`@pytest.mark.unchecked_events`: this test's events skip the catalogue's check (bus
+    mechanics on made-up streams, malformed events sent on purpose)."""
+    if request.node.get_closest_marker("unchecked_events") is not None:
+        monkeypatch.setattr(contracts, "checking", False)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+from subgraphs.common import contracts
+from subgraphs.common.contracts import ERASERS
 from subgraphs.common.events import Event, EventBus
 from subgraphs.common.ids import stable_id
 
@@ -22,10 +24,8 @@ __all__ = ["ERASERS", "USER_DELETED", "USER_ERASED", "start_erasure", "user_dele
 
 logger = logging.getLogger("mediagateway.erasure")
 
-USER_DELETED = "user.deleted"
-USER_ERASED = "user.erased"
-# The subgraphs that hold data of a user besides users itself, each answering `user.erased`.
-ERASERS = ("content", "recommendations", "playback")
+USER_DELETED = contracts.USER_DELETED.name
+USER_ERASED = contracts.USER_ERASED.name
 
 Erase = Callable[[uuid.UUID], Awaitable[None]]
 

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
+from subgraphs.common import contracts
 from subgraphs.common.metrics import CONSUMER_LAG, EVENTS_HANDLED
 
 __all__ = [
@@ -103,7 +104,7 @@ EventHandler = Callable[[list[Event]], Awaitable[None]]
 # writing the user's data again. The deletion's own streams are never filtered.
 ERASED_USER_KEY = "erased-user"
 ERASED_USER_TTL_S = 30 * 24 * 3600
-ERASURE_STREAMS = frozenset({"user.deleted", "user.erased"})
+ERASURE_STREAMS = frozenset({contracts.USER_DELETED.name, contracts.USER_ERASED.name})
 
 
 async def mark_erased(redis: Redis, user_id: uuid.UUID) -> None:
@@ -149,6 +150,8 @@ class RedisEventBus:
         self.dead_lettered = 0
 
     async def publish(self, event: Event) -> None:
+        if contracts.checking:  # tests only: see subgraphs.common.contracts
+            contracts.validate(event)
         await self.redis.xadd(event.type, event.encode(), maxlen=1_000_000, approximate=True)
 
     async def mark_erased(self, user_id: uuid.UUID) -> None:
@@ -168,6 +171,8 @@ class RedisEventBus:
         return {event_id for event_id, u in named if str(u) in erased}
 
     async def publish_many(self, events: list[Event]) -> None:
+        if contracts.checking:  # tests only; the whole batch before any of it is sent
+            contracts.check(events)
         async with self.redis.pipeline(transaction=False) as pipe:
             for event in events:
                 pipe.xadd(event.type, event.encode(), maxlen=1_000_000, approximate=True)

@@ -26,6 +26,7 @@ from tortoise import fields
 from tortoise.exceptions import BaseORMException
 from tortoise.models import Model
 
+from subgraphs.common import contracts
 from subgraphs.common.events import Event
 
 __all__ = ["Outbox", "OutboxEvent", "OutboxRelay", "publish_staged", "stage"]
@@ -56,6 +57,9 @@ class Publisher(Protocol):
 
 async def stage(events: Iterable[Event], connection: Any = None) -> None:
     """Write the events in the caller's transaction (`connection`, from `in_transaction()`)."""
+    if contracts.checking:  # tests only: a refused event fails the write that staged it
+        events = list(events)
+        contracts.check(events)
     rows = [OutboxEvent(event_id=event.id, type=event.type, occurred_at=event.occurred_at,
                         payload=json.dumps(event.payload)) for event in events]
     if rows:
@@ -107,6 +111,9 @@ class OutboxRelay:
         writer had its chance to send them itself (sending them again would repeat them, and,
         on SQLite, delete beside a writer's open transaction)."""
         seen = 0
+        # The first round after one interval: start-up is busy enough, and leftovers can wait.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), self.interval)
         while not stop.is_set():
             try:
                 if seen:

@@ -11,9 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from subgraphs.common import contracts
+
 __all__ = ["FAMILY_GENRES", "PROFILE_CHANGED", "ProfileLimits", "profile_from_payload"]
 
-PROFILE_CHANGED = "profile.changed"
+PROFILE_CHANGED = contracts.PROFILE_CHANGED.name
 
 # Under an age limit, an unrated title passes only when it is made for families.
 FAMILY_GENRES = frozenset({"family", "animation"})

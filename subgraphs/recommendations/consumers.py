@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from subgraphs.common import contracts
 from subgraphs.common.events import Event, EventBus, EventHandler
 from subgraphs.common.parental import profile_from_payload
 from subgraphs.recommendations import services
@@ -34,8 +35,9 @@ __all__ = [
 logger = logging.getLogger("mediagateway.recommendations")
 
 GROUP = "recommendations"
-STREAMS = ("title.upserted", "viewing.recorded", "user.registered", "user.updated",
-           "profile.changed")
+STREAMS = tuple(c.name for c in (contracts.TITLE_UPSERTED, contracts.VIEWING_RECORDED,
+                                  contracts.USER_REGISTERED, contracts.USER_UPDATED,
+                                  contracts.PROFILE_CHANGED))
 
 T = TypeVar("T")
 
@@ -141,12 +143,12 @@ def handlers(repo: RecommendationsRepository, models: ModelHolder) -> dict[str, 
             repo, _decode(events, lambda e: profile_from_payload(e.payload)))
 
     return {
-        "title.upserted": on_titles,
-        "viewing.recorded": on_viewings,
-        "user.registered": on_registrations,
+        contracts.TITLE_UPSERTED.name: on_titles,
+        contracts.VIEWING_RECORDED.name: on_viewings,
+        contracts.USER_REGISTERED.name: on_registrations,
         # Same payload shape: the latest preferences, region and platforms win.
-        "user.updated": on_registrations,
-        "profile.changed": on_profiles,
+        contracts.USER_UPDATED.name: on_registrations,
+        contracts.PROFILE_CHANGED.name: on_profiles,
     }
 
 

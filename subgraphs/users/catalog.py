@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from subgraphs.common import contracts
 from subgraphs.common.errors import BadInput
 from subgraphs.common.events import Event, EventBus
 from subgraphs.users.adapters.orm import TitleFactRow
@@ -24,7 +25,7 @@ __all__ = ["GROUP", "TortoiseCatalog", "require_title", "start_catalog_consumer"
 logger = logging.getLogger("mediagateway.users")
 
 GROUP = "users.catalog"
-STREAM = "title.upserted"
+STREAM = contracts.TITLE_UPSERTED.name
 _BATCH = 500
 
 

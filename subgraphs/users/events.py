@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
+from subgraphs.common import contracts
 from subgraphs.common.events import Event
 from subgraphs.common.ids import stable_id
 from subgraphs.users.domain.age_ratings import minimum_age
@@ -24,11 +25,12 @@ __all__ = [
     "watchlist_changed",
 ]
 
-VIEWING_RECORDED = "viewing.recorded"
-WATCHLIST_CHANGED = "watchlist.changed"
-USER_REGISTERED = "user.registered"
-USER_UPDATED = "user.updated"
-PROFILE_CHANGED = "profile.changed"
+# The payloads below are the contracts' (subgraphs.common.contracts.users), key for key.
+VIEWING_RECORDED = contracts.VIEWING_RECORDED.name
+WATCHLIST_CHANGED = contracts.WATCHLIST_CHANGED.name
+USER_REGISTERED = contracts.USER_REGISTERED.name
+USER_UPDATED = contracts.USER_UPDATED.name
+PROFILE_CHANGED = contracts.PROFILE_CHANGED.name
 
 
 def _with_origin(payload: dict[str, object], origin: str | None) -> dict[str, object]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 
+from subgraphs.common import contracts
 from subgraphs.common.errors import DomainError
 from subgraphs.common.events import Event, EventBus
 from subgraphs.users import events, services
@@ -26,8 +27,8 @@ __all__ = ["GROUP", "STREAMS", "absorb", "start_sync_consumers"]
 logger = logging.getLogger("mediagateway.users")
 
 GROUP = "users.sync"
-SYNC_WATCHLIST_CHANGED = "sync.watchlist_changed"
-SYNC_PROGRESS_REPORTED = "sync.progress_reported"
+SYNC_WATCHLIST_CHANGED = contracts.SYNC_WATCHLIST_CHANGED.name
+SYNC_PROGRESS_REPORTED = contracts.SYNC_PROGRESS_REPORTED.name
 STREAMS = (SYNC_WATCHLIST_CHANGED, SYNC_PROGRESS_REPORTED)
 ORIGIN = "sync"
 

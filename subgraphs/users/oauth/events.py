@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+from subgraphs.common import contracts
 from subgraphs.common.events import Event
 from subgraphs.users.oauth.domain import Client
 
 __all__ = ["DEVICE_SIGNED_IN", "device_signed_in"]
 
-DEVICE_SIGNED_IN = "device.signed_in"
+DEVICE_SIGNED_IN = contracts.DEVICE_SIGNED_IN.name
 
 
 def device_signed_in(user_id: uuid.UUID, client: Client, family_id: uuid.UUID) -> Event:

@@ -4,6 +4,7 @@ a refused write stages nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,13 +16,14 @@ from tortoise.exceptions import IntegrityError
 
 from subgraphs.common.auth import Viewer
 from subgraphs.common.errors import DomainError
-from subgraphs.common.events import Event
 from subgraphs.common.outbox import OutboxEvent
 from subgraphs.users import services
 from subgraphs.users.adapters import keys as key_store
 from subgraphs.users.adapters.repository import TortoiseUsersRepository
 from subgraphs.users.domain.passwords import Passwords
 from subgraphs.users.oauth.adapters.families import FamilyStore
+from subgraphs.users.oauth.domain import Client
+from subgraphs.users.oauth.events import device_signed_in
 from subgraphs.users.profiles import services as profiles
 from subgraphs.users.profiles.domain import ProfileDraft
 from subgraphs.users.profiles.services import ProfileChanges
@@ -107,12 +109,14 @@ async def test_a_device_sign_in_is_staged_with_its_refresh_token(database: str) 
     await OutboxEvent.all().delete()
 
     def add(token: str, event_id: str) -> Any:
+        family = uuid.uuid4()
+        # The real event, with an id of the test's so the one staged can be told apart.
+        event = dataclasses.replace(device_signed_in(user_id, Client("tv", "TV"), family),
+                                    id=event_id)
         return families.add_token(
-            token, uuid.uuid4(), user_id=user_id, client_id="tv", scope="profile",
+            token, family, user_id=user_id, client_id="tv", scope="profile",
             profile_id=None, access_jti=uuid.uuid4().hex,
-            access_expires_at=datetime.now(UTC) + timedelta(hours=1),
-            events=[Event(type="device.signed_in", payload={"user_id": str(user_id)},
-                          id=event_id)])
+            access_expires_at=datetime.now(UTC) + timedelta(hours=1), events=[event])
 
     await add("refresh-1", "first")
     # The same refresh token again is refused by the database: its event must go with it.
