@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from subgraphs.common import contracts
 from subgraphs.common.events import Event, EventBus
 from subgraphs.common.parental import PROFILE_CHANGED, profile_from_payload
 from subgraphs.common.profile_limits import ProfileLimitStore
@@ -28,7 +29,7 @@ __all__ = ["GROUP", "CowatchConsumer", "ProfileConsumer", "profile_from_payload"
 logger = logging.getLogger("mediagateway.content.events")
 
 GROUP = "content"
-VIEWING_RECORDED = "viewing.recorded"
+VIEWING_RECORDED = contracts.VIEWING_RECORDED.name
 
 
 def _pair(payload: Mapping[str, Any]) -> tuple[uuid.UUID, uuid.UUID]:

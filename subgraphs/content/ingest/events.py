@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
+from subgraphs.common import contracts
 from subgraphs.common.events import Event
 from subgraphs.common.ids import stable_id
 from subgraphs.content.catalog.domain.model import Title
@@ -15,8 +16,8 @@ __all__ = ["AVAILABILITY_CHANGED", "LEADING_CAST", "TITLE_UPSERTED", "Availabili
            "PersonCredit", "availability_changed", "offer_payload", "people_payload",
            "title_upserted"]
 
-AVAILABILITY_CHANGED = "availability.changed"
-TITLE_UPSERTED = "title.upserted"
+AVAILABILITY_CHANGED = contracts.AVAILABILITY_CHANGED.name
+TITLE_UPSERTED = contracts.TITLE_UPSERTED.name
 
 # (title id, platform, region, offer type, available)
 AvailabilityChange = tuple[uuid.UUID, str, str, str, bool]

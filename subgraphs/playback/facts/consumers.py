@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from subgraphs.common import contracts
 from subgraphs.common.events import Event, EventBus, EventHandler
 from subgraphs.common.parental import PROFILE_CHANGED, profile_from_payload
 from subgraphs.common.vocabulary import OfferType, VideoQuality
@@ -178,12 +179,12 @@ def handlers(
                                user_id)
 
     return {
-        "title.upserted": on_titles,
-        "availability.changed": on_availability,
-        "user.registered": on_viewers,
-        "user.updated": on_viewers,
-        "watchlist.changed": on_watchlist,
-        "device.signed_in": on_signed_in,
+        contracts.TITLE_UPSERTED.name: on_titles,
+        contracts.AVAILABILITY_CHANGED.name: on_availability,
+        contracts.USER_REGISTERED.name: on_viewers,
+        contracts.USER_UPDATED.name: on_viewers,
+        contracts.WATCHLIST_CHANGED.name: on_watchlist,
+        contracts.DEVICE_SIGNED_IN.name: on_signed_in,
         PROFILE_CHANGED: on_profiles,
     }
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from pycrdt import merge_updates
 
+from subgraphs.common import contracts
 from subgraphs.common.events import Event
 from subgraphs.playback.sync.documents import USERS_ORIGIN, SyncDocuments
 from subgraphs.playback.sync.domain.changes import Change, Touched
@@ -71,7 +72,7 @@ def _absorb(doc: SyncDoc, events: list[Event]) -> Change:
             continue
         stamp = _event_stamp(event)
         change: Change | None = None
-        if event.type == "watchlist.changed":
+        if event.type == contracts.WATCHLIST_CHANGED.name:
             if payload.get("action") == "added" and title not in listed:
                 tag = f"u{uuid.UUID(event.id).hex}" if _is_uuid(event.id) else None
                 change = doc.add_to_watchlist(title, stamp, tag=tag)
@@ -79,7 +80,8 @@ def _absorb(doc: SyncDoc, events: list[Event]) -> Change:
             elif payload.get("action") == "removed" and title in listed:
                 change = doc.remove_from_watchlist(title, stamp)
                 listed.discard(title)
-        elif event.type == "viewing.recorded" and (title not in latest or latest[title] < stamp):
+        elif (event.type == contracts.VIEWING_RECORDED.name
+              and (title not in latest or latest[title] < stamp)):
             fraction = min(1.0, max(0.0, float(payload.get("progress") or 0.0)))
             if payload.get("completed"):
                 fraction = 1.0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+from subgraphs.common import contracts
 from subgraphs.common.events import Event, EventBus
 from subgraphs.playback.sync.absorb import absorb_user_events
 from subgraphs.playback.sync.documents import SyncDocuments
@@ -13,7 +14,7 @@ from subgraphs.playback.sync.documents import SyncDocuments
 __all__ = ["GROUP", "STREAMS", "start_consumers"]
 
 GROUP = "playback.sync"
-STREAMS = ("watchlist.changed", "viewing.recorded")
+STREAMS = (contracts.WATCHLIST_CHANGED.name, contracts.VIEWING_RECORDED.name)
 
 
 def start_consumers(

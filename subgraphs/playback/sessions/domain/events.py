@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from subgraphs.common import contracts
 from subgraphs.playback.sessions.domain.model import PlaybackSession
 
 __all__ = ["PlaybackUpdated"]
@@ -16,7 +17,7 @@ class PlaybackUpdated:
 
     session: PlaybackSession
 
-    TYPE = "playback.updated"
+    TYPE = contracts.PLAYBACK_UPDATED.name
 
     def payload(self) -> dict[str, Any]:
         s = self.session

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from subgraphs.common import contracts
 from subgraphs.playback.sync.domain.changes import (
     PreferenceChanged,
     ProgressChanged,
@@ -20,8 +21,8 @@ __all__ = [
     "stream_event",
 ]
 
-SYNC_WATCHLIST_CHANGED = "sync.watchlist_changed"
-SYNC_PROGRESS_REPORTED = "sync.progress_reported"
+SYNC_WATCHLIST_CHANGED = contracts.SYNC_WATCHLIST_CHANGED.name
+SYNC_PROGRESS_REPORTED = contracts.SYNC_PROGRESS_REPORTED.name
 _NAMESPACE = uuid.UUID("0b6f1f0e-41c6-4d0c-a5e5-3d0f6f0c9a71")
 
 
