@@ -81,6 +81,16 @@ def redis_server() -> Iterator[str]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture(name="redis")
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+    """A client of this test's empty Redis database."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
 @pytest.fixture
 def redis_url(redis_server: str) -> str:
     """An empty Redis database for one test, so streams and keys never leak between tests."""

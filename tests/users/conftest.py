@@ -85,15 +85,6 @@ def users(database_url: str, redis_url: str) -> Iterator[UsersClient]:
 
 
 @pytest.fixture
-def redis(redis_url: str) -> Iterator[Redis]:
-    connection = Redis.from_url(redis_url)
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-@pytest.fixture
 def catalog(users: UsersClient, redis: Redis) -> Catalog:
     """`catalog(n)`: n new titles content announced (`title.upserted`), once the users
     subgraph's projection has them (watchlist adds and viewings name catalog titles only)."""

@@ -4,9 +4,7 @@ titles on the watchlist becoming available."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
-import pytest
 from redis import Redis
 
 from tests.playback.graphql.remote_support import (
@@ -32,13 +30,6 @@ query($u: ID!, $t: ID!, $first: Int, $after: String) {
     } } } }
 """
 AVAILABILITY = "subscription { watchlistAvailability { title { id } platform region offerType } }"
-
-
-@pytest.fixture
-def redis(redis_url: str) -> Iterator[Redis]:
-    client = Redis.from_url(redis_url)
-    yield client
-    client.close()
 
 
 def _offer(platform: str, kind: str, region: str = "US", price: str | None = None,

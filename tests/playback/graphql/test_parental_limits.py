@@ -5,9 +5,7 @@ of the profiles' limits (`profile.changed`)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
-import pytest
 from redis import Redis
 
 from tests.playback.graphql.remote_support import device, publish, wait_for_projections
@@ -19,13 +17,6 @@ mutation($input: StartPlaybackInput!) { startPlayback(input: $input) { id } }
 SEND = "mutation($input: SendCommandInput!) { sendCommand(input: $input) { id } }"
 HAND_OFF = "mutation($s: ID!, $d: ID!) { sendToDevice(sessionId: $s, targetDeviceId: $d) { " \
     "session { id } } }"
-
-
-@pytest.fixture
-def redis(redis_url: str) -> Iterator[Redis]:
-    client = Redis.from_url(redis_url)
-    yield client
-    client.close()
 
 
 def _title(redis: Redis, age_rating: int | None, genres: list[str]) -> str:

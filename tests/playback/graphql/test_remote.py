@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -35,13 +34,6 @@ mutation($s: ID!, $d: ID!) { sendToDevice(sessionId: $s, targetDeviceId: $d) {
   session { id positionSeconds state device { id } }
   command { id kind positionSeconds sessionId title { id } senderDevice { id } } } }
 """
-
-
-@pytest.fixture
-def redis(redis_url: str) -> Iterator[Redis]:
-    client = Redis.from_url(redis_url)
-    yield client
-    client.close()
 
 
 def codes(result: dict) -> list[str]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-from collections.abc import Iterator
 
-import pytest
 from pycrdt import merge_updates
 from redis import Redis
 
@@ -23,13 +21,6 @@ APPLY = """mutation($u: ID!, $d: ID!, $x: String!) { syncApplyUpdate(userId: $u,
   update: $x) { update events { kind titleId positionSeconds completed deviceId } } }"""
 SUBSCRIBE = """subscription($sv: String) { syncUpdates(stateVector: $sv) {
   update stateVector catchUp originDeviceId events { kind titleId } } }"""
-
-
-@pytest.fixture
-def redis(redis_url: str) -> Iterator[Redis]:
-    client = Redis.from_url(redis_url)
-    yield client
-    client.close()
 
 
 def catalog(redis: Redis, count: int) -> list[str]:

@@ -35,13 +35,6 @@ STREAMS = ["title.upserted", "viewing.recorded", "user.registered"]
 
 
 @pytest.fixture
-def redis(redis_url: str) -> Iterator[Redis]:
-    client = Redis.from_url(redis_url)
-    yield client
-    client.close()
-
-
-@pytest.fixture
 def recommendations(database_url: str, redis_url: str, tmp_path: Path
                     ) -> Iterator[SubgraphClient]:
     # No model directory content and no training: the popularity ranker answers.
