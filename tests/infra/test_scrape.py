@@ -60,8 +60,8 @@ def _series(prometheus: str, job: str, name: str) -> list[dict]:
     try:
         answer = httpx.get(f"{prometheus}/api/v1/query",
                            params={"query": f'{name}{{job="{job}"}}'}, timeout=5).json()
-    except httpx.HTTPError:
-        return []  # not up yet
+    except (httpx.HTTPError, ValueError):
+        return []  # not up yet: refused, or "Service Unavailable" while it starts
     return answer.get("data", {}).get("result", [])
 
 
