@@ -358,7 +358,9 @@ def _check_writes(stack: Stack, client: Router, token: str, user_id: str,
         _no_dead_letters(r)
     finally:
         r.close()
-    # Playback's projection of the watchlist holds each added title once.
+    # Playback's projection of the watchlist holds each added title once (read again: sync
+    # adds reached users' watchlist after the first read).
+    watchlist, _ = _mine(client, token)
     assert _count(stack, "playback",
                   "SELECT COUNT(*) FROM watchlist_fact WHERE user_id = $1 AND present",
                   uuid.UUID(user_id)) == len(watchlist)
