@@ -86,6 +86,8 @@ class Delete:
     table: str
     key: str
     ids: Sequence[str]
+    # The key column's PostgreSQL type: ids are uuid, the outbox's event ids are text.
+    kind: str = "uuid"
 
 
 Step = Insert | Update | Delete
@@ -216,7 +218,7 @@ class SqliteSession:
                 # The id goes last, for the WHERE.
                 self._conn.executemany(f'UPDATE "{table.name}" SET {sets} WHERE "{key}" = ?',
                                        [(*row[1:], row[0]) for row in rows])
-            case Delete(table, key, ids):
+            case Delete(table, key, ids, _):
                 for start in range(0, len(ids), _SQLITE_CHUNK):
                     chunk = list(ids[start : start + _SQLITE_CHUNK])
                     marks = ", ".join("?" * len(chunk))
@@ -297,9 +299,9 @@ class PostgresSession:
                 sets = ", ".join(f'"{column}" = ${n}' for n, column in enumerate(rest, start=2))
                 await self._conn.executemany(
                     f'UPDATE "{table.name}" SET {sets} WHERE "{key}" = $1', rows)
-            case Delete(table, key, ids) if ids:
-                await self._conn.execute(f'DELETE FROM "{table}" WHERE "{key}" = ANY($1::uuid[])',
-                                         list(ids))
+            case Delete(table, key, ids, kind) if ids:
+                await self._conn.execute(
+                    f'DELETE FROM "{table}" WHERE "{key}" = ANY($1::{kind}[])', list(ids))
 
     async def commit(self) -> None:
         if self._transaction is not None:
