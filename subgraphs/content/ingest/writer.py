@@ -145,7 +145,8 @@ class CatalogWriter:
 
     async def _commit(self) -> None:
         if self._published:
-            await self.session.apply([Delete(OUTBOX.name, "event_id", self._published, kind="text")])
+            await self.session.apply(
+                [Delete(OUTBOX.name, "event_id", self._published, kind="text")])
             self._published = []
         if self.session.dirty:
             await self.session.commit()
