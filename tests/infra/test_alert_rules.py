@@ -21,7 +21,8 @@ UNIT_TESTS = sorted((MONITORING / "tests").glob("*.yml"))
 # promtool ships in Debian's `prometheus` package; scripts/test installs it when missing.
 PROMTOOL = pytest.mark.skipif(
     shutil.which("promtool") is None,
-    reason="promtool is missing: install the Debian package `prometheus` (scripts/test does)",
+    reason="promtool is missing (Debian package `prometheus`; scripts/test installs it when "
+           "absent, so CI runs these)",
 )
 
 

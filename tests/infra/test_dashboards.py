@@ -103,7 +103,8 @@ SUBSTITUTES = {"$__rate_interval": "1m", "$__interval": "1m", "$__range": "1h",
 
 
 @pytest.mark.skipif(shutil.which("promtool") is None,
-                    reason="promtool is missing: install the Debian package `prometheus`")
+                    reason="promtool is missing (Debian package `prometheus`; scripts/test "
+                           "installs it when absent, so CI runs this)")
 def test_every_query_parses_as_promql(tmp_path: Path) -> None:
     # promtool parses each expression as a recording rule's: a typo fails here, not on a
     # dashboard showing "no data".

@@ -23,7 +23,8 @@ INFRA = Path(__file__).resolve().parents[2] / "infra"
 # CI's machines have it (these tests ran there); scripts/test warns loudly when it is missing.
 KUBECTL = pytest.mark.skipif(
     shutil.which("kubectl") is None,
-    reason="kubectl is not installed: its kustomize renders the overlays these tests check",
+    reason="kubectl is missing: its kustomize renders the overlays these tests check, and no "
+           "package index reachable here has it (CI machines have it; scripts/test warns)",
 )
 SUBGRAPHS = ("content", "users", "recommendations", "playback")
 

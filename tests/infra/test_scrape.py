@@ -20,8 +20,8 @@ from tests.support.stack import Router
 PROMETHEUS = shutil.which("prometheus")
 pytestmark = pytest.mark.skipif(
     PROMETHEUS is None,
-    reason="needs the Prometheus server (Debian package `prometheus`, which scripts/test "
-           "installs with promtool)")
+    reason="the Prometheus server is missing (Debian package `prometheus`; scripts/test "
+           "installs it when absent, so CI runs this)")
 
 # What each job must show once it has served a request (subgraphs/common/metrics.py; the
 # router's from its prometheus plugin).
