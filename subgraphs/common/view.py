@@ -15,6 +15,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 
 from subgraphs.common.auth import Viewer, viewer_from_headers
+from subgraphs.common.text import refusal
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
@@ -36,8 +37,6 @@ _STREAMING = re.compile(r"multipart/mixed|text/event-stream", re.IGNORECASE)
 _GRAPHQL_RESPONSE_TYPE = f"{GRAPHQL_RESPONSE}; charset=utf-8"
 # Far above any operation the router sends (it refuses bodies over 256 KB itself).
 MAX_BODY_BYTES = 1024 * 1024
-# A UTF-16 surrogate without its pair: JSON may escape one, no UTF-8 text can hold it.
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _STATUS_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
                  413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
@@ -53,20 +52,6 @@ def _error_response(error: HTTPException) -> Response:
     code = getattr(error, "code", None) or _STATUS_CODES.get(status, "BAD_REQUEST")
     body = {"errors": [{"message": error.reason, "extensions": {"code": code}}]}
     return Response(_dumps(body), status_code=status, media_type="application/json")
-
-
-def _has_lone_surrogate(value: object, depth: int = 0) -> bool:
-    if isinstance(value, str):
-        # Valid pairs were joined by the JSON parser, so any surrogate left is alone.
-        return _LONE_SURROGATE.search(value) is not None
-    if depth > 32:
-        return False
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(k, depth + 1) or _has_lone_surrogate(v, depth + 1)
-                   for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_lone_surrogate(item, depth + 1) for item in value)
-    return False
 
 
 def _dumps(data: object) -> bytes:
@@ -113,17 +98,24 @@ class GraphQLView(GraphQL):
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
-            return orjson.loads(data)
+            parsed = orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
+        else:
+            # JSON escapes every control character, so a NUL arrives as this text; only then
+            # is the decoded body walked (literals in the query are the validation's job).
+            escaped = b"\\u0000" if isinstance(data, bytes) else "\\u0000"
+            if escaped in data and (found := refusal(parsed)):
+                raise _BadInput(400, found)
+            return parsed
         # orjson refuses escaped lone surrogates; the standard library reads them, so the
         # caller can be told what was wrong with the input rather than that it is not JSON.
         try:
             parsed = json.loads(data)
         except (ValueError, UnicodeError):
             raise HTTPException(400, "Unable to parse request body as JSON") from None
-        if _has_lone_surrogate(parsed):
-            raise _BadInput(400, "Strings must be valid Unicode: a lone UTF-16 surrogate was sent.")
+        if found := refusal(parsed):
+            raise _BadInput(400, found)
         return parsed
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Any:

@@ -93,6 +93,32 @@ def test_lone_surrogates_are_bad_input(http: TestClient, variables: dict[str, An
 
 
 @pytest.mark.parametrize("variables", [
+    {"t": "a\x00b", "i": "a"},
+    {"t": "a", "i": "\x00"},
+    {"t": "a", "i": "a", "\x00": 1},
+])
+def test_nul_characters_in_variables_are_bad_input(
+    http: TestClient, variables: dict[str, Any]
+) -> None:
+    # PostgreSQL's text cannot hold U+0000: refused before any resolver could write it.
+    body = json.dumps({"query": _ECHO, "variables": variables})
+    response = http.post("/graphql", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert _codes(response) == ["BAD_USER_INPUT"]
+    assert "U+0000" in response.json()["errors"][0]["message"]
+
+
+def test_a_nul_character_in_a_literal_is_bad_input(http: TestClient) -> None:
+    response = http.post("/graphql", json={"query": '{ echo(text: "a\\u0000", ident: "x") }'})
+    assert _codes(response) == ["BAD_USER_INPUT"]
+    # The escape written as text (a backslash, then u0000) is an ordinary string: it reaches
+    # the resolver, which finds it too long.
+    query = "query($t: String!) { echo(text: $t, ident: 1) }"
+    escaped = http.post("/graphql", json={"query": query, "variables": {"t": "\\u0000"}})
+    assert escaped.json()["errors"][0]["message"].startswith("Too long")
+
+
+@pytest.mark.parametrize("variables", [
     {"t": "a", "i": "a", "n": "many"},       # wrong type
     {"t": "a"},                               # missing variable
     {"t": "a", "i": "a", "c": "GREEN"},       # not in the enum

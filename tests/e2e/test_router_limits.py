@@ -9,6 +9,7 @@ import json
 import httpx
 import pytest
 
+from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
 from tests.support.stack import Router
 
@@ -67,6 +68,19 @@ def test_lone_surrogate_in_an_id_is_bad_input(stack: Stack) -> None:
     body = json.dumps({"query": "query($id: ID!) { title(id: $id) { id } }",
                        "variables": {"id": "\ud800"}})
     assert _codes(_post(stack, body).json()) == ["BAD_USER_INPUT"]
+
+
+def test_nul_characters_are_bad_input(stack: Stack, router: Router) -> None:
+    # PostgreSQL cannot store U+0000; a device name holding one was a server error there.
+    token = router.login(MovieLens().users[3].email)
+    mutation = "mutation($n: String!) { registerDevice(input: {name: $n, kind: TV}) { id } }"
+    for body in (
+        json.dumps({"query": mutation, "variables": {"n": "tv\x00"}}),
+        json.dumps({"query": 'mutation { registerDevice(input: {name: "tv\\u0000", kind: TV})'
+                             " { id } }"}),
+    ):
+        answer = _post(stack, body, authorization=f"Bearer {token}")
+        assert _codes(answer.json()) == ["BAD_USER_INPUT"], answer.text
 
 
 @pytest.mark.parametrize(("query", "variables"), [

@@ -13,13 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, parse
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    StringValueNode,
+    parse,
+)
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.schema import validate_document
 
 from subgraphs.common.extensions.complexity import CostPlan, cost_plan, too_complex
+from subgraphs.common.text import text_refusal
 
 __all__ = [
     "MAX_ALIASES",
@@ -36,8 +44,20 @@ MAX_ALIASES = 30
 MAX_COMPLEXITY = 5_000
 _CACHE_SIZE = 1_000
 
+
+
+class StorableStrings(ASTValidationRule):
+    """String literals in the document must be text every store can hold (variables are
+    checked where the body is decoded)."""
+
+    def enter_string_value(self, node: StringValueNode, *_: object) -> None:
+        found = text_refusal(node.value)
+        if found:
+            self.report_error(GraphQLError(found, node, extensions={"code": "BAD_USER_INPUT"}))
+
+
 # Built once: validation results are remembered per document, so the rules must not change.
-_RULES = (depth_rule(MAX_DEPTH, should_ignore=None), aliases_rule(MAX_ALIASES))
+_RULES = (depth_rule(MAX_DEPTH, should_ignore=None), aliases_rule(MAX_ALIASES), StorableStrings)
 
 
 class _Checked:
