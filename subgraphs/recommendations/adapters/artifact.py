@@ -127,7 +127,7 @@ class ModelHolder:
         if model is None:
             return False
         # Warm the lazily computed parts before anyone sees the model.
-        _ = model.index, model.embedding, model.factor_gram
+        model.derive()
         self.model, self.loaded_at = model, time.time()
         logger.info("serving recommendations model %s (%d titles)", model.version, model.size)
         return True

@@ -264,18 +264,22 @@ def _genres(slugs: Sequence[str]) -> str:
 def similar(model: SonaModel, item: int, count: int) -> list[tuple[int, float]]:
     """Titles like `item`: co-watching (collaborative and transitions, both ways) and content."""
     parts = []
-    for matrix in (model.collaborative, model.transitions):
-        row = np.asarray(matrix[item].todense()).ravel()
-        col = np.asarray(matrix[:, item].todense()).ravel()
-        parts.append(row + col)
+    for matrix, by_target in ((model.collaborative, model.collaborative_by_target),
+                              (model.transitions, model.transitions_by_target)):
+        both = np.zeros(model.size, np.float64)
+        for rows in (matrix, by_target):
+            start, stop = rows.indptr[item], rows.indptr[item + 1]
+            # A CSR row holds each column once, so a fancy += adds every entry.
+            both[rows.indices[start:stop]] += rows.data[start:stop]
+        parts.append(both)
     parts.append(model.features @ model.features[item])
     parts.append(np.asarray(model.people @ model.people[item].T.toarray()).ravel()
                  if model.people.nnz else np.zeros(model.size))
-    total = np.zeros(model.size)
+    total = np.zeros(model.size, np.float32)
     for weight, part in zip((0.45, 0.2, 0.2, 0.15), parts, strict=True):
-        std = part.std()
-        if std > 0:
-            total += weight * (part - part.mean()) / std
+        standard = scoring.standardise(part)
+        if standard is not None:
+            total += np.float32(weight) * standard[0]
     total[item] = -np.inf
     count = min(count, model.size - 1)
     if count <= 0:

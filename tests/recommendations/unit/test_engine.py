@@ -10,6 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 from subgraphs.recommendations.adapters import artifact
+from subgraphs.recommendations.domain import recommender
 from subgraphs.recommendations.domain.engine import adapter, collaborative, scoring, training
 from subgraphs.recommendations.domain.engine.diversity import mmr
 from subgraphs.recommendations.domain.engine.engagement import decay, engagement
@@ -152,3 +153,23 @@ def test_adapter_replay_equals_step_by_step() -> None:
     disliked = model.factors[model.index[ids[8]]] @ replayed.array()
     assert liked > disliked
 
+
+
+def test_similar_reads_both_directions_as_the_dense_computation_does() -> None:
+    catalog, users, _ = _tiny_world()
+    model = training.build(catalog, users, version="t")
+    # Made lopsided, so a title pointed at but not pointing back must still be found.
+    model.collaborative = sp.csr_matrix(np.triu(model.collaborative.toarray()))
+    model.__dict__.pop("collaborative_by_target", None)
+    model.derive()
+    for item in range(model.size):
+        parts = [m.toarray()[item] + m.toarray()[:, item]
+                 for m in (model.collaborative, model.transitions)]
+        parts += [model.features @ model.features[item], np.zeros(model.size)]
+        expected = sum(w * (p - p.mean()) / p.std() for w, p in
+                       zip((0.45, 0.2, 0.2, 0.15), parts, strict=True) if p.std() > 0)
+        expected[item] = -np.inf
+        got = recommender.similar(model, item, 5)
+        # The best five by the dense scores (ties in either order), with those scores.
+        assert np.allclose([s for _, s in got], np.sort(expected)[::-1][:5], atol=1e-4)
+        assert np.allclose([s for _, s in got], expected[[i for i, _ in got]], atol=1e-4)

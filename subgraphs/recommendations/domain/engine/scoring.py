@@ -27,7 +27,7 @@ from subgraphs.recommendations.domain.engine.model import (
     daypart,
 )
 
-__all__ = ["PARTS", "Query", "Scored", "score"]
+__all__ = ["PARTS", "Query", "Scored", "score", "standardise"]
 
 PARTS = ("collaborative", "content", "graph", "context")
 
@@ -82,15 +82,19 @@ def _history_arrays(model: SonaModel, query: Query
     return arrays
 
 
-def _standardise(values: np.ndarray) -> tuple[np.ndarray, float] | None:
+def standardise(values: np.ndarray) -> tuple[np.ndarray, float] | None:
     """(values - mean) / std in float32 (half the memory traffic of float64 over a large
     catalog); None for a part that says the same of every title."""
     values = values.astype(np.float32, copy=False)
-    mean = float(values.mean(dtype=np.float64))
-    std = float(values.std(dtype=np.float64))
+    if not len(values):
+        return None
+    # The spread from the centred values' dot product (BLAS): `mean` and `std` with a
+    # float64 accumulator were 5x slower, most of a scoring's time at 100k titles.
+    mean = float(values.sum()) / len(values)
+    out = values - np.float32(mean)
+    std = math.sqrt(float(np.dot(out, out)) / len(values))
     if not math.isfinite(std) or std < 1e-6 * max(abs(mean), 1.0):
         return None
-    out = values - np.float32(mean)
     out /= np.float32(std)
     return out, std
 
@@ -123,8 +127,8 @@ def _people_scores(model: SonaModel, idx: np.ndarray, weights: np.ndarray
 
 
 def _blend(main: np.ndarray, extra: np.ndarray | None, share: float) -> np.ndarray:
-    first = _standardise(main)
-    second = _standardise(extra) if extra is not None else None
+    first = standardise(main)
+    second = standardise(extra) if extra is not None else None
     if first is None or second is None:
         return main if first is not None or extra is None else extra
     return first[0] + share * second[0]
@@ -177,7 +181,7 @@ def score(model: SonaModel, query: Query) -> Scored:
     for name in PARTS:
         if name not in raw:
             continue
-        standard = _standardise(raw[name])
+        standard = standardise(raw[name])
         if standard is None:
             continue
         parts[name], scale[name] = standard
