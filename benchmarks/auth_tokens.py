@@ -1,6 +1,6 @@
 """Sign-in costs: the OAuth token endpoint and the `login` mutation, p50/p95.
 
-    .venv/bin/python benchmarks/auth_tokens.py [--requests 200] [--logins 40]
+    .venv/bin/python -m benchmarks.auth_tokens [--requests 200] [--logins 40]
 
 Serves the users subgraph as the stack does (uvicorn, its own process, SQLite in a temporary
 folder, an embedded Redis), registers a public client and one account, then times over HTTP:
@@ -31,8 +31,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mediagateway.migrate import migrate
 from mediagateway.redis_server import free_port, start_embedded_redis

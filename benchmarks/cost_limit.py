@@ -1,7 +1,7 @@
 """What the router's cost limit lets through: time and size of the worst accepted queries, the
 refusal of the issue's query, and a one-title query as the baseline, in the same run.
 
-    .venv/bin/python benchmarks/cost_limit.py [--runs 5] [--url http://127.0.0.1:4000/graphql]
+    .venv/bin/python -m benchmarks.cost_limit [--runs 5] [--url http://127.0.0.1:4000/graphql]
 
 Without --url it starts its own stack (router request deduplication off). Prints, per query, the
 router's estimated cost, p50/p95 latency and the response size. Record results in RESULTS.md.
@@ -12,15 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from contextlib import nullcontext
 from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mediagateway.stack import Stack, running_stack
 

@@ -1,6 +1,6 @@
 """Title graph on the MovieLens catalog: build time, edges, neighbour look-up p50/p95.
 
-    .venv/bin/python benchmarks/graph_bench.py [--lookups 200]
+    .venv/bin/python -m benchmarks.graph_bench [--lookups 200]
 
 Loads the demo catalog through the ingestion pipeline into a scratch SQLite database (graph off),
 then times `rebuild_content_edges()` and two-hop `neighbours()` for random titles, and prints
@@ -14,13 +14,11 @@ import argparse
 import asyncio
 import random
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from mediagateway.demo.content import GENRE_NAMES, PLATFORMS
+from mediagateway.demo.feed import MovieLensFeed
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.adapters.orm import TitleEdgeRow, TitleRow
@@ -28,9 +26,7 @@ from subgraphs.content.catalog.adapters.repository import TortoiseContentReposit
 from subgraphs.content.catalog.domain.titles import display_title
 from subgraphs.content.graph.adapters.repository import TitleGraph
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
-from subgraphs.content.ingest.feeds import MovieLensFeed
 from subgraphs.content.search.domain.title_lookup import TitleLookup
-from subgraphs.content.seed import GENRE_NAMES, PLATFORMS
 
 EXAMPLES = ("Star Wars", "Toy Story", "The Godfather", "Die Hard", "Heat")
 

@@ -1,8 +1,8 @@
 """Ingestion throughput: titles/s persisted (SQLite, PostgreSQL), and with embeddings + index.
 
-    .venv/bin/python benchmarks/ingest_bench.py --databases sqlite,postgres   # the whole set
-    .venv/bin/python benchmarks/ingest_bench.py [--titles 5000] [--embed-titles 1000]
-    .venv/bin/python benchmarks/ingest_bench.py --embed-titles 0 \
+    .venv/bin/python -m benchmarks.ingest_bench --databases sqlite,postgres   # the whole set
+    .venv/bin/python -m benchmarks.ingest_bench [--titles 5000] [--embed-titles 1000]
+    .venv/bin/python -m benchmarks.ingest_bench --embed-titles 0 \
         --postgres postgres://postgres:postgres@127.0.0.1:55432/mediagateway
 
 One database dialect per process (Tortoise caches SQL per connection name): SQLite runs in this
@@ -35,15 +35,12 @@ from typing import Any
 import asyncpg
 import orjson
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from throwaway_postgres import throwaway_postgres
-
+from benchmarks.throwaway_postgres import throwaway_postgres
+from mediagateway.demo.content import GENRE_NAMES, PLATFORMS
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
 from subgraphs.content.ingest.feeds import JsonLinesFeed
-from subgraphs.content.seed import GENRE_NAMES, PLATFORMS
 
 GENRES = sorted(GENRE_NAMES)
 SLUGS = sorted(PLATFORMS)
@@ -123,7 +120,7 @@ async def with_index(database_url: str, count: int, data_dir: Path, label: str) 
     await migrate("content", database_url)
     await open_database(database_url, "subgraphs.content.adapters.orm")
     settings = SearchSettings.from_env({"MG_DATA_DIR": str(data_dir),
-                                        "MG_EMBEDDING_CACHE_DIR": str(data_dir / "cache")})
+                                        "MG_CONTENT_EMBEDDING_CACHE_DIR": str(data_dir / "cache")})
     search = build_search(TortoiseContentRepository(), settings)
     try:
         await ensure_vocabulary(GENRE_NAMES, PLATFORMS)

@@ -1,6 +1,6 @@
 """What the database alone costs per ingested title: the floor under ingestion throughput.
 
-    .venv/bin/python benchmarks/ingest_floor.py [--titles 20000]   # SQLite, and PostgreSQL
+    .venv/bin/python -m benchmarks.ingest_floor [--titles 20000]   # SQLite, and PostgreSQL
         on a throwaway server (scripts/services), with and without its foreign-key triggers
 
 The synthetic feed of ingest_bench.py is normalised, resolved and planned by the real writer
@@ -22,17 +22,13 @@ import tempfile
 import time
 import uuid
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from ingest_bench import record
-from throwaway_postgres import throwaway_postgres
-
+from benchmarks.ingest_bench import record
+from benchmarks.throwaway_postgres import throwaway_postgres
+from mediagateway.demo.content import GENRE_NAMES, PLATFORMS
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.ingest import ensure_vocabulary
@@ -42,7 +38,6 @@ from subgraphs.content.ingest.resolve import EntityResolver
 from subgraphs.content.ingest.store import Step, ingest_session
 from subgraphs.content.ingest.writer import GROUP_TITLES, CatalogWriter
 from subgraphs.content.intent.domain.vocabulary import Vocabulary
-from subgraphs.content.seed import GENRE_NAMES, PLATFORMS
 
 BATCH = 100
 

@@ -4,7 +4,7 @@ The four-subgraph query has no single subgraph to ask directly: each of its four
 router's plan sends them) is measured against its subgraph instead, with the identity headers
 the router would forward.
 
-    .venv/bin/python benchmarks/latency.py [--requests 300]
+    .venv/bin/python -m benchmarks.latency [--requests 300]
 
 Starts its own stack (router request deduplication off, so every request does the work), then
 prints p50/p95 and requests/s at 1 and 16 concurrent clients. Record results in RESULTS.md.
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,8 +22,6 @@ from pathlib import Path
 import httpx
 import jwt
 import redis
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack, running_stack

@@ -1,7 +1,7 @@
 """MCP tool calls over the stack: p50/p95 of semantic_search and check_availability, uncached
 and cached, beside the same GraphQL sent straight to the router (the baseline, same run).
 
-    .venv/bin/python benchmarks/mcp_tools.py [--requests 100] [--router URL]
+    .venv/bin/python -m benchmarks.mcp_tools [--requests 100] [--router URL]
 
 Without --router it starts its own stack (SQLite, embedded Redis, MovieLens seeded). The MCP
 server runs as `python -m mcp_server --transport http` in its own process and is driven by the
@@ -26,9 +26,6 @@ from pathlib import Path
 
 import httpx
 import httpx2
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 

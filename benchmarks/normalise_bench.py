@@ -1,8 +1,8 @@
 """Ingestion's normaliser alone: CPU µs per `Normaliser.record`, today's code and a baseline.
 
-    .venv/bin/python benchmarks/normalise_bench.py                   # vs before 2026-11-26
-    .venv/bin/python benchmarks/normalise_bench.py --baseline none   # today's code only
-    .venv/bin/python benchmarks/normalise_bench.py --baseline <commit> --records 20000 --rounds 9
+    .venv/bin/python -m benchmarks.normalise_bench                   # vs before 2026-11-26
+    .venv/bin/python -m benchmarks.normalise_bench --baseline none   # today's code only
+    .venv/bin/python -m benchmarks.normalise_bench --baseline <commit> --records 20000 --rounds 9
 
 Two record sets: `ingest_bench.record(n)` (3 genres, 4 credits, 3 plain offers, ids) and the
 MovieLens-100K feed (about 28 credits and 10 offers with dates, prices and languages a title).
@@ -28,16 +28,13 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from ingest_bench import record  # noqa: E402
-
+from benchmarks.ingest_bench import record  # noqa: E402
+from mediagateway.demo.content import GENRE_NAMES, PLATFORMS  # noqa: E402
+from mediagateway.demo.feed import MovieLensFeed  # noqa: E402
 from mediagateway.movielens import GENRES  # noqa: E402
 from subgraphs.content.ingest import normalise  # noqa: E402
-from subgraphs.content.ingest.feeds.movielens import MovieLensFeed  # noqa: E402
 from subgraphs.content.intent.domain.vocabulary import Vocabulary  # noqa: E402
-from subgraphs.content.seed import GENRE_NAMES, PLATFORMS  # noqa: E402
 
 # The last commit before the normaliser's fast paths.
 BEFORE = "8aad682"

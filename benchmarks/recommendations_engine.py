@@ -1,7 +1,7 @@
 """Speed of the SONA engine itself: build, scoring a user's candidates, an online update.
 
-    .venv/bin/python benchmarks/recommendations_engine.py                  # MovieLens-100K
-    .venv/bin/python benchmarks/recommendations_engine.py --scale 100000,100000,5000000
+    .venv/bin/python -m benchmarks.recommendations_engine                  # MovieLens-100K
+    .venv/bin/python -m benchmarks.recommendations_engine --scale 100000,100000,5000000
 
 On MovieLens-100K (every rating a training interaction): build time (3 runs), then for 500
 users the whole per-request path in the engine (query, four parts, pool, MMR, explanations of
@@ -17,14 +17,10 @@ import argparse
 import random
 import resource
 import statistics
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.recommendations import protocol
 from subgraphs.recommendations.domain import recommender

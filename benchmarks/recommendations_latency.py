@@ -1,6 +1,6 @@
 """Recommendations through the router on the seeded demo, once the first model is served.
 
-    .venv/bin/python benchmarks/recommendations_latency.py [--requests 300]
+    .venv/bin/python -m benchmarks.recommendations_latency [--requests 300]
 
 Starts its own stack (MovieLens-100K seeded, router deduplication off), waits for the worker's
 first model, then prints p50/p95 and requests/s at 1 and 16 clients for:
@@ -24,8 +24,6 @@ import time
 from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.latency import RECOMMENDATIONS_PART, _login, _measure, _wait_for_consumers
 from mediagateway.movielens import MovieLens
@@ -65,7 +63,7 @@ def main() -> None:
         Path(tempfile.mkdtemp(prefix="mg-rec-latency-")),
         router_env={"ROUTER_DEDUPE": "0"},
     )
-    stack.env["MG_REC_RETRAIN_SECONDS"] = "3600"
+    stack.env["MG_RECOMMENDATIONS_RETRAIN_SECONDS"] = "3600"
     with running_stack(stack):
         _wait_for_consumers(stack.env["REDIS_URL"])
         version = _wait_for_model(stack)

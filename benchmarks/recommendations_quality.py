@@ -1,6 +1,6 @@
 """Recommendation quality on MovieLens-100K (He et al. 2017), SONA against published baselines.
 
-    .venv/bin/python benchmarks/recommendations_quality.py [--split test|validation] [--tune]
+    .venv/bin/python -m benchmarks.recommendations_quality [--split test|validation] [--tune]
 
 Prints, for ItemPop, item-kNN (k=50), EASE (λ=300), iALS and SONA: HR@10 and NDCG@10 against
 99 sampled negatives (5 seeds), full-ranking Recall@20 and NDCG@20, and catalog coverage of the
@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 import time
 from dataclasses import replace
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.recommendations import protocol, sona
 from subgraphs.recommendations.domain.engine.params import Params, PartWeights

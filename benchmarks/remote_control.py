@@ -1,6 +1,6 @@
 """Latency of a remote-control command end to end through the router.
 
-    .venv/bin/python benchmarks/remote_control.py [--commands 300]
+    .venv/bin/python -m benchmarks.remote_control [--commands 300]
 
 Starts its own stack without demo data (a command needs no catalog, and a freshly seeded stack
 spends minutes digesting 100,000 seeded events), registers a user with a TV and a phone, keeps a
@@ -18,22 +18,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from mediagateway.stack import Stack, running_stack
-from tests.e2e.remote_client import (
+from mediagateway.demo.devices import (
     RouterDevice,
     device_events,
     wait_for_consumers,
     wait_for_listener,
 )
+from mediagateway.stack import Stack, running_stack
 
 SEND = """mutation($t: ID!, $s: ID) { sendCommand(input: {targetDeviceId: $t,
   senderDeviceId: $s, kind: PAUSE}) { id } }"""

@@ -1,6 +1,6 @@
 """What one GraphQL request over HTTP costs the shared subgraph app, in CPU time.
 
-    .venv/bin/python benchmarks/request_overhead.py [--requests 2000] [--uvicorn] [--profile KIND]
+    .venv/bin/python -m benchmarks.request_overhead [--requests 2000] [--uvicorn] [--profile KIND]
 
 Serves the playback subgraph's real app (SQLite in a temporary folder, an embedded Redis),
 lifespan included, with the headers the router forwards (its secret, the client's address,
@@ -32,8 +32,6 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mediagateway.migrate import migrate
 from mediagateway.redis_server import free_port, start_embedded_redis

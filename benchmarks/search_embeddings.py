@@ -1,8 +1,8 @@
 """Latency of the local embedding provider (all-MiniLM-L6-v2 on ONNX Runtime, 2 threads).
 
-    .venv/bin/python benchmarks/search_embeddings.py [--rounds 200] [--precision fp32,int8]
+    .venv/bin/python -m benchmarks.search_embeddings [--rounds 200] [--precision fp32,int8]
 
-Per precision (`MG_EMBEDDING_PRECISION`): p50/p95 for one short query, and for a batch of 32
+Per precision (`MG_CONTENT_EMBEDDING_PRECISION`): p50/p95 for one short query, and for a batch of 32
 ingestion-like texts (texts/s, and CPU ms per text: the steadier figure on a shared machine);
 for int8 also the cosine of its vectors to fp32's (min/mean) over those texts and the MovieLens
 document texts. First, the time to build each ONNX graph (done once per machine, at first use).
@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from subgraphs.content.search.adapters.embeddings.local import LocalEmbeddingProvider
 from subgraphs.content.search.adapters.embeddings.minilm_int8 import ensure_int8_model

@@ -1,7 +1,7 @@
 """Hybrid search latency over a synthetic 100,000-title catalog, through the router.
 
-    .venv/bin/python benchmarks/search_latency.py [--titles 100000] [--requests 300]
-        [--data-dir var/bench-search-int8]   # MG_EMBEDDING_PRECISION=fp32: var/bench-search
+    .venv/bin/python -m benchmarks.search_latency [--titles 100000] [--requests 300]
+        [--data-dir var/bench-search-int8]   # MG_CONTENT_EMBEDDING_PRECISION=fp32: var/bench-search
 
 Builds (once; reused while --data-dir holds it) a catalog of generated titles with genres,
 years, runtimes and two offers each, and its LanceDB index. To avoid 100,000 model runs, a
@@ -29,8 +29,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from mediagateway.demo.content import PLATFORMS, REGIONS
 from mediagateway.stack import Stack, running_stack
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.settings import database_url_for
@@ -38,11 +37,10 @@ from subgraphs.content.search.adapters.embeddings.base import index_key
 from subgraphs.content.search.adapters.embeddings.local import LocalEmbeddingProvider
 from subgraphs.content.search.adapters.engines.lancedb_index import LanceSearchIndex
 from subgraphs.content.search.domain.model import IndexedTitle, availability_tokens
-from subgraphs.content.seed import PLATFORMS, REGIONS
 
-# The stack's default precision unless MG_EMBEDDING_PRECISION says otherwise: the index is
+# The stack's default precision unless MG_CONTENT_EMBEDDING_PRECISION says otherwise: the index is
 # built in the space the content subgraph will query.
-PRECISION = os.environ.get("MG_EMBEDDING_PRECISION") or "int8"
+PRECISION = os.environ.get("MG_CONTENT_EMBEDDING_PRECISION") or "int8"
 
 
 def _words(text: str) -> list[str]:

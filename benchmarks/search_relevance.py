@@ -1,6 +1,6 @@
 """Relevance of search on the MovieLens catalog: MRR and Recall@10 per mode and query kind.
 
-    .venv/bin/python benchmarks/search_relevance.py [--alphas 0.3,0.5,0.7]
+    .venv/bin/python -m benchmarks.search_relevance [--alphas 0.3,0.5,0.7]
 
 Seeds a fresh SQLite catalog and LanceDB index in a temporary directory, then runs the labelled
 queries of tests/data/search_relevance.jsonl (see benchmarks/search_relevance_set.py) as:
@@ -19,18 +19,15 @@ import asyncio
 import json
 import os
 import statistics
-import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from mediagateway.demo import content as content_seed
 from mediagateway.migrate import migrate
 from mediagateway.movielens import MovieLens
 from subgraphs.common.db import close_database, open_database
-from subgraphs.content import seed as content_seed
 from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
 from subgraphs.content.search.build import build_search
 from subgraphs.content.search.domain.model import SearchFilters

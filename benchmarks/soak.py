@@ -1,6 +1,6 @@
 """Soak through the router: subscribed devices plus a steady rate of sync changes, for minutes.
 
-    .venv/bin/python benchmarks/soak.py [--devices 1000] [--rate 100] [--minutes 5]
+    .venv/bin/python -m benchmarks.soak [--devices 1000] [--rate 100] [--minutes 5]
 
 Starts the whole stack (seeded demo data, SQLite or DATABASE_URL's PostgreSQL, embedded Redis),
 signs `devices / 3` demo users in (tokens minted with the users service's own key, in a child
@@ -31,8 +31,6 @@ from pathlib import Path
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.sync_support import percentiles
 from mediagateway.stack import Stack, running_stack

@@ -1,6 +1,6 @@
 """1,000 subscribed devices on one playback process: delivery latency of sync changes.
 
-    .venv/bin/python benchmarks/sync_fanout.py [--devices 1000] [--rounds 100] [--burst 10]
+    .venv/bin/python -m benchmarks.sync_fanout [--devices 1000] [--rounds 100] [--burst 10]
 
 Starts one playback process (SQLite, or DATABASE_URL's PostgreSQL; embedded Redis) and opens
 `devices` sockets to it straight (3 devices a user, identity forwarded as the router would), all
@@ -27,8 +27,6 @@ import uuid
 from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.sync_support import cpu_seconds, percentiles, subscribe
 from mediagateway.redis_server import free_port, start_embedded_redis

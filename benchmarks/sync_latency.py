@@ -1,6 +1,6 @@
 """Mutation on one device to event on another, through the router.
 
-    .venv/bin/python benchmarks/sync_latency.py [--requests 300]
+    .venv/bin/python -m benchmarks.sync_latency [--requests 300]
 
 Starts its own stack without the demo data (a fresh account is registered), subscribes a "TV"
 to `syncUpdates` over the router's websocket, and times, for each `syncAddToWatchlist` the
@@ -13,15 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.sync_support import cpu_seconds, percentiles, subscribe
 from mediagateway.stack import Stack, running_stack

@@ -1,6 +1,6 @@
 """CRDT merge throughput of the sync document (pure pycrdt, no server).
 
-    .venv/bin/python benchmarks/sync_merge.py [--users 100] [--ops 1000]
+    .venv/bin/python -m benchmarks.sync_merge [--users 100] [--ops 1000]
 
 For each of `users` users, three devices make `ops` edits between them while offline (a mix
 like real use: 40 % progress reports, 35 % watchlist adds, 15 % removes, 10 % preferences), one
@@ -19,11 +19,8 @@ import statistics
 import sys
 import time
 import uuid
-from pathlib import Path
 
 from pycrdt import merge_updates
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from subgraphs.playback.sync.domain.doc import SyncDoc
 from subgraphs.playback.sync.domain.hlc import Clock

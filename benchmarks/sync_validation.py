@@ -1,6 +1,6 @@
 """What checking a device's raw sync update against the document's schema costs, per change.
 
-    .venv/bin/python benchmarks/sync_validation.py [--entries 600] [--changes 1000]
+    .venv/bin/python -m benchmarks.sync_validation [--entries 600] [--changes 1000]
 
 One user's server document holds `entries` entries written by three devices (watchlist adds
 and removes, progress, preferences). Each of `changes` device changes (the mix of
@@ -32,7 +32,6 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from subgraphs.playback.sync.domain.changes import Touched  # noqa: E402
 from subgraphs.playback.sync.domain.doc import SyncDoc  # noqa: E402

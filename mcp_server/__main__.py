@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     overrides = {name: value for name, value in (("host", args.host), ("port", args.port))
                  if value is not None}
     if overrides:
-        settings = Settings(**{**settings.__dict__, **overrides})
+        settings = Settings(**{**settings.model_dump(), **overrides})
     asyncio.run(serve(settings, args.transport))
 
 

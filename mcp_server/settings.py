@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field
+
+from subgraphs.common.settings import EnvSettings
 
 __all__ = ["Settings"]
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "")
-    try:
-        return float(raw) if raw else default
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from None
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "")
-    try:
-        return int(raw) if raw else default
-    except ValueError:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
-
-
-@dataclass(frozen=True)
-class Settings:
+class Settings(EnvSettings):
     """Attributes:
     router_url: the router's GraphQL endpoint, the only service this server talks to.
     token: stdio only: the bearer token sent for every call (`MG_MCP_TOKEN`); over HTTP each
@@ -47,49 +33,24 @@ class Settings:
         named in that metadata; default `http://host:port/path`.
     """
 
-    router_url: str = "http://127.0.0.1:4000/graphql"
-    token: str | None = None
-    timeout: float = 5.0
-    retries: int = 3
-    backoff: float = 0.1
-    search_ttl: float = 30.0
-    details_ttl: float = 300.0
-    vocabulary_ttl: float = 300.0
-    cache_entries: int = 2048
-    host: str = "127.0.0.1"
-    port: int = 8765
-    path: str = "/mcp"
-    authorization_server: str | None = None
-    public_url: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.timeout <= 0:
-            raise ValueError("MG_MCP_TIMEOUT must be positive")
-        if not 0 <= self.retries <= 10:
-            raise ValueError("MG_MCP_RETRIES must be between 0 and 10")
-        if self.cache_entries < 0:
-            raise ValueError("MG_MCP_CACHE_ENTRIES must not be negative")
+    router_url: str = Field("http://127.0.0.1:4000/graphql", validation_alias="MG_MCP_ROUTER_URL")
+    token: str | None = Field(None, validation_alias="MG_MCP_TOKEN")
+    timeout: float = Field(5.0, gt=0, validation_alias="MG_MCP_TIMEOUT")
+    retries: int = Field(3, ge=0, le=10, validation_alias="MG_MCP_RETRIES")
+    backoff: float = Field(0.1, validation_alias="MG_MCP_BACKOFF")
+    search_ttl: float = Field(30.0, validation_alias="MG_MCP_SEARCH_TTL")
+    details_ttl: float = Field(300.0, validation_alias="MG_MCP_DETAILS_TTL")
+    vocabulary_ttl: float = Field(300.0, validation_alias="MG_MCP_VOCABULARY_TTL")
+    cache_entries: int = Field(2048, ge=0, validation_alias="MG_MCP_CACHE_ENTRIES")
+    host: str = Field("127.0.0.1", validation_alias="MG_MCP_HOST")
+    port: int = Field(8765, validation_alias="MG_MCP_PORT")
+    path: str = Field("/mcp", validation_alias="MG_MCP_PATH")
+    authorization_server: str | None = Field(None, validation_alias="MG_MCP_AUTH_ISSUER")
+    public_url: str | None = Field(None, validation_alias="MG_MCP_PUBLIC_URL")
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        port = env.get("ROUTER_PORT", "4000")
-        return cls(
-            router_url=env.get("MG_MCP_ROUTER_URL") or f"http://127.0.0.1:{port}/graphql",
-            token=env.get("MG_MCP_TOKEN") or None,
-            timeout=_float(env, "MG_MCP_TIMEOUT", 5.0),
-            retries=_int(env, "MG_MCP_RETRIES", 3),
-            backoff=_float(env, "MG_MCP_BACKOFF", 0.1),
-            search_ttl=_float(env, "MG_MCP_SEARCH_TTL", 30.0),
-            details_ttl=_float(env, "MG_MCP_DETAILS_TTL", 300.0),
-            vocabulary_ttl=_float(env, "MG_MCP_VOCABULARY_TTL", 300.0),
-            cache_entries=_int(env, "MG_MCP_CACHE_ENTRIES", 2048),
-            host=env.get("MG_MCP_HOST", "127.0.0.1"),
-            port=_int(env, "MG_MCP_PORT", 8765),
-            path=env.get("MG_MCP_PATH", "/mcp"),
-            authorization_server=env.get("MG_MCP_AUTH_ISSUER") or None,
-            public_url=env.get("MG_MCP_PUBLIC_URL") or None,
-        )
+    def derived_defaults(cls, env: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, Any]:
+        return {"router_url": f"http://127.0.0.1:{env.get('ROUTER_PORT', '4000')}/graphql"}
 
     @property
     def resource_url(self) -> str:

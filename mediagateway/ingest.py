@@ -21,14 +21,14 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from mediagateway.demo.feed import MovieLensFeed
 from mediagateway.movielens import MovieLens
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import RedisEventBus
-from subgraphs.common.settings import ServiceSettings
 from subgraphs.content.graph.adapters.repository import TitleGraph
 from subgraphs.content.ingest import IngestPipeline, IngestReport, ensure_vocabulary
-from subgraphs.content.ingest.feeds import JsonLinesFeed, MovieLensFeed, TmdbFeed
-from subgraphs.content.settings import MODELS, NAME
+from subgraphs.content.ingest.feeds import JsonLinesFeed, TmdbFeed
+from subgraphs.content.settings import MODELS, Settings
 
 __all__ = ["main", "run"]
 
@@ -48,9 +48,9 @@ def _feed(args: argparse.Namespace) -> Any:
 
 
 async def run(args: argparse.Namespace) -> IngestReport:
-    from subgraphs.content.seed import GENRE_NAMES, PLATFORMS
+    from mediagateway.demo.content import GENRE_NAMES, PLATFORMS
 
-    settings = ServiceSettings.from_env(NAME)
+    settings = Settings.from_env()  # content's: its database, Redis and search
     feed = _feed(args)
     await open_database(settings.database_url, MODELS)
     redis = Redis.from_url(settings.redis_url)
@@ -62,7 +62,7 @@ async def run(args: argparse.Namespace) -> IngestReport:
             from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
             from subgraphs.content.search.build import build_search
 
-            search = build_search(TortoiseContentRepository())
+            search = build_search(TortoiseContentRepository(), settings.search)
             indexer = search.indexer
             embedder = search.indexer.provider if args.embedding_resolution else None
         pipeline = IngestPipeline(

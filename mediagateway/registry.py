@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from subgraphs.common.ports import LOCAL_PORTS
+
 __all__ = ["SUBGRAPHS", "Subgraph"]
 
 
@@ -25,12 +27,4 @@ class Subgraph:
         return f"subgraphs.{self.name}"
 
 
-SUBGRAPHS: dict[str, Subgraph] = {
-    s.name: s
-    for s in (
-        Subgraph("content", 4001),
-        Subgraph("users", 4002),
-        Subgraph("recommendations", 4003),
-        Subgraph("playback", 4004),
-    )
-}
+SUBGRAPHS: dict[str, Subgraph] = {name: Subgraph(name, port) for name, port in LOCAL_PORTS.items()}

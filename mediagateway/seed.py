@@ -26,7 +26,7 @@ __all__ = ["seed_all", "seed_subgraph"]
 
 async def seed_subgraph(name: str, settings: ServiceSettings, with_history: bool = True) -> bool:
     """`with_history=False` (`MG_SEED_HISTORY=0`): users get accounts but no viewing history."""
-    module = importlib.import_module(f"{SUBGRAPHS[name].package}.seed")
+    module = importlib.import_module(f"mediagateway.demo.{name}")
     await open_database(settings.database_url, SUBGRAPHS[name].models)
     redis = Redis.from_url(settings.redis_url)
     options = {} if with_history or name != "users" else {"with_history": False}
@@ -53,7 +53,7 @@ def main(argv: list[str]) -> None:
         return
     name = argv[0]
     history = os.environ.get("MG_SEED_HISTORY", "1") != "0"
-    loaded = asyncio.run(seed_subgraph(name, ServiceSettings.from_env(name), history))
+    loaded = asyncio.run(seed_subgraph(name, ServiceSettings.from_env(name=name), history))
     print(f"{name}: {'seeded' if loaded else 'already seeded'}", file=sys.stderr)
 
 

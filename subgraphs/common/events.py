@@ -10,6 +10,9 @@ gone left pending is claimed by another one once it has been idle for `claim_idl
 (XAUTOCLAIM). An event that fails `max_deliveries` times goes to the dead-letter stream
 `<stream>.dead` with the error, is counted (`mg:dead_letters` hash, `dead_lettered`) and no
 longer blocks the events behind it.
+
+With tracing on, an event carries the W3C `traceparent` of the span that produced it (staged
+with it in the outbox, else taken at publish), and its consumer's span joins that trace.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -28,8 +30,9 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from subgraphs.common import contracts
+from subgraphs.common import contracts, tracing
 from subgraphs.common.metrics import CONSUMER_LAG, EVENTS_HANDLED
+from subgraphs.common.settings import ProcessSettings
 
 __all__ = [
     "DEAD_LETTER_COUNTS",
@@ -51,8 +54,8 @@ def dead_letter_stream(stream: str) -> str:
 
 def replica_name(env: Mapping[str, str] | None = None) -> str:
     """This replica's name: stable across its restarts (a pod's or host's name)."""
-    env = os.environ if env is None else env
-    return env.get("MG_REPLICA") or socket.gethostname() or "replica"
+    named = ProcessSettings.from_env().replica if env is None else env.get("MG_REPLICA")
+    return named or socket.gethostname() or "replica"
 
 logger = logging.getLogger("mediagateway.events")
 
@@ -74,14 +77,20 @@ class Event:
     payload: Mapping[str, Any]
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    # Where it was produced (W3C trace context), not what it says: equal events may differ here.
+    traceparent: str | None = field(default=None, compare=False)
 
     def encode(self) -> dict[str, str]:
-        return {
+        fields = {
             "id": self.id,
             "type": self.type,
             "occurred_at": self.occurred_at,
             "payload": json.dumps(self.payload),
         }
+        traceparent = self.traceparent or tracing.current_traceparent()
+        if traceparent:
+            fields["traceparent"] = traceparent
+        return fields
 
     @classmethod
     def decode(cls, fields: Mapping[bytes | str, bytes | str]) -> Event:
@@ -94,6 +103,7 @@ class Event:
             payload=json.loads(text["payload"]),
             id=text["id"],
             occurred_at=text["occurred_at"],
+            traceparent=text.get("traceparent"),
         )
 
 
@@ -276,7 +286,8 @@ class RedisEventBus:
                 return False
             live = [e for e in events if e.id not in dropped]
             if live:
-                await handler(live)
+                with tracing.consuming(stream, group, live):
+                    await handler(live)
         except Exception:
             logger.exception("handling %d events from %s failed", len(entries), stream)
             return await self._handle_one_by_one(stream, group, handler, entries, dropped)
@@ -296,7 +307,8 @@ class RedisEventBus:
                 if event.id in dropped:
                     await self._ack(stream, group, [entry_id])
                     continue
-                await handler([event])
+                with tracing.consuming(stream, group, [event]):
+                    await handler([event])
             except Exception as error:
                 if await self._deliveries(stream, group, entry_id) >= self.max_deliveries:
                     await self._dead_letter(stream, group, entry_id, fields, error)

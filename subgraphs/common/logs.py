@@ -1,18 +1,20 @@
 """Logging, configured once per process: readable lines locally, JSON lines in containers
 (`MG_LOG_FORMAT=json`), each with the request id the router gave the request (`x-request-id`,
-which Hive Gateway sets and forwards to every subgraph it calls).
+which Hive Gateway sets and forwards to every subgraph it calls) and, when tracing is on, the
+trace and span ids of the span it was written in (`-` outside one).
 """
 
 from __future__ import annotations
 
 import contextvars
 import logging
-import os
 import sys
-from dataclasses import dataclass
 
+from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from subgraphs.common.settings import LogSettings
 
 __all__ = ["JSON_FIELDS", "JSON_RENAMES", "REQUEST_ID", "JsonFormatter", "LogSettings",
            "RequestContext", "RequestIdMiddleware", "configure_logging"]
@@ -20,19 +22,9 @@ __all__ = ["JSON_FIELDS", "JSON_RENAMES", "REQUEST_ID", "JsonFormatter", "LogSet
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _MAX_ID = 128  # a client-sent id longer than this is not an id
 _configured = False
-JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(subgraph)s %(request_id)s %(message)s"
+JSON_FIELDS = ("%(asctime)s %(levelname)s %(name)s %(subgraph)s %(request_id)s %(trace_id)s "
+               "%(span_id)s %(message)s")
 JSON_RENAMES = {"asctime": "time", "levelname": "level", "name": "logger"}
-
-
-@dataclass(frozen=True)
-class LogSettings:
-    level: str = "INFO"
-    json_lines: bool = False
-
-    @classmethod
-    def from_env(cls) -> LogSettings:
-        return cls(os.environ.get("MG_LOG_LEVEL", "INFO").upper(),
-                   os.environ.get("MG_LOG_FORMAT", "text") == "json")
 
 
 class RequestContext(logging.Filter):
@@ -43,6 +35,10 @@ class RequestContext(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = REQUEST_ID.get()
         record.subgraph = self.subgraph
+        # The ids a trace backend shows, so a log line leads to its trace and back.
+        span = trace.get_current_span().get_span_context()
+        record.trace_id = format(span.trace_id, "032x") if span.is_valid else "-"
+        record.span_id = format(span.span_id, "016x") if span.is_valid else "-"
         return True
 
 

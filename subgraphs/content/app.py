@@ -17,6 +17,7 @@ from subgraphs.common.events import RedisEventBus
 from subgraphs.common.outbox import OutboxRelay
 from subgraphs.common.profile_limits import TortoiseProfileLimits
 from subgraphs.common.resources import service_resources
+from subgraphs.common.settings import ServiceSettings
 from subgraphs.content.adapters.orm import ProfileLimitRow
 from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
 from subgraphs.content.catalog.loaders import make_loaders
@@ -37,14 +38,15 @@ _SHUTDOWN_GRACE = 5.0
 
 
 def create_app(
-    settings: Settings | None = None,
+    settings: ServiceSettings | None = None,
     search_settings: SearchSettings | None = None,
     intent_settings: IntentSettings | None = None,
 ) -> Starlette:
-    """Settings not given are read from the environment here; nothing reads it later."""
-    settings = settings or Settings.from_env(NAME)
-    search_settings = search_settings or SearchSettings.from_env()
-    intent_settings = intent_settings or IntentSettings.from_env()
+    """Settings not given are read from the environment here; nothing reads it later (what a
+    caller set on shared settings wins, the rest comes from the environment)."""
+    settings = Settings.extending(settings) if settings is not None else Settings.from_env()
+    search_settings = search_settings or settings.search
+    intent_settings = intent_settings or settings.intent
     repo = TortoiseContentRepository()
     profiles = TortoiseProfileLimits(ProfileLimitRow)
     graph = TitleGraph()

@@ -63,7 +63,8 @@ class _Running:
 
 
 def create_app(settings: ServiceSettings | None = None) -> Starlette:
-    settings = Settings.of(settings) if settings is not None else Settings.from_env(NAME)
+    # Read once, here: what a caller set wins, the rest comes from the environment.
+    settings = Settings.extending(settings) if settings is not None else Settings.from_env()
     devices = TortoiseDeviceRepository()
     sessions = TortoiseSessionRepository()
     commands = TortoiseCommandRepository()

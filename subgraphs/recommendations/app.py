@@ -1,7 +1,8 @@
 """The recommendations subgraph's ASGI app and composition root.
 
 Its lifespan runs the event consumers, watches the model directory for new artifacts and,
-unless `MG_REC_RETRAIN_SECONDS=0`, has the training worker rebuild the model now and then.
+unless `MG_RECOMMENDATIONS_RETRAIN_SECONDS=0`, has the training worker rebuild the model now and
+then.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ _SCORES_TTL = 30.0
 
 
 def create_app(settings: ServiceSettings | None = None) -> Starlette:
-    settings = Settings.extending(settings) if settings else Settings.from_env(NAME)
+    # Read once, here: what a caller set wins, the rest comes from the environment.
+    settings = Settings.extending(settings) if settings is not None else Settings.from_env()
     repo = CachedRecommendationsRepository()
     models = ModelHolder(settings.model_dir, settings.poll_seconds)
     memo: TTLCache = TTLCache(maxsize=256, ttl=_SCORES_TTL)

@@ -1,13 +1,14 @@
-"""Recommendations settings, read once in `create_app`."""
+"""Recommendations settings, read once in `create_app` (or the `train` CLI)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from subgraphs.common.settings import DEFAULT_DATA_DIR, ServiceSettings
+from pydantic import Field
+
+from subgraphs.common.settings import DEFAULT_DATA_DIR, ServiceSettings, env_name
 
 __all__ = ["MODELS", "NAME", "Settings"]
 
@@ -15,37 +16,29 @@ NAME = "recommendations"
 MODELS = "subgraphs.recommendations.adapters.orm"
 
 
-@dataclass(frozen=True)
 class Settings(ServiceSettings):
     """Attributes, beyond the shared ones:
         model_dir: where the worker writes model artifacts and serving loads them from
-            (`MG_REC_MODEL_DIR`, default `<MG_DATA_DIR>/models/recommendations`).
+            (`MG_RECOMMENDATIONS_MODEL_DIR`, default `<MG_DATA_DIR>/models/recommendations`).
         retrain_seconds: how often serving asks the worker for a new model when events
-            arrived since the last one (`MG_REC_RETRAIN_SECONDS`, 0 = never: training runs
-            elsewhere, e.g. a Kubernetes CronJob).
-        poll_seconds: how often serving looks for a new artifact (`MG_REC_POLL_SECONDS`).
+            arrived since the last one (`MG_RECOMMENDATIONS_RETRAIN_SECONDS`, 0 = never:
+            training runs elsewhere, e.g. a Kubernetes CronJob).
+        poll_seconds: how often serving looks for a new artifact
+            (`MG_RECOMMENDATIONS_POLL_SECONDS`).
     """
 
-    model_dir: Path = Path(DEFAULT_DATA_DIR) / "models" / NAME
-    retrain_seconds: float = 300.0
-    poll_seconds: float = 1.0
+    name: str = NAME
+    model_dir: Path = Field(
+        Path(DEFAULT_DATA_DIR) / "models" / NAME,
+        validation_alias=env_name("MG_RECOMMENDATIONS_MODEL_DIR", "MG_REC_MODEL_DIR"))
+    retrain_seconds: float = Field(
+        300.0,
+        validation_alias=env_name("MG_RECOMMENDATIONS_RETRAIN_SECONDS", "MG_REC_RETRAIN_SECONDS"))
+    poll_seconds: float = Field(
+        1.0,
+        validation_alias=env_name("MG_RECOMMENDATIONS_POLL_SECONDS", "MG_REC_POLL_SECONDS"))
 
     @classmethod
-    def extending(cls, base: ServiceSettings, env: Mapping[str, str] | None = None) -> Settings:
-        """These settings for `base`'s database and Redis, the rest from the environment."""
-        if isinstance(base, Settings):
-            return base
-        own = cls.from_env(base.name, env)
-        return cls(**{**own.__dict__, **base.__dict__})
-
-    @classmethod
-    def from_env(cls, name: str = NAME, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        base = ServiceSettings.from_env(name, env)
+    def derived_defaults(cls, env: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, Any]:
         data_dir = Path(env.get("MG_DATA_DIR", DEFAULT_DATA_DIR))
-        return cls(
-            **base.__dict__,
-            model_dir=Path(env.get("MG_REC_MODEL_DIR") or data_dir / "models" / NAME),
-            retrain_seconds=float(env.get("MG_REC_RETRAIN_SECONDS", "300")),
-            poll_seconds=float(env.get("MG_REC_POLL_SECONDS", "1")),
-        )
+        return {**super().derived_defaults(env, values), "model_dir": data_dir / "models" / NAME}

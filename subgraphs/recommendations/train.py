@@ -3,10 +3,10 @@
     python -m subgraphs.recommendations.train [--if-changed]
 
 Reads the recommendations database only (titles, interactions and feedback arrived as
-events), builds the model with a progress bar and writes it to `MG_REC_MODEL_DIR`, where every
-serving process picks it up without a restart. `--if-changed` does nothing when no event has
-arrived since the current model was built. It can run on another machine than serving, given
-the same database and a shared model directory.
+events), builds the model with a progress bar and writes it to `MG_RECOMMENDATIONS_MODEL_DIR`,
+where every serving process picks it up without a restart. `--if-changed` does nothing when no
+event has arrived since the current model was built. It can run on another machine than serving,
+given the same database and a shared model directory.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from subgraphs.recommendations.adapters import artifact
 from subgraphs.recommendations.adapters.repository import TortoiseRecommendationsRepository
 from subgraphs.recommendations.domain import corpus
 from subgraphs.recommendations.domain.engine import training
-from subgraphs.recommendations.settings import MODELS, NAME, Settings
+from subgraphs.recommendations.settings import MODELS, Settings
 
 __all__ = ["main", "train"]
 
@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--if-changed", action="store_true",
                         help="skip when no event arrived since the current model")
     args = parser.parse_args()
-    asyncio.run(train(Settings.from_env(NAME), args.if_changed))
+    asyncio.run(train(Settings.from_env(), args.if_changed))
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ _SHUTDOWN_GRACE = 5.0
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
-    settings = Settings.of(settings) if settings else Settings.from_env(NAME)
+    # Read once, here: what a caller set wins, the rest comes from the environment.
+    settings = Settings.extending(settings) if settings is not None else Settings.from_env()
     mailer = mailer_for(settings.smtp_url, settings.mail_from, settings.mail_dir)
     repo = TortoiseUsersRepository()
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import time
 import uuid
 
+from mediagateway.demo.devices import wait_for_consumers
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
 from subgraphs.content.graph.adapters.repository import viewer_key
-from tests.e2e.remote_client import wait_for_consumers
 from tests.support.stack import DEMO_PASSWORD, Router
 from tests.support.user_rows import rows_naming
 

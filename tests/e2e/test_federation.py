@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from mediagateway.demo.devices import wait_for_consumers
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
 from subgraphs.content.catalog.domain.titles import display_title
-from tests.e2e.remote_client import wait_for_consumers
 from tests.support.stack import Router
 
 ACROSS_ALL = """

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
+from mediagateway.demo.devices import wait_for_consumers
 from mediagateway.movielens import MovieLens
 from mediagateway.stack import Stack
-from tests.e2e.remote_client import wait_for_consumers
 from tests.support.stack import Router
 
 CREATE = """

@@ -10,15 +10,15 @@ import json
 import httpx
 import pytest
 
-from mediagateway.movielens import MovieLens
-from mediagateway.stack import Stack
-from tests.e2e.remote_client import (
+from mediagateway.demo.devices import (
     RouterDevice,
     device_events,
     gql,
     wait_for_consumers,
     wait_for_listener,
 )
+from mediagateway.movielens import MovieLens
+from mediagateway.stack import Stack
 from tests.support.stack import Router
 
 SEND = """mutation($t: ID!, $s: ID, $k: RemoteCommandKind!, $p: Int) {

@@ -99,7 +99,7 @@ class World:
 def train(database_url: str, model_dir: Path) -> str:
     """Run the real worker command; its last line names the model."""
     env = {**os.environ, "RECOMMENDATIONS_DATABASE_URL": database_url,
-           "MG_REC_MODEL_DIR": str(model_dir)}
+           "MG_RECOMMENDATIONS_MODEL_DIR": str(model_dir)}
     done = subprocess.run([sys.executable, "-m", "subgraphs.recommendations.train"], env=env,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr

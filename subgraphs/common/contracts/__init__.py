@@ -16,7 +16,6 @@ refuses, or one on a stream without a contract. Otherwise they test one boolean 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ from subgraphs.common.contracts.users import (
     VIEWING_RECORDED,
     WATCHLIST_CHANGED,
 )
+from subgraphs.common.settings import ProcessSettings
 
 if TYPE_CHECKING:  # events.py imports this package to check what it publishes
     from subgraphs.common.events import Event
@@ -72,7 +72,7 @@ CATALOGUE: dict[str, StreamContract[Any]] = {
 
 # Read once: production tests this flag per publish and pays nothing else. Tests may flip it
 # (`unchecked_events` marker) for ones that publish made-up or malformed events on purpose.
-checking: bool = os.environ.get("MG_CHECK_EVENTS", "") == "1"
+checking: bool = ProcessSettings.from_env().checks_events
 
 
 def validate(event: Event) -> None:

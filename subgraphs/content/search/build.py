@@ -5,7 +5,6 @@ Called once per process at start-up (`create_app`, the re-index and ingest CLIs,
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,7 +73,7 @@ def build_search(
     """Cheap: the model and the engine open on first use, not here. Settings, the intent
     parser and the graph not given are read from the environment and made here, once."""
     settings = settings or SearchSettings.from_env()
-    provider = provider or make_provider(settings.model_dir, os.environ)
+    provider = provider or make_provider(settings)
     parsers = parsers or intent_parsers(IntentSettings.from_env())
     index = make_index(settings, provider)
     cached = CachedEmbeddingProvider(provider, settings.cache_dir)

@@ -2,8 +2,8 @@
 
 The router carries all of one identity's subscriptions on one upstream socket, so a limit per
 socket would be a limit per user that says nothing about itself; this one is per user, set by
-`MG_MAX_SUBSCRIPTIONS_PER_USER`, and refuses with `SUBSCRIPTION_LIMIT`. It counts per process:
-with several replicas a user may hold up to the limit on each.
+`MG_PLAYBACK_MAX_SUBSCRIPTIONS_PER_USER`, and refuses with `SUBSCRIPTION_LIMIT`. It counts per
+process: with several replicas a user may hold up to the limit on each.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from subgraphs.playback.sync.messages import SyncMessage
 __all__ = ["COMPACT_EVERY", "QUOTA_BYTES", "USERS_ORIGIN", "Hub", "SyncDocuments"]
 
 COMPACT_EVERY = 50
-# The most a user's document may hold, encoded (`MG_SYNC_QUOTA_BYTES` sets it in the app).
+# The most a user's document may hold, encoded (`MG_PLAYBACK_SYNC_QUOTA_BYTES` sets it in the app).
 QUOTA_BYTES = 512 * 1024
 _CACHE_SIZE = 10_000
 # The writer (and clock node) of what the users subgraph's events bring in.

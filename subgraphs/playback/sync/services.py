@@ -25,7 +25,8 @@ from subgraphs.playback.sync.messages import MAX_UPDATE_BYTES, SyncMessage
 
 __all__ = ["MAX_DRIFT_MS", "DeviceDirectory", "SyncService", "TitleDirectory"]
 
-# How far ahead of the server's clock a stamp may be (`MG_SYNC_MAX_DRIFT_S` sets it in the app).
+# How far ahead of the server's clock a stamp may be (`MG_PLAYBACK_SYNC_MAX_DRIFT_S` sets it in
+# the app).
 MAX_DRIFT_MS = 300_000
 
 

@@ -52,7 +52,7 @@ class SmtpMailer:
     def __init__(self, url: str, sender: str, timeout_s: float = 10.0) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError("MG_SMTP_URL must look like smtp://user:password@host:587")
+            raise ValueError("MG_USERS_SMTP_URL must look like smtp://user:password@host:587")
         self.host = parts.hostname
         self.implicit_tls = parts.scheme == "smtps"
         self.port = parts.port or (465 if self.implicit_tls else 587)

@@ -11,12 +11,12 @@ import pytest
 import redis
 from redis.asyncio import Redis
 
+from mediagateway.demo import content as seed
 from mediagateway.migrate import migrate
 from mediagateway.movielens import MovieLens
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event, RedisEventBus
 from subgraphs.common.ids import stable_id
-from subgraphs.content import seed
 from subgraphs.content.ingest.ids import stable_text
 from tests.support.databases import fresh_database
 from tests.support.inprocess import SubgraphClient, run_subgraph

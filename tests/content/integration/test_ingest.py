@@ -12,6 +12,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from mediagateway.demo.content import PLATFORMS
 from mediagateway.migrate import migrate
 from mediagateway.movielens import GENRES
 from subgraphs.common.db import close_database, open_database
@@ -23,7 +24,6 @@ from subgraphs.content.graph.adapters.repository import TitleGraph
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
 from subgraphs.content.ingest.feeds import JsonLinesFeed
 from subgraphs.content.ingest.ids import stable_text
-from subgraphs.content.seed import PLATFORMS
 
 
 class Captured:

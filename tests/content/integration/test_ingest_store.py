@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from tortoise import Tortoise
 
+from mediagateway.demo.content import PLATFORMS
 from mediagateway.migrate import migrate
 from subgraphs.common.db import close_database, open_database
 from subgraphs.content.adapters.orm import OfferRow, PersonRow, TitleRow
@@ -25,7 +26,6 @@ from subgraphs.content.ingest.store import (
     Update,
     ingest_session,
 )
-from subgraphs.content.seed import PLATFORMS
 
 
 @pytest.fixture

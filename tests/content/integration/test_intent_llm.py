@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from benchmarks.intent_eval import catalog_vocabulary
+from mediagateway.evaluation.intent import catalog_vocabulary
 from subgraphs.content.intent.adapters.cache import LruIntentCache, RedisIntentCache
 from subgraphs.content.intent.adapters.llm import LlmIntentParser
 from subgraphs.content.intent.build import intent_parsers
@@ -67,7 +67,7 @@ def fake() -> Iterator[tuple[FakeOpenAI, str]]:
 def parser_for(base_url: str, timeout_s: float = 2.0) -> LlmIntentParser:
     settings = IntentSettings.from_env({
         "OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": base_url,
-        "CONTENT_INTENT_TIMEOUT_S": str(timeout_s),
+        "MG_CONTENT_INTENT_TIMEOUT_S": str(timeout_s),
     })
     parser = intent_parsers(settings)(VOCABULARY)
     assert isinstance(parser, LlmIntentParser)

@@ -117,12 +117,12 @@ async def test_rate_limiter_spaces_acquisitions() -> None:
 
 
 async def test_tmdb_titles_are_ingested_with_graph_links(tmdb, database_url: str) -> None:
+    from mediagateway.demo.content import GENRE_NAMES, PLATFORMS
     from mediagateway.migrate import migrate
     from subgraphs.common.db import close_database, open_database
     from subgraphs.content.adapters.orm import OfferRow, TitleEdgeRow, TitleRow
     from subgraphs.content.graph.adapters.repository import TitleGraph
     from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
-    from subgraphs.content.seed import GENRE_NAMES, PLATFORMS
 
     _, url = tmdb
     await migrate("content", database_url)

@@ -19,6 +19,7 @@ from subgraphs.content.search.adapters.embeddings import EmbeddingError, index_k
 from subgraphs.content.search.adapters.embeddings.cache import CachedEmbeddingProvider
 from subgraphs.content.search.adapters.embeddings.local import LocalEmbeddingProvider
 from subgraphs.content.search.adapters.embeddings.openai_provider import OpenAIEmbeddingProvider
+from subgraphs.content.search.settings import SearchSettings
 from tests.support.http_server import serve
 
 REFERENCE = json.loads((Path(__file__).parents[2] / "data" / "minilm_reference.json").read_text())
@@ -55,11 +56,13 @@ def test_index_names_differ_per_provider_and_dimensions(minilm: LocalEmbeddingPr
 
 
 def test_openai_is_chosen_when_a_key_is_set(tmp_path: Path) -> None:
-    chosen = make_provider(tmp_path, {"OPENAI_API_KEY": "sk-test",
-                                      "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
+    def provider(env: dict[str, str]) -> object:
+        return make_provider(SearchSettings.from_env(env, model_dir=tmp_path))
+
+    chosen = provider({"OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"})
     assert isinstance(chosen, OpenAIEmbeddingProvider)
-    assert isinstance(make_provider(tmp_path, {}), LocalEmbeddingProvider)
-    assert isinstance(make_provider(tmp_path, {"OPENAI_API_KEY": "k", "MG_EMBEDDINGS": "local"}),
+    assert isinstance(provider({}), LocalEmbeddingProvider)
+    assert isinstance(provider({"OPENAI_API_KEY": "k", "MG_CONTENT_EMBEDDINGS": "local"}),
                       LocalEmbeddingProvider)
 
 

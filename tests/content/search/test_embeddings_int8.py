@@ -1,4 +1,5 @@
-"""MiniLM in int8 (`MG_EMBEDDING_PRECISION=int8`): close to the reference, and its own space."""
+"""MiniLM in int8 (`MG_CONTENT_EMBEDDING_PRECISION=int8`): close to the reference, and its own
+space."""
 
 from __future__ import annotations
 
@@ -51,12 +52,16 @@ async def test_int8_is_really_quantised(int8: LocalEmbeddingProvider) -> None:
 
 
 def test_precision_is_chosen_by_the_setting(tmp_path: Path) -> None:
-    chosen = make_provider(tmp_path, {"MG_EMBEDDING_PRECISION": "fp32"})
+    def provider(precision: str | None) -> object:
+        env = {"MG_CONTENT_EMBEDDING_PRECISION": precision} if precision else {}
+        return make_provider(SearchSettings.from_env(env, model_dir=tmp_path))
+
+    chosen = provider("fp32")
     assert isinstance(chosen, LocalEmbeddingProvider) and chosen.precision == "fp32"
-    default = make_provider(tmp_path, {})
+    default = provider(None)
     assert isinstance(default, LocalEmbeddingProvider) and default.precision == "int8"
-    with pytest.raises(ValueError, match="MG_EMBEDDING_PRECISION"):
-        make_provider(tmp_path, {"MG_EMBEDDING_PRECISION": "fp16"})
+    with pytest.raises(ValueError, match="MG_CONTENT_EMBEDDING_PRECISION"):
+        provider("fp16")
 
 
 def test_int8_has_its_own_index(tmp_path: Path, int8: LocalEmbeddingProvider) -> None:

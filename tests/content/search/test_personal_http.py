@@ -139,9 +139,10 @@ def test_settings_default_to_the_stacks_recommendations_address() -> None:
     stack = SearchSettings.from_env({"RECOMMENDATIONS_URL": "http://10.0.0.5:4010/graphql"})
     assert stack.personal_url == "http://10.0.0.5:4010"
     assert recommendations_base_url("http://recs:4003/") == "http://recs:4003"
-    off = SearchSettings.from_env({"MG_PERSONAL_SCORES": "off", "MG_PERSONAL_TIMEOUT": "0.1"})
+    off = SearchSettings.from_env({"MG_CONTENT_PERSONAL_SCORES": "off",
+                                   "MG_CONTENT_PERSONAL_TIMEOUT": "0.1"})
     assert off.personal_url is None and off.personal_timeout == 0.1
-    with pytest.raises(ValueError, match="MG_PERSONAL_SCORES"):
-        SearchSettings.from_env({"MG_PERSONAL_SCORES": "maybe"})
-    with pytest.raises(ValueError, match="MG_PERSONAL_TIMEOUT"):
-        SearchSettings.from_env({"MG_PERSONAL_TIMEOUT": "0"})
+    with pytest.raises(ValueError, match="MG_CONTENT_PERSONAL_SCORES"):
+        SearchSettings.from_env({"MG_CONTENT_PERSONAL_SCORES": "maybe"})
+    with pytest.raises(ValueError, match="MG_CONTENT_PERSONAL_TIMEOUT"):
+        SearchSettings.from_env({"MG_CONTENT_PERSONAL_TIMEOUT": "0"})

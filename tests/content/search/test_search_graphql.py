@@ -13,13 +13,13 @@ import pytest
 import redis
 from redis.asyncio import Redis
 
+from mediagateway.demo import content as seed
 from mediagateway.migrate import migrate
 from mediagateway.movielens import MovieLens
 from mediagateway.redis_server import free_port
 from subgraphs.common.auth import CLAIMS_HEADER, SECRET_HEADER, encode_claims
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event, RedisEventBus
-from subgraphs.content import seed
 from tests.content.search.fake_recommendations import FakeRecommendations, fake_recommendations
 from tests.support.databases import fresh_database
 from tests.support.inprocess import SECRET, SubgraphClient, run_subgraph
@@ -178,11 +178,11 @@ def test_malformed_region_is_bad_input(catalog: SubgraphClient) -> None:
 @pytest.fixture
 def slow_embeddings() -> Iterator[None]:
     """The next app's embedding provider gets one microsecond: the vector part always times out."""
-    os.environ["MG_EMBED_TIMEOUT"] = "0.000001"
+    os.environ["MG_CONTENT_EMBED_TIMEOUT"] = "0.000001"
     try:
         yield
     finally:
-        os.environ.pop("MG_EMBED_TIMEOUT", None)
+        os.environ.pop("MG_CONTENT_EMBED_TIMEOUT", None)
 
 
 def test_a_failing_part_is_reported_and_the_others_answer(
@@ -218,7 +218,7 @@ def recommendations(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRecommendat
     told its address the way the stack tells it (RECOMMENDATIONS_URL names the GraphQL URL)."""
     with fake_recommendations() as fake:
         monkeypatch.setenv("RECOMMENDATIONS_URL", f"{fake.url}/graphql")
-        monkeypatch.setenv("MG_PERSONAL_TIMEOUT", "0.5")  # roomy on a busy CI machine
+        monkeypatch.setenv("MG_CONTENT_PERSONAL_TIMEOUT", "0.5")  # roomy on a busy CI machine
         yield fake
 
 
@@ -273,7 +273,7 @@ def test_a_failing_personal_call_is_a_missing_part_and_search_answers(
 ) -> None:
     if failure == "slow":
         recommendations.delay = 2.0
-        monkeypatch.setenv("MG_PERSONAL_TIMEOUT", "0.05")
+        monkeypatch.setenv("MG_CONTENT_PERSONAL_TIMEOUT", "0.05")
     elif failure == "error":
         recommendations.status = 503
     elif failure == "bad json":
@@ -293,7 +293,7 @@ def test_personalisation_switched_off_asks_nobody(
     catalog_db: tuple[str, str], recommendations: FakeRecommendations,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("MG_PERSONAL_SCORES", "off")
+    monkeypatch.setenv("MG_CONTENT_PERSONAL_SCORES", "off")
     with run_subgraph("content", *catalog_db) as client:
         page = _signed_in_search(client, "toy story")
     assert recommendations.requests == [] and page["missingParts"] == []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from mediagateway.demo.content import PLATFORMS
 from mediagateway.movielens import GENRES
 from subgraphs.content.intent.domain.contract import Intent
 from subgraphs.content.intent.domain.rules import RulesIntentParser, parse_intent
 from subgraphs.content.intent.domain.vocabulary import Vocabulary
-from subgraphs.content.seed import PLATFORMS
 
 VOCABULARY = Vocabulary.of(
     {slug: label for label, slug in GENRES.items()},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.intent_eval import catalog_vocabulary, load_cases, score
+from mediagateway.evaluation.intent import catalog_vocabulary, load_cases, score
 from subgraphs.content.intent.domain.rules import parse_intent
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.resolution_eval import evaluate, load_cases, movielens_entries
+from mediagateway.evaluation.resolution import evaluate, load_cases, movielens_entries
 
 
 async def test_rules_resolve_duplicates_precisely() -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+from mediagateway.demo.playback import seed
 from mediagateway.migrate import migrate
 from mediagateway.movielens import MovieLens
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.ids import stable_id
 from subgraphs.playback.devices.adapters.repository import TortoiseDeviceRepository
-from subgraphs.playback.seed import seed
 from subgraphs.playback.settings import MODELS, NAME
 
 

@@ -102,7 +102,7 @@ def test_a_requested_code_verifies_through_graphql_and_requests_are_limited(
 def test_a_mail_server_that_is_down_is_a_clear_error(database_url: str, redis_url: str) -> None:
     shared = ServiceSettings(name="users", database_url=database_url, redis_url=redis_url,
                              router_secret=SECRET)
-    down = Settings.of(shared, {"MG_SMTP_URL": f"smtp://127.0.0.1:{free_port()}"})
+    down = Settings.extending(shared, {"MG_USERS_SMTP_URL": f"smtp://127.0.0.1:{free_port()}"})
     with run_subgraph("users", database_url, redis_url, settings=down) as client:
         users = UsersClient(client)
         user_id, _ = _new_account(users)

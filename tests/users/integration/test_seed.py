@@ -9,13 +9,13 @@ import pytest
 from argon2 import PasswordHasher
 from redis.asyncio import Redis
 
+from mediagateway.demo.users import DEMO_PASSWORD, seed
 from mediagateway.migrate import migrate
 from mediagateway.movielens import MovieLens
 from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event, RedisEventBus
 from subgraphs.common.ids import stable_id
 from subgraphs.users.adapters.orm import ProfileRow, UserRow, ViewingEventRow, WatchlistItemRow
-from subgraphs.users.seed import DEMO_PASSWORD, seed
 from subgraphs.users.settings import MODELS
 
 FILES = {

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from subgraphs.content.search.adapters.embeddings.base import (
     BATCH_SIZE,
@@ -13,6 +11,9 @@ from subgraphs.content.search.adapters.embeddings.base import (
     batches,
     index_key,
 )
+
+if TYPE_CHECKING:
+    from subgraphs.content.search.settings import SearchSettings
 
 __all__ = [
     "BATCH_SIZE",
@@ -24,23 +25,23 @@ __all__ = [
 ]
 
 
-def make_provider(model_dir: Path, env: Mapping[str, str] | None = None) -> EmbeddingProvider:
-    """OpenAI when `OPENAI_API_KEY` is set (and `MG_EMBEDDINGS` is not `local`), else MiniLM.
+def make_provider(settings: SearchSettings) -> EmbeddingProvider:
+    """OpenAI when `OPENAI_API_KEY` is set (and `MG_CONTENT_EMBEDDINGS` is not `local`), else
+    MiniLM.
 
-    MiniLM runs in `MG_EMBEDDING_PRECISION`: int8, the default (1.5x less CPU a text, the same
-    search relevance), or fp32; each has its own index.
+    MiniLM runs in `MG_CONTENT_EMBEDDING_PRECISION`: int8, the default (1.5x less CPU a text,
+    the same search relevance), or fp32; each has its own index.
     """
-    env = os.environ if env is None else env
-    if env.get("OPENAI_API_KEY") and env.get("MG_EMBEDDINGS", "") != "local":
+    if settings.openai_api_key and settings.embeddings != "local":
         from subgraphs.content.search.adapters.embeddings.openai_provider import (
             OpenAIEmbeddingProvider,
         )
 
         return OpenAIEmbeddingProvider(
-            env["OPENAI_API_KEY"],
-            base_url=env.get("OPENAI_BASE_URL") or None,
-            dimensions=int(env.get("MG_OPENAI_EMBEDDING_DIMENSIONS", "512")),
+            settings.openai_api_key,
+            base_url=settings.openai_base_url,
+            dimensions=settings.openai_embedding_dimensions,
         )
     from subgraphs.content.search.adapters.embeddings.local import LocalEmbeddingProvider
 
-    return LocalEmbeddingProvider(model_dir, precision=env.get("MG_EMBEDDING_PRECISION") or "int8")
+    return LocalEmbeddingProvider(settings.model_dir, precision=settings.embedding_precision)

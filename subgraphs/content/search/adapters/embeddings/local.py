@@ -36,7 +36,8 @@ class LocalEmbeddingProvider:
 
     def __init__(self, cache_dir: Path, threads: int = 2, precision: str = "fp32") -> None:
         if precision not in PRECISIONS:
-            raise ValueError(f"MG_EMBEDDING_PRECISION must be fp32 or int8, not {precision!r}")
+            raise ValueError(
+                f"MG_CONTENT_EMBEDDING_PRECISION must be fp32 or int8, not {precision!r}")
         self.precision = precision
         self.name = MODEL_NAME if precision == "fp32" else f"{MODEL_NAME}-{precision}"
         self._cache_dir = cache_dir

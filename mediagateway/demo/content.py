@@ -8,18 +8,15 @@ then the search index is built.
 
 from __future__ import annotations
 
+from mediagateway.demo.feed import DEMO_REGIONS, MovieLensFeed
 from mediagateway.movielens import GENRES, MovieLens
 from subgraphs.common.events import RedisEventBus
 from subgraphs.content.adapters.orm import TitleRow
-from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
 from subgraphs.content.graph.adapters.repository import TitleGraph
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
-from subgraphs.content.ingest.events import offer_payload
-from subgraphs.content.ingest.feeds.movielens import DEMO_REGIONS, MovieLensFeed
-from subgraphs.content.search.build import build_search
-from subgraphs.content.search.settings import SearchSettings
+from subgraphs.content.reindex import index_catalog
 
-__all__ = ["GENRE_NAMES", "PLATFORMS", "REGIONS", "index_catalog", "offer_payload", "seed"]
+__all__ = ["GENRE_NAMES", "PLATFORMS", "REGIONS", "seed"]
 
 PLATFORMS = {
     "netflix": ("Netflix", "nflx://www.netflix.com/title/{key}",
@@ -61,15 +58,3 @@ async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
     await index_catalog()
     return True
 
-
-async def index_catalog(
-    search_settings: SearchSettings | None = None, only_if_empty: bool = False
-) -> int:
-    """Embed and index every title (cached embeddings make reruns take seconds)."""
-    search = build_search(TortoiseContentRepository(), search_settings)
-    try:
-        if only_if_empty and await search.index.count():
-            return 0
-        return await search.indexer.index_all(progress=True)
-    finally:
-        await search.close()

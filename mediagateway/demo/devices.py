@@ -1,4 +1,6 @@
-"""A device of a demo user, through the real router: HTTP for mutations, a websocket for events."""
+"""A device of a demo user, through the real router: HTTP for mutations, a websocket for events.
+
+For the end-to-end tests and the benchmarks alike (neither imports the other)."""
 
 from __future__ import annotations
 
