@@ -15,10 +15,14 @@ import { unifiedGraphHandler, useQueryPlan } from '@graphql-hive/router-runtime'
 import { getOperationAST, GraphQLError, Kind, parse, type ValidationRule } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
 import { operationCost } from './cost.ts';
+import { playgroundOptions } from './examples.ts';
 import { revocationCheck } from './revocation.ts';
+import { setupTracing, TRACE_OPTIONS } from './tracing.ts';
 
 const env = process.env;
 const here = dirname(fileURLToPath(import.meta.url));
+// Before the gateway builds its plugins: the tracer provider must exist when they start.
+const TRACING = setupTracing(env);
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = env[name];
@@ -627,7 +631,12 @@ export const gatewayConfig = defineConfig({
   transportEntries,
 
   graphqlEndpoint: '/graphql',
-  graphiql: true,
+  graphiql: {
+    title: 'Media Gateway',
+    ...playgroundOptions(),
+    // Live playback over the same websocket the apps use.
+    subscriptionsProtocol: 'WS',
+  },
   landingPage: false,
   healthCheckEndpoint: '/healthcheck',
   readinessCheckEndpoint: '/readiness',
@@ -641,6 +650,9 @@ export const gatewayConfig = defineConfig({
   prometheus: {
     endpoint: '/metrics',
   },
+  // Spans for the HTTP request, the operation, its execution and every subgraph call, whose
+  // `traceparent` header makes the subgraphs' spans children of the router's (tracing.ts).
+  ...(TRACING ? { openTelemetry: TRACE_OPTIONS } : {}),
 
   maxDepth: MAX_DEPTH,
   maxTokens: MAX_TOKENS,

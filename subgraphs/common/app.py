@@ -1,5 +1,5 @@
 """The ASGI app every subgraph is: `/graphql` over HTTP and websockets, `/health`, and
-`/metrics` for Prometheus; logging configured for the process."""
+`/metrics` for Prometheus; logging and tracing configured for the process."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from subgraphs.common.logs import LogSettings, RequestIdMiddleware, configure_logging
+from subgraphs.common.tracing import TracingMiddleware, configure_tracing
 from subgraphs.common.view import ContextFactory, GraphQLView
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def build_app(
     logs: LogSettings | None = None,
 ) -> Starlette:
     configure_logging(name, logs or LogSettings.from_env())
+    traced = configure_tracing(name)  # off unless OTEL_EXPORTER_OTLP_ENDPOINT / MG_TRACING
     view = GraphQLView(schema, context_factory, router_secret)
     view.max_subscriptions_per_connection = max_subscriptions_per_connection
 
@@ -54,7 +56,9 @@ def build_app(
             Route("/metrics", metrics),
             *routes,
         ],
-        middleware=[Middleware(RequestIdMiddleware)],
+        # Tracing outermost, so the request id's log lines already carry the trace id.
+        middleware=[*([Middleware(TracingMiddleware)] if traced else []),
+                    Middleware(RequestIdMiddleware)],
         lifespan=lifespan,
     )
     app.state.subgraph = name  # the `subgraph` label of this app's metrics

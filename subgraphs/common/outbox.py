@@ -10,6 +10,9 @@ publishes them again, which consumers take as a redelivery (the event id is kept
 
 A subgraph adopts it by exporting `OutboxEvent` from its models module (so its tortoise app
 holds the table) and by a migration that creates the `outbox` table.
+
+Each row keeps the W3C `traceparent` of the span that staged it (with tracing on), so the
+event, published later by whoever flushes, still belongs to the request that made it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from tortoise import fields
 from tortoise.exceptions import BaseORMException
 from tortoise.models import Model
 
-from subgraphs.common import contracts
+from subgraphs.common import contracts, tracing
 from subgraphs.common.events import Event
 
 __all__ = ["Outbox", "OutboxEvent", "OutboxRelay", "publish_staged", "stage"]
@@ -42,13 +45,14 @@ class OutboxEvent(Model):
     type = fields.CharField(max_length=200)
     occurred_at = fields.CharField(max_length=64)
     payload = fields.TextField()
+    traceparent = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "outbox"
 
     def event(self) -> Event:
         return Event(type=self.type, payload=json.loads(self.payload), id=self.event_id,
-                     occurred_at=self.occurred_at)
+                     occurred_at=self.occurred_at, traceparent=self.traceparent)
 
 
 class Publisher(Protocol):
@@ -60,8 +64,10 @@ async def stage(events: Iterable[Event], connection: Any = None) -> None:
     if contracts.checking:  # tests only: a refused event fails the write that staged it
         events = list(events)
         contracts.check(events)
+    here = tracing.current_traceparent()  # the writer's span: the relay publishes in none
     rows = [OutboxEvent(event_id=event.id, type=event.type, occurred_at=event.occurred_at,
-                        payload=json.dumps(event.payload)) for event in events]
+                        payload=json.dumps(event.payload),
+                        traceparent=event.traceparent or here) for event in events]
     if rows:
         await OutboxEvent.bulk_create(rows, using_db=connection)
 
