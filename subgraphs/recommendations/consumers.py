@@ -14,12 +14,12 @@ from subgraphs.common.events import Event, EventBus, EventHandler
 from subgraphs.common.parental import profile_from_payload
 from subgraphs.recommendations import services
 from subgraphs.recommendations.adapters.artifact import ModelHolder
-from subgraphs.recommendations.adapters.repository import RecommendationsRepository
 from subgraphs.recommendations.domain.model import (
     Interaction,
     TitleFacts,
     UserTaste,
 )
+from subgraphs.recommendations.domain.ports import RecommendationsRepository
 
 __all__ = [
     "GROUP",

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 import numpy as np
 
 from subgraphs.common.metrics import timed
-from subgraphs.recommendations.adapters.repository import RecommendationsRepository
 from subgraphs.recommendations.domain import ranker, recommender
 from subgraphs.recommendations.domain.context import MOOD_GENRES
 from subgraphs.recommendations.domain.engine import adapter, scoring
@@ -42,6 +41,7 @@ from subgraphs.recommendations.domain.model import (
     TitleSignal,
     UserTaste,
 )
+from subgraphs.recommendations.domain.ports import RecommendationsRepository
 from subgraphs.recommendations.settings import NAME
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""The recommender's projections: a Protocol the services use and its Tortoise implementation."""
+"""The recommender's projections in Tortoise (the port they implement: domain/ports.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
@@ -38,7 +38,7 @@ from subgraphs.recommendations.domain.model import (
 )
 from subgraphs.recommendations.domain.ranker import popularity_score
 
-__all__ = ["CATALOG", "PROFILES", "RecommendationsRepository", "TortoiseRecommendationsRepository"]
+__all__ = ["CATALOG", "PROFILES", "TortoiseRecommendationsRepository"]
 
 # The stamp key of the catalog's facts (users' stamps are keyed by their ids).
 CATALOG = uuid.UUID(int=0)
@@ -49,53 +49,6 @@ _CATALOG_FIELDS = ("name", "genres", "release_year", "popularity", "average_rati
                    "age_rating", "runtime_minutes", "people", "offers")
 _COUNTER_FIELDS = ("rating_sum", "rating_count", "view_count")
 _BATCH = 500
-
-
-class RecommendationsRepository(Protocol):
-    async def signals_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, TitleSignal]: ...
-
-    async def genres_by_titles(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]: ...
-
-    async def top_signals(
-        self, genres: Collection[str] | None, exclude: Collection[uuid.UUID], limit: int
-    ) -> list[TitleSignal]: ...
-
-    async def interactions_by_users(
-        self, ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[Interaction]]: ...
-
-    async def tastes_by_users(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, UserTaste]: ...
-
-    async def upsert_titles(self, titles: Sequence[TitleFacts]) -> int: ...
-
-    async def record_interactions(self, interactions: Sequence[Interaction]) -> int: ...
-
-    async def remember_tastes(self, tastes: Sequence[UserTaste]) -> int: ...
-
-    async def feedback_by_users(
-        self, ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[Feedback]]: ...
-
-    async def add_feedback(self, feedback: Feedback) -> None: ...
-
-    async def states_by_users(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, AdapterState]: ...
-
-    async def save_states(self, states: dict[uuid.UUID, AdapterState]) -> None: ...
-
-    async def profiles_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProfileLimits]: ...
-
-    async def remember_profiles(self, profiles: Sequence[ProfileLimits]) -> int: ...
-
-    async def erase_user(self, user_id: uuid.UUID) -> None: ...
-
-    async def training_data(self) -> tuple[list[TitleSignal], list[Interaction], list[Feedback],
-                                           dict[uuid.UUID, str]]: ...
-
-    async def event_count(self) -> int: ...
-
-    async def stamps(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-        """The current stamp of each user (or CATALOG); a missing one was never written."""
-        ...
 
 
 # What the read paths select: everything but `updated_at`, as plain values, because building

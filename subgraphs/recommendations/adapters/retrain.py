@@ -12,7 +12,7 @@ import logging
 import sys
 
 from subgraphs.recommendations.adapters.artifact import ModelHolder
-from subgraphs.recommendations.adapters.repository import RecommendationsRepository
+from subgraphs.recommendations.domain.ports import RecommendationsRepository
 
 __all__ = ["retrain_periodically", "run_worker"]
 
