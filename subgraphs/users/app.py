@@ -31,6 +31,7 @@ from subgraphs.users.oauth.routes import OAuthEndpoints
 from subgraphs.users.oauth.server import OAuthServer, OAuthStores
 from subgraphs.users.routes import routes
 from subgraphs.users.schema import schema
+from subgraphs.users.services import ViewingLog
 from subgraphs.users.settings import MODELS, NAME, Settings
 from subgraphs.users.sync_facts import start_sync_consumers
 from subgraphs.users.tokens import TokenIssuer
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.families = FamilyStore()
             # Every event of this subgraph leaves through its outbox, staged with its write.
             app.state.outbox = OutboxRelay(app.state.bus)
+            app.state.viewings = ViewingLog(repo, app.state.outbox, settings.viewing_batch)
             stores = OAuthStores(
                 clients=app.state.clients, families=app.state.families,
                 state=app.state.oauth_state, repo=repo, tokens=app.state.tokens,
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             loaders=make_loaders(repo), passwords=state.passwords,
             tokens=state.tokens, limiter=state.limiter, oauth_state=state.oauth_state,
             clients=state.clients, families=state.families, outbox=state.outbox,
+            viewings=state.viewings,
             deletions=state.deletions, verification=state.verification, mailer=state.mailer,
             public_url=state.public_url,
         )

@@ -16,6 +16,7 @@ from subgraphs.users.loaders import Loaders
 from subgraphs.users.oauth.adapters.clients import ClientStore
 from subgraphs.users.oauth.adapters.families import FamilyStore
 from subgraphs.users.oauth.adapters.state import OAuthState
+from subgraphs.users.services import ViewingLog
 from subgraphs.users.tokens import TokenIssuer
 
 __all__ = ["Context"]
@@ -32,6 +33,7 @@ class Context(BaseContext):
     clients: ClientStore
     families: FamilyStore
     outbox: OutboxRelay
+    viewings: ViewingLog
     deletions: DeletionTracker
     verification: VerificationTokens
     mailer: Mailer

@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from subgraphs.common.events import Event
+from subgraphs.common.group_commit import GroupCommit
 from subgraphs.common.outbox import Outbox, publish_staged
+from subgraphs.common.tracing import current_traceparent
 from subgraphs.users import events
 from subgraphs.users.adapters.ratelimit import RateLimiter
 from subgraphs.users.adapters.repository import UsersRepository
@@ -30,6 +33,7 @@ __all__ = [
     "PreferenceChanges",
     "Registration",
     "ViewingInput",
+    "ViewingLog",
     "add_to_watchlist",
     "authenticate",
     "default_profile",
@@ -235,9 +239,31 @@ async def remove_from_watchlist(
     return removed
 
 
-async def record_viewing(
-    repo: UsersRepository, outbox: Outbox, user_id: uuid.UUID, viewing: ViewingInput
-) -> ViewingEvent:
+class ViewingLog:
+    """Records viewings; ones that arrive together share one transaction and one publish
+    (subgraphs/common/group_commit.py), each still stored with its event or not at all."""
+
+    def __init__(self, repo: UsersRepository, outbox: Outbox, max_batch: int = 256) -> None:
+        self._repo = repo
+        self._outbox = outbox
+        self.group: GroupCommit[tuple[ViewingEvent, Sequence[Event]]] = GroupCommit(
+            self._commit, max_batch)
+
+    async def record(self, event: ViewingEvent) -> None:
+        # The event keeps this request's trace: the batch is staged from another task.
+        staged = replace(events.viewing_recorded(event), traceparent=current_traceparent())
+        await self.group.submit((event, [staged]))
+
+    async def _commit(self, batch: Sequence[tuple[ViewingEvent, Sequence[Event]]]
+                      ) -> list[BaseException | None]:
+        outcomes = await self._repo.add_viewings(batch)
+        if any(outcome is None for outcome in outcomes):
+            await publish_staged(self._outbox)
+        return outcomes
+
+
+async def record_viewing(log: ViewingLog, user_id: uuid.UUID, viewing: ViewingInput
+                         ) -> ViewingEvent:
     event = ViewingEvent.record(
         user_id=user_id,
         title_id=viewing.title_id,
@@ -247,8 +273,7 @@ async def record_viewing(
         completed=viewing.completed,
         occurred_at=_now(),
     )
-    await repo.add_viewing(event, [events.viewing_recorded(event)])
-    await publish_staged(outbox)
+    await log.record(event)
     return event
 
 

@@ -19,6 +19,8 @@ class Settings(ServiceSettings):
             tests).
         mail_from: the sender of account mail (`MG_USERS_MAIL_FROM`).
         public_url: this service's public address, for links in mail (`MG_USERS_PUBLIC_URL`).
+        viewing_batch: at most this many viewings that arrive together share one commit
+            (`MG_USERS_VIEWING_BATCH`); 1 commits each alone.
     """
 
     name: str = NAME
@@ -26,6 +28,7 @@ class Settings(ServiceSettings):
     mail_from: str = Field("Media Gateway <no-reply@mediagateway.dev>",
                            validation_alias=env_name("MG_USERS_MAIL_FROM", "MG_MAIL_FROM"))
     public_url: str = Field("http://127.0.0.1:4002", validation_alias="MG_USERS_PUBLIC_URL")
+    viewing_batch: int = Field(256, ge=1, le=10_000, validation_alias="MG_USERS_VIEWING_BATCH")
 
     @field_validator("public_url")
     @classmethod

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.transactions import in_transaction
 
 from subgraphs.common.events import Event
@@ -97,6 +97,13 @@ class UsersRepository(Protocol):
 
     async def add_viewing(self, event: ViewingEvent, events: Sequence[Event] = ()) -> None:
         """IntegrityError when the viewing is recorded already; `events` staged with it."""
+        ...
+
+    async def add_viewings(
+        self, batch: Sequence[tuple[ViewingEvent, Sequence[Event]]]
+    ) -> list[BaseException | None]:
+        """Each viewing with its events, all in one transaction when they all can be; per
+        viewing, None when stored or what storing it alone raised (the others still are)."""
         ...
 
     async def viewing_page(
@@ -353,6 +360,27 @@ class TortoiseUsersRepository:
         async with in_transaction() as connection:
             await viewing_to_row(event).save(force_create=True, using_db=connection)
             await stage(events, connection)
+
+    async def add_viewings(
+        self, batch: Sequence[tuple[ViewingEvent, Sequence[Event]]]
+    ) -> list[BaseException | None]:
+        if len(batch) > 1:
+            try:
+                async with in_transaction() as connection:
+                    await ViewingEventRow.bulk_create(
+                        [viewing_to_row(event) for event, _ in batch], using_db=connection)
+                    await stage([e for _, staged in batch for e in staged], connection)
+                return [None] * len(batch)
+            except (IntegrityError, OperationalError):
+                pass  # one of them cannot be stored (a deleted user, a repeat): find which
+        outcomes: list[BaseException | None] = []
+        for event, staged in batch:
+            try:
+                await self.add_viewing(event, staged)
+                outcomes.append(None)
+            except (IntegrityError, OperationalError) as error:
+                outcomes.append(error)
+        return outcomes
 
     async def viewing_page(
         self, user_id: uuid.UUID, offset: int, limit: int

@@ -133,8 +133,7 @@ class Mutation(AccountMutation, DeviceMutation, ProfileMutation):
         user_id = info.context.viewer.require_scope("write:history")
         viewing = input.to_domain()
         await require_title(info.context.request.app.state.catalog, viewing.title_id)
-        event = await services.record_viewing(info.context.repo, info.context.outbox, user_id,
-                                              viewing)
+        event = await services.record_viewing(info.context.viewings, user_id, viewing)
         return ViewingEvent.from_domain(event)
 
     @strawberry.mutation
