@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             loaders=make_loaders(repo), passwords=state.passwords,
             tokens=state.tokens, limiter=state.limiter, oauth_state=state.oauth_state,
             clients=state.clients, families=state.families, outbox=state.outbox,
-            viewings=state.viewings,
+            viewings=state.viewings, catalog=state.catalog,
             deletions=state.deletions, verification=state.verification, mailer=state.mailer,
             public_url=state.public_url,
         )

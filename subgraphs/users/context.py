@@ -11,6 +11,7 @@ from subgraphs.users.account.verification import VerificationTokens
 from subgraphs.users.adapters.mailer import Mailer
 from subgraphs.users.adapters.ratelimit import RateLimiter
 from subgraphs.users.adapters.repository import UsersRepository
+from subgraphs.users.catalog import TortoiseCatalog
 from subgraphs.users.domain.passwords import Passwords
 from subgraphs.users.loaders import Loaders
 from subgraphs.users.oauth.adapters.clients import ClientStore
@@ -34,6 +35,7 @@ class Context(BaseContext):
     families: FamilyStore
     outbox: OutboxRelay
     viewings: ViewingLog
+    catalog: TortoiseCatalog  # the titles content announced: what ids may name
     deletions: DeletionTracker
     verification: VerificationTokens
     mailer: Mailer

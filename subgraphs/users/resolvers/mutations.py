@@ -112,7 +112,7 @@ class Mutation(AccountMutation, DeviceMutation, ProfileMutation):
     ) -> WatchlistItem:
         user_id = info.context.viewer.require_scope("write:watchlist")
         title = parse_id(title_id, "title id")
-        await require_title(info.context.request.app.state.catalog, title)
+        await require_title(info.context.catalog, title)
         item = await services.add_to_watchlist(info.context.repo, info.context.outbox, user_id,
                                                 title)
         return WatchlistItem.from_domain(item)
@@ -132,7 +132,7 @@ class Mutation(AccountMutation, DeviceMutation, ProfileMutation):
     ) -> ViewingEvent:
         user_id = info.context.viewer.require_scope("write:history")
         viewing = input.to_domain()
-        await require_title(info.context.request.app.state.catalog, viewing.title_id)
+        await require_title(info.context.catalog, viewing.title_id)
         event = await services.record_viewing(info.context.viewings, user_id, viewing)
         return ViewingEvent.from_domain(event)
 
