@@ -41,39 +41,51 @@ def _moment(text: object) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def _absorb_one(repo: UsersRepository, outbox: services.Outbox, event: Event) -> None:
+async def _absorb_watchlist(repo: UsersRepository, outbox: services.Outbox, event: Event
+                            ) -> None:
     payload = event.payload
     user_id = uuid.UUID(str(payload["user_id"]))
     title_id = uuid.UUID(str(payload["title_id"]))
-    if event.type == SYNC_WATCHLIST_CHANGED:
-        if payload.get("action") == "added":
-            await services.add_to_watchlist(repo, outbox, user_id, title_id, origin=ORIGIN)
-        elif payload.get("action") == "removed":
-            await services.remove_from_watchlist(repo, outbox, user_id, title_id, origin=ORIGIN)
-        return
-    viewing = ViewingEvent.record(
+    if payload.get("action") == "added":
+        await services.add_to_watchlist(repo, outbox, user_id, title_id, origin=ORIGIN)
+    elif payload.get("action") == "removed":
+        await services.remove_from_watchlist(repo, outbox, user_id, title_id, origin=ORIGIN)
+
+
+def _viewing(event: Event) -> ViewingEvent:
+    payload = event.payload
+    return ViewingEvent.record(
         id=uuid.UUID(str(payload["event_id"])),
-        user_id=user_id,
-        title_id=title_id,
+        user_id=uuid.UUID(str(payload["user_id"])),
+        title_id=uuid.UUID(str(payload["title_id"])),
         progress=min(1.0, max(0.0, float(payload["progress"]))),
         position_seconds=int(payload["position_seconds"]),
         completed=bool(payload.get("completed")),
         occurred_at=_moment(payload.get("at")),
     )
-    try:
-        # Its event commits with it: a redelivery finds it recorded and its event staged.
-        await repo.add_viewing(viewing, [events.viewing_recorded(viewing, origin=ORIGIN)])
-    except IntegrityError:
-        return  # redelivered: recorded (and staged) the first time
-    await services.publish_staged(outbox)
 
 
 async def absorb(repo: UsersRepository, outbox: services.Outbox, batch: list[Event]) -> None:
+    viewings: list[ViewingEvent] = []
     for event in batch:
         try:
-            await _absorb_one(repo, outbox, event)
+            if event.type == SYNC_WATCHLIST_CHANGED:
+                await _absorb_watchlist(repo, outbox, event)
+            else:
+                viewings.append(_viewing(event))
         except (KeyError, TypeError, ValueError, DomainError):
             logger.warning("skipping malformed %s event %s", event.type, event.id)
+    if not viewings:
+        return
+    # One transaction for the batch's viewings, each with its event: a redelivered one is
+    # refused alone (recorded and staged the first time), the others are stored.
+    outcomes = await repo.add_viewings(
+        [(v, [events.viewing_recorded(v, origin=ORIGIN)]) for v in viewings])
+    for outcome in outcomes:
+        if outcome is not None and not isinstance(outcome, IntegrityError):
+            raise outcome  # the database is away: the batch is not acknowledged, and comes back
+    if any(outcome is None for outcome in outcomes):
+        await services.publish_staged(outbox)
 
 
 def start_sync_consumers(

@@ -11,8 +11,9 @@ import pytest
 from argon2 import PasswordHasher
 from tortoise.exceptions import IntegrityError
 
+from subgraphs.common.events import Event
 from subgraphs.common.outbox import OutboxEvent
-from subgraphs.users import events, services
+from subgraphs.users import events, services, sync_facts
 from subgraphs.users.adapters import keys as key_store
 from subgraphs.users.adapters.orm import ViewingEventRow
 from subgraphs.users.adapters.repository import TortoiseUsersRepository
@@ -96,3 +97,34 @@ async def test_one_viewing_at_a_time_is_its_own_commit(database: str) -> None:
     assert log.group.batches == 5
     with pytest.raises(IntegrityError):
         await log.record(_viewing(uuid.uuid4()))
+
+
+def _progress(user_id: uuid.UUID, **payload: object) -> Event:
+    event_id = uuid.uuid4()
+    return Event(type="sync.progress_reported", id=str(event_id), payload={
+        "event_id": str(event_id), "user_id": str(user_id), "title_id": str(uuid.uuid4()),
+        "progress": 0.25, "completed": False, "position_seconds": 600,
+        "duration_seconds": 2400, "device_id": "tv", "hlc": "1764892800000.0.tv",
+        "at": datetime.now(UTC).isoformat(), **payload})
+
+
+async def test_a_batch_of_devices_progress_is_stored_once_each_in_one_commit(
+    database: str
+) -> None:
+    repo = TortoiseUsersRepository()
+    user_id = await _user(repo)
+    await OutboxEvent.all().delete()
+    outbox = CountingOutbox()
+    reports = [_progress(user_id) for _ in range(5)]
+    malformed = _progress(user_id, progress="most of it")
+
+    await sync_facts.absorb(repo, outbox, [*reports[:3], malformed, *reports[3:]])
+    await sync_facts.absorb(repo, outbox, reports[1:3])  # redelivered: nothing more
+
+    stored = await ViewingEventRow.filter(user_id=user_id).values_list("id", flat=True)
+    assert sorted(map(str, stored)) == sorted(e.id for e in reports)
+    staged = await OutboxEvent.filter(type="viewing.recorded").order_by("seq")
+    assert sorted(row.event().payload["event_id"] for row in staged) == sorted(
+        e.id for e in reports)
+    assert all(row.event().payload["origin"] == "sync" for row in staged)
+    assert outbox.flushes == 1, "one publish for the batch, none for the redelivery"
