@@ -7,14 +7,23 @@ resource "google_storage_bucket" "weaviate_backups" {
 
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
-  # A backup is never rewritten; versions would only keep deleted ones longer.
+  # A deleted backup (by the lifecycle rule below, or by anyone with Weaviate's rights) stays
+  # recoverable as a noncurrent version for 7 more days.
   versioning {
-    enabled = false
+    enabled = true
   }
 
   lifecycle_rule {
     condition {
       age = 7
+    }
+    action {
+      type = "Delete"
+    }
+  }
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = 7
     }
     action {
       type = "Delete"
