@@ -298,8 +298,11 @@ def test_weaviate_backups_run_nightly_to_gcs_kept_seven_days() -> None:
     # The bucket deletes each backup after 7 days, and only Weaviate's identity may write it.
     resources = _resources()
     bucket = resources[("google_storage_bucket", "weaviate_backups")]
-    (rule,) = bucket["lifecycle_rule"]
-    assert rule["condition"][0]["age"] == 7 and rule["action"][0]["type"] == "Delete"
+    rules = {tuple(r["condition"][0].items()): r["action"][0]["type"]
+             for r in bucket["lifecycle_rule"]}
+    # Deleted at 7 days; a deleted (noncurrent) version 7 days later, nothing kept beyond.
+    assert rules == {(("age", 7),): "Delete", (("days_since_noncurrent_time", 7),): "Delete"}
+    assert bucket["versioning"][0]["enabled"] is True
     assert bucket["public_access_prevention"] == "enforced"
     writers = [b for (kind, _), b in resources.items()
                if kind == "google_storage_bucket_iam_member"]
