@@ -7,8 +7,10 @@ resource "google_project_service" "apis" {
     "container.googleapis.com",
     "iam.googleapis.com",
     "redis.googleapis.com",
+    "secretmanager.googleapis.com",
     "servicenetworking.googleapis.com",
     "sqladmin.googleapis.com",
+    "storage.googleapis.com",
   ])
 
   service            = each.value

@@ -58,3 +58,13 @@ output "network" {
   description = "The VPC's id."
   value       = google_compute_network.main.id
 }
+
+output "weaviate_backup_bucket" {
+  description = "Where Weaviate's backups go (the WEAVIATE_BACKUP_BUCKET of the gcp ConfigMap)."
+  value       = google_storage_bucket.weaviate_backups.name
+}
+
+output "secret_ids" {
+  description = "Secret Manager secrets behind mediagateway-secrets: give each a value with gcloud secrets versions add."
+  value       = { for key, secret in google_secret_manager_secret.app : key => secret.secret_id }
+}

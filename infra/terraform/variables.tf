@@ -22,13 +22,13 @@ variable "zones" {
 }
 
 variable "name" {
-  description = "Prefix of every resource's name; service account ids add \"-recommendations\" (at most 30 characters)."
+  description = "Prefix of every resource's name; service account ids add \"-external-secrets\" (at most 30 characters)."
   type        = string
   default     = "mediagateway"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,12}$", var.name))
-    error_message = "Lower-case letters, digits and dashes, at most 13 characters, starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,11}$", var.name))
+    error_message = "Lower-case letters, digits and dashes, at most 12 characters, starting with a letter."
   }
 }
 

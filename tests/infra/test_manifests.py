@@ -3,12 +3,15 @@ promise (kubectl), and the real router declares the metrics alerts and dashboard
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import httpx
+import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
@@ -62,12 +65,59 @@ def test_each_overlay_builds_with_every_object_it_needs(path: str) -> None:
 KUBERNETES = "1.33.1"
 
 
-@KUBECTL
-@pytest.mark.parametrize("path", ["base", "overlays/dev", "overlays/prod"])
-def test_every_rendered_object_is_valid_for_the_kubernetes_api(path: str) -> None:
-    # strict: a misspelt or misplaced field is an error, not silently dropped by the server.
-    for obj in _build(INFRA / "k8s" / path):
+# Custom resources (operators installed apart from this repo) and the schema each is held to:
+# tests/infra/schemas/, each naming the CRD it was written from and its version.
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+CUSTOM = {
+    ("monitoring.coreos.com/v1", "ServiceMonitor"): "servicemonitor.json",
+    ("external-secrets.io/v1", "ExternalSecret"): "externalsecret.json",
+    ("external-secrets.io/v1", "SecretStore"): "secretstore.json",
+    ("velero.io/v1", "Schedule"): "schedule.json",
+}
+# Every kustomization an operator applies: the app (base, overlays) and the platform parts.
+ROOTS = ["base", "overlays/dev", "overlays/prod", "monitoring", "velero"]
+
+
+def validate(obj: dict) -> None:
+    """Kubernetes kinds against the API's schemas, custom resources against their CRD's; a kind
+    in neither fails (kubernetes-validate finds no schema for it)."""
+    schema = CUSTOM.get((obj["apiVersion"], obj["kind"]))
+    if schema is None:
+        # strict: a misspelt or misplaced field is an error, not silently dropped by the server.
         kubernetes_validate.validate(obj, KUBERNETES, strict=True)
+    else:
+        jsonschema.validate(obj, json.loads((SCHEMAS / schema).read_text()),
+                            cls=jsonschema.Draft7Validator)
+
+
+@KUBECTL
+@pytest.mark.parametrize("path", ROOTS)
+def test_every_rendered_object_is_valid_for_the_kubernetes_api(path: str) -> None:
+    for obj in _build(INFRA / "k8s" / path):
+        validate(obj)
+
+
+@KUBECTL
+def test_custom_resources_are_checked_not_waved_through() -> None:
+    """Each custom kind is rendered somewhere, and its schema refuses a misspelt field, a
+    missing required one and a kind nothing describes."""
+    rendered = {(o["apiVersion"], o["kind"]): o for path in ROOTS
+                for o in _build(INFRA / "k8s" / path)}
+    assert set(CUSTOM) <= set(rendered), set(CUSTOM) - set(rendered)
+    for key in CUSTOM:
+        good = rendered[key]
+        validate(good)
+        typo = copy.deepcopy(good)
+        typo["spec"]["sepc"] = {}
+        with pytest.raises(jsonschema.ValidationError):
+            validate(typo)
+        empty = copy.deepcopy(good)
+        empty["spec"] = {}
+        if key[1] != "ExternalSecret":  # its CRD requires no spec field
+            with pytest.raises(jsonschema.ValidationError):
+                validate(empty)
+    with pytest.raises(kubernetes_validate.SchemaNotFoundError):
+        validate({"apiVersion": "example.com/v1", "kind": "Unknown", "metadata": {"name": "x"}})
 
 
 @KUBECTL

@@ -18,7 +18,8 @@ from tests.infra.test_manifests import KUBECTL
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "infra" / "checkov.yaml"
 CHECKOV = ROOT / ".venv-tools" / "bin" / "checkov"
-OVERLAYS = ("dev", "prod")
+# What an operator applies: both overlays and the monitoring and Velero parts.
+ROOTS = ("overlays/dev", "overlays/prod", "monitoring", "velero")
 
 
 def _skips() -> dict[str, str]:
@@ -35,13 +36,13 @@ def test_every_skipped_check_says_why() -> None:
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both overlays as kubectl renders them, one file each."""
+    """Each kustomization as kubectl renders it, one file each."""
     folder = tmp_path_factory.mktemp("rendered")
-    for overlay in OVERLAYS:
-        built = subprocess.run(["kubectl", "kustomize", str(ROOT / "infra/k8s/overlays" / overlay)],
+    for path in ROOTS:
+        built = subprocess.run(["kubectl", "kustomize", str(ROOT / "infra/k8s" / path)],
                                capture_output=True, text=True, timeout=60)
         assert built.returncode == 0, built.stderr
-        (folder / f"{overlay}.yaml").write_text(built.stdout)
+        (folder / f"{path.replace('/', '-')}.yaml").write_text(built.stdout)
     return folder
 
 

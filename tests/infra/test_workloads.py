@@ -21,7 +21,7 @@ def test_every_workload_is_hardened_and_traced(path: str, ratio: str) -> None:
                   and o["metadata"]["name"].startswith("tracing")]
     assert tracing["data"]["OTEL_TRACES_SAMPLER_ARG"] == ratio
     assert tracing["data"]["OTEL_EXPORTER_OTLP_ENDPOINT"].startswith("http://")
-    workloads = [o for o in objects if o["kind"] in ("Deployment", "Job", "CronJob")]
+    workloads = [o for o in objects if o["kind"] in ("Deployment", "Job", "CronJob", "StatefulSet")]
     assert workloads
     for obj in workloads:
         name = obj["metadata"]["name"]
@@ -30,7 +30,8 @@ def test_every_workload_is_hardened_and_traced(path: str, ratio: str) -> None:
         assert pod["securityContext"]["runAsUser"] >= 10000, name
         assert pod["automountServiceAccountToken"] is False, name
         mounts = set()
-        for container in _containers(obj):
+        # Sidecars too (the prod overlay's Cloud SQL Auth Proxy).
+        for container in _containers(obj) + pod.get("initContainers", []):
             context = container["securityContext"]
             assert context["readOnlyRootFilesystem"] is True, name
             assert context["allowPrivilegeEscalation"] is False, name
