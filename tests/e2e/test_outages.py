@@ -222,6 +222,7 @@ class Outcome:
     phase: str
     done: bool
     viewing_id: str | None = None
+    refusal: str | None = None  # the first error's code and message, when refused
 
 
 @dataclass
@@ -289,8 +290,10 @@ class ClientLoop:
         phase = self.phase
         variables = {"t": title, **({"d": self.device_id} if kind == "sync" else {})}
         result = self.router.execute(mutation, variables, token=self.token)
-        if _outage_errors(result):
-            self.outcomes.append(Outcome(kind, title, phase, done=False))
+        if errors := _outage_errors(result):
+            first = errors[0]
+            self.outcomes.append(Outcome(kind, title, phase, done=False, refusal=(
+                f"{first.get('extensions', {}).get('code')}: {first.get('message')}")))
             return
         data = result["data"]
         viewing = data["recordViewing"]["id"] if kind == "viewing" else None
@@ -511,7 +514,7 @@ def test_postgres_restarted_under_load(
         loop.phase = "after"
         loop.until("writes after recovery", lambda: len(loop.written("after")) >= 4)
 
-    assert all(o.done for o in loop.written("before"))
+    assert all(o.done for o in loop.written("before")), loop.written("before")
     assert not any(o.done for o in loop.written("outage")), "no database, no write done"
     assert all(o.done for o in loop.written("after")), loop.written("after")
     assert "errors" not in client.execute(CATALOG)
