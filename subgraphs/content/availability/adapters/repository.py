@@ -10,13 +10,15 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Protocol
 
+from tortoise import Tortoise
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from subgraphs.content.adapters.orm import OfferHistoryRow, OfferRow, TitleGenreRow
+from subgraphs.content.adapters.orm import OfferRow, TitleGenreRow
 from subgraphs.content.availability.domain.audience import Audience
 from subgraphs.content.availability.domain.model import ChangeKind, Listing
 from subgraphs.content.availability.domain.windows import Window
@@ -98,16 +100,67 @@ class TortoiseAvailabilityRepository:
 
     async def changes(self, kind: ChangeKind, query: ListQuery, offset: int,
                       limit: int) -> tuple[list[Listing], int]:
-        """History rows of `kind` in the window whose offer is still offered, newest first."""
-        window = query.window
-        offered = _offered(query, window.end).values("id")
-        rows = OfferHistoryRow.filter(region=query.region, kind=str(kind),
-                                      at__gte=window.start, at__lte=window.end,
-                                      offer_id__in=Subquery(offered))
-        total = await rows.count()
-        page = await rows.order_by("-at", "-id").offset(offset).limit(limit).values_list(
-            "offer_id", "at", "old_price")
-        offers = await OfferRow.filter(id__in=list({row[0] for row in page}))
+        """History rows of `kind` in the window whose offer is still offered, newest first.
+
+        One join (history by its (region, kind, at) index, then each row's offer by primary
+        key): the ORM's `offer_id IN (offers on now)` built the list of every offer of the
+        region first, 40 times slower on the demo catalog."""
+        connection = Tortoise.get_connection("default")
+        sql = _Parameters(connection.capabilities.dialect)
+        window, audience = query.window, query.audience
+        where = [f'h."region" = {sql.add(query.region)}', f'h."kind" = {sql.add(str(kind))}',
+                 f'h."at" >= {sql.add(window.start)}', f'h."at" <= {sql.add(window.end)}',
+                 f'(o."available_from" IS NULL OR o."available_from" <= {sql.add(window.end)})',
+                 f'(o."available_until" IS NULL OR o."available_until" > {sql.add(window.end)})']
+        if query.platforms:
+            where.append(f'h."platform_id" IN ({sql.many(query.platforms)})')
+        if audience.blocked_genres:
+            blocked = sql.many(audience.blocked_genres)
+            where.append(f'h."title_id" NOT IN ({_TITLES_IN} ({blocked}))')
+        if audience.only_genres:
+            where.append(f'h."title_id" IN ({_TITLES_IN} ({sql.many(audience.only_genres)}))')
+        rows = (f'FROM "offer_history" h JOIN "offer" o ON o."id" = h."offer_id" '
+                f'WHERE {" AND ".join(where)}')
+        _, counted = await connection.execute_query(f"SELECT COUNT(*) AS n {rows}", sql.values)
+        _, page = await connection.execute_query(
+            f'SELECT h."offer_id" AS offer_id, h."at" AS at, h."old_price" AS old_price {rows} '
+            f'ORDER BY h."at" DESC, h."id" DESC LIMIT {int(limit)} OFFSET {int(offset)}',
+            sql.values)
+        found = [(_uuid(row["offer_id"]), _moment(row["at"]), _price(row["old_price"]))
+                 for row in page]
+        offers = await OfferRow.filter(id__in=list({offer_id for offer_id, _, _ in found}))
         by_id: dict[uuid.UUID, OfferRow] = {row.id: row for row in offers}
         return [Listing(at=at, offer=offer_from_row(by_id[offer_id]), old_price=old_price)
-                for offer_id, at, old_price in page if offer_id in by_id], total
+                for offer_id, at, old_price in found if offer_id in by_id], int(counted[0]["n"])
+
+
+_TITLES_IN = 'SELECT "title_id" FROM "title_genre" WHERE "genre_id" IN'
+
+
+class _Parameters:
+    """Bound values of one statement, with the dialect's placeholders (`?` or `$n`)."""
+
+    def __init__(self, dialect: str) -> None:
+        self._numbered = dialect == "postgres"
+        self.values: list[object] = []
+
+    def add(self, value: object) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}" if self._numbered else "?"
+
+    def many(self, values: Sequence[object]) -> str:
+        return ", ".join(self.add(value) for value in values)
+
+
+# Raw rows come typed from PostgreSQL and as text from SQLite (as Tortoise stores them there).
+def _uuid(value: object) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _moment(value: object) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _price(value: object) -> Decimal | None:
+    return None if value is None else value if isinstance(value, Decimal) else Decimal(str(value))
