@@ -8,6 +8,8 @@ then the search index is built.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+
 from mediagateway.demo.feed import DEMO_REGIONS, MovieLensFeed
 from mediagateway.movielens import GENRES, MovieLens
 from subgraphs.common.events import RedisEventBus
@@ -49,12 +51,27 @@ async def seed(data: MovieLens, bus: RedisEventBus) -> bool:
         await index_catalog(only_if_empty=True)
         return False
     await ensure_vocabulary(GENRE_NAMES, PLATFORMS)
-    feed = MovieLensFeed(data)
+    # Rentals that got cheaper lately go in at their earlier price first...
+    feed = MovieLensFeed(data, before_drops=True)
     report = await IngestPipeline(bus, graph=TitleGraph()).run(
         feed.name, feed.items(), total=feed.count()
     )
     if report.skipped:
         raise RuntimeError(f"demo catalog records were skipped: {report.skipped[:5]}")
+    await _drop_prices(feed, bus)
     await index_catalog()
     return True
+
+
+async def _drop_prices(feed: MovieLensFeed, bus: RedisEventBus) -> None:
+    """...then at today's, once for each day they got cheaper on, with the offer history dated
+    that morning: the catalog ends as `MovieLensFeed` describes it today, with real history."""
+    midnight = datetime.combine(feed.today, time(), tzinfo=UTC)
+    for days_ago, item_ids in feed.price_drops().items():
+        moment = midnight - timedelta(days=days_ago) + timedelta(hours=9)
+        drops = MovieLensFeed(feed.data, feed.today, only=item_ids)
+        report = await IngestPipeline(bus, clock=lambda moment=moment: moment).run(
+            drops.name, drops.items(), total=drops.count(), progress=False)
+        if report.skipped:
+            raise RuntimeError(f"demo price drops were skipped: {report.skipped[:5]}")
 

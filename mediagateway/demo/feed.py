@@ -3,6 +3,11 @@
 Titles, genres and credits come from the data set; platforms and offers are made up but stable
 (labelled as demo data in the README): the same title gets the same offers on every run. Offer
 end dates count from `today`, so a rerun on the same day changes nothing.
+
+So that the availability lists have something to show on a fresh start, the windows are made
+up too: about one offer in ten leaves within 30 days, one in twenty arrived within the last 14
+days, and some rentals got cheaper on one of the last 13 days (`price_drops`: the seed writes
+them as two ingestions, the earlier price first, so history records real changes).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from mediagateway.movielens import MovieLens
 from subgraphs.content.ingest.records import FeedItem
 
-__all__ = ["DEMO_REGIONS", "MovieLensFeed", "demo_offers"]
+__all__ = ["DEMO_REGIONS", "MovieLensFeed", "demo_offers", "price_drop_day"]
 
 # Region -> (currency, platforms offered there).
 DEMO_REGIONS: Mapping[str, tuple[str, tuple[str, ...]]] = {
@@ -30,14 +35,28 @@ DEMO_REGIONS: Mapping[str, tuple[str, tuple[str, ...]]] = {
 }
 _LANGUAGES = {"US": "en", "GB": "en", "DE": "de", "FR": "fr", "JP": "ja"}
 _QUALITIES = ("hd", "uhd", "hdr", "sd")
+# Days ago a title's rentals got cheaper (one of these per title that has a drop).
+_DROP_DAYS = (1, 2, 4, 6, 9, 13)
 
 
 def _digest(*parts: object) -> int:
     return int.from_bytes(hashlib.sha256(":".join(map(str, parts)).encode()).digest()[:8], "big")
 
 
-def demo_offers(item_id: int, year: int | None, today: date) -> list[dict[str, object]]:
-    """One to three offers per region, the same on every run of the same day."""
+def _drops(item_id: int, region: str, slug: str) -> bool:
+    """Whether this rental got cheaper lately (about one in three)."""
+    return _digest(item_id, region, slug, "drop") % 3 == 0
+
+
+def price_drop_day(item_id: int) -> int:
+    """How many days ago the title's rentals that got cheaper did (`_drops`)."""
+    return _DROP_DAYS[_digest(item_id, "drop-day") % len(_DROP_DAYS)]
+
+
+def demo_offers(item_id: int, year: int | None, today: date,
+                before_drops: bool = False) -> list[dict[str, object]]:
+    """One to three offers per region, the same on every run of the same day. `before_drops`:
+    the rentals that got cheaper lately at their earlier price."""
     offers: list[dict[str, object]] = []
     released = datetime(year or 1990, 1, 1, tzinfo=UTC)
     midnight = datetime(today.year, today.month, today.day, tzinfo=UTC)
@@ -54,16 +73,24 @@ def demo_offers(item_id: int, year: int | None, today: date) -> list[dict[str, o
                 else "subscription"
             )
             price = None
+            unit = 100 if currency == "JPY" else 1
             if offer_type == "rent":
-                price = (2.99 + roll % 3) * (100 if currency == "JPY" else 1)
+                price = (2.99 + roll % 3) * unit
+                if before_drops and _drops(item_id, region, slug):
+                    price += unit
             until = None if roll % 4 else midnight + timedelta(days=30 + roll * 7)
+            if roll == 0:  # leaving soon: within 3 to 27 days
+                until = midnight + timedelta(days=3 + _digest(item_id, region, slug, "until") % 25)
+            since = released
+            if _digest(item_id, region, slug, "arrived") % 20 == 0:  # new in the last 14 days
+                since = midnight - timedelta(days=_digest(item_id, region, slug, "day") % 14)
             languages = sorted({"en", _LANGUAGES[region]})
             offers.append({
                 "platform": slug, "region": region, "type": offer_type,
                 "quality": _QUALITIES[(roll + index) % 4],
                 "price": f"{price:.2f}" if price is not None else None,
                 "currency": currency if price is not None else None,
-                "available_from": released.isoformat(),
+                "available_from": since.isoformat(),
                 "available_until": until.isoformat() if until else None,
                 "audio_languages": languages, "subtitle_languages": languages,
             })
@@ -73,12 +100,26 @@ def demo_offers(item_id: int, year: int | None, today: date) -> list[dict[str, o
 class MovieLensFeed:
     name = "movielens"
 
-    def __init__(self, data: MovieLens | None = None, today: date | None = None) -> None:
+    def __init__(self, data: MovieLens | None = None, today: date | None = None, *,
+                 before_drops: bool = False, only: frozenset[int] | None = None) -> None:
+        """`before_drops`: rentals that got cheaper lately at their earlier price; `only`: just
+        these MovieLens item ids."""
         self.data = data or MovieLens()
         self.today = today or datetime.now(UTC).date()
+        self.before_drops = before_drops
+        self.only = only
 
     def count(self) -> int:
-        return len(self.data.items)
+        return len(self.data.items) if self.only is None else len(self.only)
+
+    def price_drops(self) -> dict[int, frozenset[int]]:
+        """Item ids whose rentals got cheaper, by how many days ago."""
+        days: dict[int, set[int]] = defaultdict(set)
+        for item in self.data.items:
+            cheaper = demo_offers(item.item_id, item.year, self.today, before_drops=True)
+            if cheaper != demo_offers(item.item_id, item.year, self.today):
+                days[price_drop_day(item.item_id)].add(item.item_id)
+        return {day: frozenset(ids) for day, ids in sorted(days.items())}
 
     def _credits(self) -> Mapping[int, Sequence[dict[str, object]]]:
         credits: dict[int, list[dict[str, object]]] = defaultdict(list)
@@ -98,6 +139,8 @@ class MovieLensFeed:
         most = max(votes.values(), default=1)
         credits = self._credits()
         for item in self.data.items:
+            if self.only is not None and item.item_id not in self.only:
+                continue
             count = votes[item.item_id]
             yield FeedItem(f"movielens:{item.item_id}", data={
                 "source_id": str(item.item_id),
@@ -110,5 +153,5 @@ class MovieLensFeed:
                 "average_rating": round(sums[item.item_id] / count, 3) if count else None,
                 "vote_count": count,
                 "credits": list(credits.get(item.item_id, ())),
-                "offers": demo_offers(item.item_id, item.year, self.today),
+                "offers": demo_offers(item.item_id, item.year, self.today, self.before_drops),
             })

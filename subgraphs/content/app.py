@@ -19,6 +19,7 @@ from subgraphs.common.profile_limits import TortoiseProfileLimits
 from subgraphs.common.resources import service_resources
 from subgraphs.common.settings import ServiceSettings
 from subgraphs.content.adapters.orm import ProfileLimitRow
+from subgraphs.content.availability.adapters.repository import TortoiseAvailabilityRepository
 from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
 from subgraphs.content.catalog.loaders import make_loaders
 from subgraphs.content.consumers import start_consumers
@@ -49,6 +50,7 @@ def create_app(
     intent_settings = intent_settings or settings.intent
     repo = TortoiseContentRepository()
     profiles = TortoiseProfileLimits(ProfileLimitRow)
+    availability = TortoiseAvailabilityRepository()
     graph = TitleGraph()
     # The LLM client (when a key is set) is made here; the parser itself once the search
     # service has read the catalog's genres and platforms.
@@ -99,6 +101,7 @@ def create_app(
         return Context(
             request=request, response=response, viewer=viewer, repo=repo,
             loaders=make_loaders(repo), search=search.service, profiles=profiles,
+            availability=availability,
         )
 
     return build_app(

@@ -6,6 +6,7 @@ import strawberry
 
 from subgraphs.common.costs import CostedSchema
 from subgraphs.common.extensions import standard_extensions
+from subgraphs.content.availability import resolvers as availability_fields
 from subgraphs.content.catalog import resolvers as catalog_fields
 from subgraphs.content.catalog.types import Person, Platform, Title
 from subgraphs.content.data_export import DataExport
@@ -22,6 +23,9 @@ class Query:
     titles = catalog_fields.titles
     genres = catalog_fields.genres
     platforms = catalog_fields.platforms
+    leaving_soon = availability_fields.leaving_soon
+    new_arrivals = availability_fields.new_arrivals
+    price_drops = availability_fields.price_drops
 
 
 schema = CostedSchema(

@@ -21,7 +21,7 @@ def test_there_are_examples_for_the_first_journeys() -> None:
     names = [re.search(r"^(query|mutation|subscription) (\w+)", p.read_text(), re.M)
              for p in EXAMPLES]
     assert [n[2] for n in names if n] == [
-        "Search", "TitleWithOffers", "SignIn", "MyLists", "LivePlayback"]
+        "Search", "TitleWithOffers", "SignIn", "MyLists", "LivePlayback", "WhatsNew"]
 
 
 def test_graphiql_opens_with_the_examples_as_tabs(stack: Stack) -> None:

@@ -10,8 +10,9 @@ from subgraphs.common.outbox import OutboxEvent
 from subgraphs.common.profile_limits import ProfileLimitFields
 from subgraphs.content.catalog.domain.model import CreditRole, OfferType, TitleKind, VideoQuality
 
-__all__ = ["CreditRow", "GenreRow", "OfferRow", "OutboxEvent", "PersonRow", "PlatformRow",
-           "ProfileLimitRow", "TitleEdgeRow", "TitleGenreRow", "TitleRow", "TitleViewerRow"]
+__all__ = ["CreditRow", "GenreRow", "OfferHistoryRow", "OfferRow", "OutboxEvent", "PersonRow",
+           "PlatformRow", "ProfileLimitRow", "TitleEdgeRow", "TitleGenreRow", "TitleRow",
+           "TitleViewerRow"]
 
 
 class GenreRow(Model):
@@ -121,7 +122,34 @@ class OfferRow(Model):
     class Meta:
         table = "offer"
         unique_together = (("title", "platform", "region", "type"),)
-        indexes = (("title", "region"),)
+        indexes = (("title", "region"), ("region", "available_until"))
+
+
+class OfferHistoryRow(Model):
+    """One offer change (appeared, left, price changed), written by ingestion with the change.
+
+    `offer_id` is the offer's stable id (the same for its key on every write), not a foreign
+    key: a left offer has no row, and ingestion replaces a title's offer rows on every write.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    offer_id = fields.UUIDField()
+    title = fields.ForeignKeyField("models.TitleRow", related_name="offer_history",
+                                   on_delete=fields.CASCADE)
+    platform = fields.ForeignKeyField("models.PlatformRow", related_name="offer_history",
+                                      on_delete=fields.CASCADE)
+    region = fields.CharField(max_length=2)
+    offer_type = fields.CharEnumField(OfferType, max_length=12)
+    quality = fields.CharEnumField(VideoQuality, max_length=3)
+    kind = fields.CharField(max_length=16)
+    old_price = fields.DecimalField(max_digits=8, decimal_places=2, null=True)
+    new_price = fields.DecimalField(max_digits=8, decimal_places=2, null=True)
+    currency = fields.CharField(max_length=3, null=True)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "offer_history"
+        indexes = (("region", "kind", "at"), ("title", "platform", "region", "offer_type"))
 
 
 class TitleEdgeRow(Model):

@@ -17,8 +17,8 @@ from subgraphs.content.catalog.domain.offers import is_available, rank_offers
 from subgraphs.content.catalog.domain.titles import display_title, sort_title
 from subgraphs.content.context import Context
 
-__all__ = ["Credit", "ExternalIds", "Genre", "Offer", "OfferType", "Person", "Platform", "Title",
-           "TitleFilter", "TitleKind", "current_offers"]
+__all__ = ["Credit", "ExternalIds", "Genre", "Offer", "OfferType", "Person", "Platform", "Price",
+           "Title", "TitleFilter", "TitleKind", "current_offers"]
 
 TitleKind = strawberry.enum(model.TitleKind, name="TitleKind")
 OfferType = strawberry.enum(model.OfferType, name="OfferType")

@@ -16,8 +16,9 @@ import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterable, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from redis.exceptions import RedisError
@@ -96,8 +97,11 @@ class IngestPipeline:
         embedder: Embedder | None = None,
         graph: TitleGraph | None = None,
         batch_size: int = BATCH_SIZE,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """`clock`: when the offer history dates the changes this run makes (default now)."""
         self.publisher = publisher
+        self.clock = clock
         self.indexer = indexer
         self.embedder = embedder
         self.graph = graph
@@ -159,7 +163,7 @@ class IngestPipeline:
 
         async with ingest_session() as session:
             writer = CatalogWriter(session, stored, events=self.publisher is not None,
-                                   titles=self.indexer is not None)
+                                   titles=self.indexer is not None, clock=self.clock)
             try:
                 async for item in items:
                     report.read += 1

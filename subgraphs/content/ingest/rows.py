@@ -13,14 +13,17 @@ import orjson
 
 from subgraphs.common.events import Event
 from subgraphs.content.adapters.orm import CreditRow, OfferRow, TitleGenreRow, TitleRow
+from subgraphs.content.availability.domain.changes import diff_offers
+from subgraphs.content.availability.domain.model import OfferChange, OfferState
 from subgraphs.content.catalog.domain.model import Title
 from subgraphs.content.ingest.events import PersonCredit
 from subgraphs.content.ingest.ids import stable_text
 from subgraphs.content.ingest.records import OfferRecord, Resolved, TitleRecord, json_text
-from subgraphs.content.ingest.store import OFFER, TITLE_GENRE, Delete, Insert, Step
+from subgraphs.content.ingest.store import OFFER, OFFER_HISTORY, TITLE_GENRE, Delete, Insert, Step
 
-__all__ = ["Existing", "enum_value", "genre_steps", "merge_record", "new_title", "offer_steps",
-           "offer_values", "outbox_values", "read_existing", "row_values", "title_values"]
+__all__ = ["Existing", "enum_value", "genre_steps", "history_steps", "merge_record", "new_title",
+           "offer_steps", "offer_values", "outbox_values", "read_existing", "row_values",
+           "title_values"]
 
 _SCALARS = ("kind", "title", "original_title", "overview", "release_date", "release_year",
             "runtime_minutes", "popularity", "average_rating", "vote_count", "collection")
@@ -93,6 +96,35 @@ def offer_steps(
     replaced = [item.id_text for item in items if item.id_text in old]
     return [Delete("offer", "title_id", replaced),
             Insert(OFFER, [row for rows in offers.values() for row in rows])], offers
+
+
+def history_steps(todo: Sequence[Resolved], existing: Existing, now: datetime) -> list[Step]:
+    """The offer history rows of `todo`: each offer that appeared, left or changed its price
+    against what the title had. Applied with the offer rows, so a change and its record are
+    committed (or rolled back) together."""
+    changes: list[OfferChange] = []
+    for item in todo:
+        if item.record.offers is None:
+            continue  # offers left out: the catalog's stay as they are
+        before = [OfferState(offer["platform_id"], offer["region"], offer["type"],
+                             offer["quality"], offer["price"], offer["currency"],
+                             offer["available_from"])
+                  for offer in existing.offers.get(item.id_text, ())]
+        after = [OfferState(offer.platform, offer.region, offer.type, offer.quality,
+                            offer.price, offer.currency, offer.available_from)
+                 for offer in item.record.offers]
+        changes += diff_offers(item.title_id, before, after, now)
+    return [Insert(OFFER_HISTORY, [history_values(change) for change in changes])]
+
+
+def history_values(change: OfferChange) -> tuple[Any, ...]:
+    """A change's row in `OFFER_HISTORY.columns` order."""
+    title_id, kind = str(change.title_id), enum_value(change.type)
+    # The offer's own id (see `offer_values`): the lists join history to offers by it.
+    return (stable_text("offer", title_id, change.platform, change.region, kind), title_id,
+            change.platform, change.region, kind,
+            enum_value(change.quality), str(change.kind), change.old_price, change.new_price,
+            change.currency, change.at)
 
 
 def outbox_values(event: Event) -> tuple[str, str, str, str]:

@@ -32,8 +32,8 @@ from typing import Any, Protocol, TypeVar
 import orjson
 from tortoise import Tortoise
 
-__all__ = ["CREDIT", "OFFER", "OUTBOX", "PERSON", "TITLE", "TITLE_GENRE", "Delete", "IngestSession",
-           "Insert", "Step", "Table", "Update", "ingest_session"]
+__all__ = ["CREDIT", "OFFER", "OFFER_HISTORY", "OUTBOX", "PERSON", "TITLE", "TITLE_GENRE", "Delete",
+           "IngestSession", "Insert", "Step", "Table", "Update", "ingest_session"]
 
 T = TypeVar("T")
 
@@ -57,6 +57,11 @@ OFFER = Table("offer", (
     "id", "title_id", "platform_id", "region", "type", "quality", "price", "currency",
     "audio_languages", "subtitle_languages", "available_from", "available_until", "deep_link",
     "web_url"))
+
+# One row per offer change (`subgraphs/content/availability`); `id` is the database's.
+OFFER_HISTORY = Table("offer_history", (
+    "offer_id", "title_id", "platform_id", "region", "offer_type", "quality", "kind", "old_price",
+    "new_price", "currency", "at"))
 
 
 # Events staged with the rows they report (`subgraphs.common.outbox`); `seq` is the database's.

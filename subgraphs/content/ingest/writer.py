@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +39,7 @@ from subgraphs.content.ingest.records import Resolved
 from subgraphs.content.ingest.rows import (
     Existing,
     genre_steps,
+    history_steps,
     merge_record,
     new_title,
     offer_steps,
@@ -89,11 +90,14 @@ class BatchResult:
 
 class CatalogWriter:
     def __init__(self, session: IngestSession, stored: dict[str, str | None], *,
-                 events: bool = True, titles: bool = True) -> None:
+                 events: bool = True, titles: bool = True,
+                 clock: Callable[[], datetime] | None = None) -> None:
         """`stored`: the content hash of every title in the catalog, by id (text); `events`:
         build `availability.changed` and `title.upserted` events; `titles`: list the written
-        titles (for the search index). Runs that need neither skip the work."""
+        titles (for the search index). Runs that need neither skip the work. `clock`: when the
+        offer history dates the changes it sees (now; the demo seed backdates its own)."""
         self.session = session
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._stored = stored
         self.events = events
         self.titles = titles or events
@@ -190,6 +194,7 @@ class CatalogWriter:
             ] if self.events else [])
         links = await self._platform_links()
         steps, offers, credits = self._plan(todo, existing, links, result)
+        steps += history_steps(todo, existing, self._clock())
         _changes(result, todo, existing)
         if self.events:
             _events(result, todo, existing, offers, credits)

@@ -1,0 +1,1 @@
+"""The offer history's storage."""
