@@ -67,7 +67,8 @@ def test_weaviate_runs_on_its_own_volume_and_only_content_reaches_it(path: str) 
         "PERSISTENCE_DATA_PATH"]
     assert container["readinessProbe"]["httpGet"]["path"] == "/v1/.well-known/ready"
     assert container["livenessProbe"]["httpGet"]["path"] == "/v1/.well-known/live"
-    assert container["resources"]["requests"]["memory"] and container["resources"]["limits"]["memory"]
+    resources = container["resources"]
+    assert resources["requests"]["memory"] and resources["limits"]["memory"]
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     assert pod["securityContext"]["runAsNonRoot"] is True
     # The headless Service: HTTP and gRPC, as content's client expects (gRPC on 50051).
@@ -322,13 +323,13 @@ class _FakeWeaviate(BaseHTTPRequestHandler):
     statuses: list[str] = []
     created: list[dict] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         assert self.path == "/v1/backups/gcs"
         type(self).created.append(body)
         self._answer({"id": body["id"], "backend": "gcs", "status": "STARTED"})
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         (created,) = type(self).created
         assert self.path == f"/v1/backups/gcs/{created['id']}"
         self._answer({"id": created["id"], "status": type(self).statuses.pop(0)})

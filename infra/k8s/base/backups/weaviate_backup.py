@@ -19,7 +19,7 @@ def _call(method: str, url: str, body: dict | None = None) -> dict:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method,
                                      headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (http to the Service)
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
 
 
