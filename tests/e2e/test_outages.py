@@ -225,6 +225,10 @@ class Outcome:
     refusal: str | None = None  # the first error's code and message, when refused
 
 
+# A write still running when its phase ended belongs to the transition that followed.
+_BETWEEN = {"before": "stopping", "outage": "recovering"}
+
+
 @dataclass
 class ClientLoop:
     """Writes of one signed-in user and catalog reads, in a thread, until stopped."""
@@ -286,10 +290,13 @@ class ClientLoop:
         self.reads[phase] = self.reads.get(phase, 0) + 1
 
     def _write(self, kind: str, mutation: str, title: str) -> None:
-        # A write is of the phase it began in; "stopping" and "recovering" are in between.
+        # A write is of the phase it began and ended in; "stopping" and "recovering" are in
+        # between.
         phase = self.phase
         variables = {"t": title, **({"d": self.device_id} if kind == "sync" else {})}
         result = self.router.execute(mutation, variables, token=self.token)
+        if self.phase != phase:  # the outage began or ended while it ran: in between
+            phase = _BETWEEN.get(phase, phase)
         if errors := _outage_errors(result):
             first = errors[0]
             self.outcomes.append(Outcome(kind, title, phase, done=False, refusal=(
