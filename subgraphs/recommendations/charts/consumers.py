@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from subgraphs.common import contracts
-from subgraphs.common.events import Event, EventBus
+from subgraphs.common.events import Event, EventBus, EventHandler
 from subgraphs.recommendations.charts import services
 from subgraphs.recommendations.charts.domain.model import Play
 from subgraphs.recommendations.charts.domain.ports import ChartsRepository
 
-__all__ = ["GROUP", "STREAMS", "play_from_payload", "start_consumers"]
+__all__ = ["GROUP", "STREAMS", "handler", "play_from_payload", "start_consumers"]
 
 GROUP = "recommendations.charts"
 STREAMS = (contracts.PLAYBACK_UPDATED.name,)
@@ -48,13 +48,17 @@ def _plays(events: list[Event]) -> list[Play]:
     return plays
 
 
-def start_consumers(bus: EventBus, repo: ChartsRepository, stop: asyncio.Event
-                    ) -> list[asyncio.Task[None]]:
+def handler(repo: ChartsRepository) -> EventHandler:
     """Every session is stored once, whatever its later events and redeliveries say."""
 
     async def on_playback(events: list[Event]) -> None:
         await services.absorb_plays(repo, _plays(events))
 
+    return on_playback
+
+
+def start_consumers(bus: EventBus, repo: ChartsRepository, stop: asyncio.Event
+                    ) -> list[asyncio.Task[None]]:
     return [asyncio.create_task(
-        bus.consume(contracts.PLAYBACK_UPDATED.name, GROUP, on_playback, stop),
+        bus.consume(contracts.PLAYBACK_UPDATED.name, GROUP, handler(repo), stop),
         name=f"charts:consume:{contracts.PLAYBACK_UPDATED.name}")]

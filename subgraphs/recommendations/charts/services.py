@@ -71,6 +71,9 @@ class ChartBook:
         self._rankings: dict[ChartKey, list[uuid.UUID]] = {}
         self._entries: dict[ChartKey, list[ChartEntry]] = {}
         self._positions: dict[ChartKey, dict[uuid.UUID, ChartEntry]] = {}
+        # What requests check their region and platform against, as of the last ranking (a
+        # reload in progress starts from nothing).
+        self._known: tuple[set[str], set[str]] = (set(), set())
 
     def _start_over(self) -> None:
         self._tally = ChartTally(self._half_life_days)
@@ -89,13 +92,12 @@ class ChartBook:
     def chart_key(self, region: str, platform: str | None) -> ChartKey:
         """The chart asked for; a region or platform no chart can have is bad input."""
         wanted_region = region.strip().upper()
-        regions = self._markets[0] | self._tally.regions
+        regions, platforms = self._known
         if wanted_region not in regions:
             raise UnknownRegion(region, regions)
         if platform is None:
             return ChartKey(wanted_region)
         wanted_platform = platform.strip().lower()
-        platforms = self._markets[1] | self._tally.platforms
         if wanted_platform not in platforms:
             raise UnknownPlatform(platform, platforms)
         return ChartKey(wanted_region, wanted_platform)
@@ -130,7 +132,9 @@ class ChartBook:
             if now - self._loaded_at >= self.reload_seconds:
                 self._start_over()
             changed = await self._pull(now)
-            if changed or not self._ready.is_set() or not self._written:
+            known = (self._markets[0] | self._tally.regions,
+                     self._markets[1] | self._tally.platforms)
+            if changed or known != self._known or not self._written:
                 self._rank()
             due = now - self._written_at >= self.snapshot_seconds or not self._written
             if due:
@@ -177,6 +181,8 @@ class ChartBook:
         return changed
 
     def _rank(self) -> None:
+        self._known = (self._markets[0] | self._tally.regions,
+                       self._markets[1] | self._tally.platforms)
         self._rankings = {chart: self._tally.ranking(chart) for chart in self._tally.charts()}
         self._entries = {chart: entries(ranking, self._history.get(chart, ChartHistory()))
                          for chart, ranking in self._rankings.items()}
