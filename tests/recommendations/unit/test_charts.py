@@ -103,6 +103,8 @@ def test_plays_count_in_their_platforms_chart_and_future_facts_count_as_now() ->
     netflix = ChartKey("GB", "netflix")
     assert tally.ranking(netflix) == [A]
     assert tally.ranking(ChartKey("GB")) == []  # all platforms: viewings only
+    tally.add([View(viewer, B, NOW)], NOW)
+    assert tally.charts() == [ChartKey("GB"), netflix]
     assert tally.tally.score(netflix, A, NOW) == pytest.approx(1.0)
     assert tally.platforms == {"netflix"}
 

@@ -99,14 +99,14 @@ class TortoiseChartsRepository:
         if not rankings:
             return
         async with in_transaction():
-            for chart in sorted(rankings):
+            for chart in sorted(rankings, key=ChartKey.sort_key):
                 await ChartRankRow.filter(day=day, region=chart.region,
                                           platform=_platform_column(chart.platform)).delete()
             await ChartRankRow.bulk_create(
                 [ChartRankRow(day=day, region=chart.region,
                               platform=_platform_column(chart.platform), title_id=title_id,
                               rank=rank)
-                 for chart, ranking in sorted(rankings.items())
+                 for chart, ranking in sorted(rankings.items(), key=lambda c: c[0].sort_key())
                  for rank, title_id in enumerate(ranking, start=1)],
                 batch_size=_BATCH)
 

@@ -28,12 +28,16 @@ def day_of(at: float) -> date:
     return datetime.fromtimestamp(at, UTC).date()
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ChartKey:
     """One chart: a region, and a platform or (None) all of them."""
 
     region: str
     platform: str | None = None
+
+    def sort_key(self) -> tuple[str, str]:
+        """Region, then all platforms before each platform."""
+        return self.region, self.platform or ""
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class DecayedTally:
         return [title_id for title_id, _ in ordered[:size]]
 
     def charts(self) -> list[ChartKey]:
-        return sorted(self._mass)
+        return sorted(self._mass, key=ChartKey.sort_key)
 
 
 class ChartTally:
