@@ -23,6 +23,11 @@ query($r: String!, $p: String, $n: Int!, $a: String) {
     edges { cursor node { rank previousRank rankChange trend daysInTop10 daysInTop100
       title { id title genres { slug } } } } } }
 """
+# Ranks and ids only: recommendations alone, no content fetch (what the polling loops read).
+RANKS = """
+query($r: String!, $n: Int!) { streamingCharts(region: $r, first: $n) {
+  edges { node { rank title { id } } } } }
+"""
 POSITION = """
 query($t: ID!, $r: String!, $p: String) { title(id: $t) { id
   chartPosition(region: $r, platform: $p) { rank trend daysInTop10 title { id } } } }
@@ -54,12 +59,31 @@ def _codes(result: dict[str, Any]) -> list[str]:
     return [e.get("extensions", {}).get("code") for e in result.get("errors", [])]
 
 
+def _retryable(result: dict[str, Any]) -> bool:
+    errors = result.get("errors") or []
+    return bool(errors) and all((e.get("extensions") or {}).get("retryable") for e in errors)
+
+
 def _chart(router: Router, region: str, platform: str | None = None, first: int = 100,
-           after: str | None = None, token: str | None = None) -> dict[str, Any]:
-    result = router.execute(CHART, {"r": region, "p": platform, "n": first, "a": after},
-                            token=token)
+           after: str | None = None, token: str | None = None,
+           query: str = CHART) -> dict[str, Any]:
+    variables = {"r": region, "p": platform, "n": first, "a": after}
+    if query is RANKS:
+        variables = {"r": region, "n": first}
+    result = _execute(router, query, variables, token)
     assert "errors" not in result, result
     return result["data"]["streamingCharts"]
+
+
+def _execute(router: Router, query: str, variables: dict[str, Any],
+             token: str | None = None) -> dict[str, Any]:
+    for _ in range(5):
+        result = router.execute(query, variables, token=token)
+        # A loaded machine: content may not answer in time ("retry shortly"), as a client would.
+        if not _retryable(result):
+            break
+        time.sleep(1)
+    return result
 
 
 def _nodes(chart: dict[str, Any]) -> list[dict[str, Any]]:
@@ -100,7 +124,7 @@ def test_a_platform_chart_on_the_seeded_demo(router: Router, seeded: None) -> No
 
 
 def _rank(router: Router, region: str, title_id: str) -> int | None:
-    entries = _nodes(_chart(router, region))
+    entries = _nodes(_chart(router, region, query=RANKS))
     return next((e["rank"] for e in entries if e["title"]["id"] == title_id), None)
 
 
@@ -117,7 +141,7 @@ def test_the_chart_moves_after_viewings(router: Router, seeded: None) -> None:
     while (rank := _rank(router, region, climber)) == 61 and time.monotonic() < deadline:
         time.sleep(0.5)
     assert rank is not None and rank < 61
-    position = router.execute(POSITION, {"t": climber, "r": region.lower()})
+    position = _execute(router, POSITION, {"t": climber, "r": region.lower()})
     assert "errors" not in position, position
     placed = position["data"]["title"]["chartPosition"]
     assert placed["rank"] == _rank(router, region, climber)
@@ -128,7 +152,7 @@ def test_the_chart_moves_after_viewings(router: Router, seeded: None) -> None:
 def test_chart_positions_of_a_list_and_of_titles_outside_the_chart(
     router: Router, seeded: None
 ) -> None:
-    result = router.execute(POSITIONS, {"r": "DE"})
+    result = _execute(router, POSITIONS, {"r": "DE"})
     assert "errors" not in result, result
     charted = {e["title"]["id"]: e["rank"] for e in _nodes(_chart(router, "DE"))}
     for edge in result["data"]["titles"]["edges"]:
@@ -185,21 +209,23 @@ def test_a_kid_profile_sees_the_chart_within_its_limits(router: Router, seeded: 
                               token=token)
     assert "errors" not in switched, switched
     kid = switched["data"]["switchProfile"]["accessToken"]
-    # The viewing and the limits reach recommendations as events.
-    deadline = time.monotonic() + 60
+    # The viewing and the limits reach recommendations as events: until the family film leads
+    # the kid's chart and the kid's chart is shorter.
+    deadline = time.monotonic() + 90
     while True:
-        everyone = _nodes(_chart(router, region))
-        limited = _nodes(_chart(router, region, token=kid))
-        listed = family_film in {e["title"]["id"] for e in everyone}
-        if (listed and len(limited) < len(everyone)) or time.monotonic() > deadline:
+        everyone = _nodes(_chart(router, region, query=RANKS))
+        limited = _nodes(_chart(router, region, token=kid, query=RANKS))
+        arrived = bool(limited) and limited[0]["title"]["id"] == family_film
+        if (arrived and len(limited) < len(everyone)) or time.monotonic() > deadline:
             break
         time.sleep(0.5)
+    named = {e["title"]["id"]: e for e in _nodes(_chart(router, region))}
 
-    def allowed(entry: dict[str, Any]) -> bool:
-        genres = {g["slug"] for g in entry["title"]["genres"]}
+    def allowed(title_id: str) -> bool:
+        genres = {g["slug"] for g in named[title_id]["title"]["genres"]}
         return "drama" not in genres and bool(genres & FAMILY)
 
-    expected = [(e["rank"], e["title"]["id"]) for e in everyone if allowed(e)]
+    expected = [(e["rank"], e["title"]["id"]) for e in everyone if allowed(e["title"]["id"])]
     assert (expected[0][1] if expected else None) == family_film
     # The chart's own ranks, with what the profile may not see left out.
     assert [(e["rank"], e["title"]["id"]) for e in limited] == expected
