@@ -24,7 +24,7 @@ from subgraphs.users.adapters.repository import profile_to_row, user_to_row, vie
 from subgraphs.users.domain.model import PLATFORMS, Profile, User, ViewingEvent
 from subgraphs.users.oauth.demo_clients import register_demo_clients
 
-__all__ = ["DEMO_PASSWORD", "seed"]
+__all__ = ["DEMO_PASSWORD", "REGIONS", "home_region", "seed", "subscribed_platforms"]
 
 DEMO_PASSWORD = "mediagateway-demo"
 REGIONS = ("US", "GB", "DE", "FR", "JP")
@@ -46,12 +46,21 @@ def _platforms(user_id: int) -> tuple[str, ...]:
     return tuple(PLATFORMS[(start + i) % len(PLATFORMS)] for i in range(count))
 
 
+def home_region(user_id: int) -> str:
+    """A demo account's region, by its MovieLens user id."""
+    return REGIONS[user_id % len(REGIONS)]
+
+
+def subscribed_platforms(user_id: int) -> tuple[str, ...]:
+    return _platforms(user_id)
+
+
 def _account(source: MovieLensUser, now: datetime) -> User:
     return User(
         id=source.id,
         email=source.email,
         display_name=f"Demo user {source.user_id}",
-        home_region=REGIONS[source.user_id % len(REGIONS)],
+        home_region=home_region(source.user_id),
         subscribed_platforms=_platforms(source.user_id),
         preferred_genres=(),
         created_at=now,

@@ -26,6 +26,9 @@ from subgraphs.common.settings import ServiceSettings
 from subgraphs.recommendations.adapters.artifact import ModelHolder
 from subgraphs.recommendations.adapters.cached_repository import CachedRecommendationsRepository
 from subgraphs.recommendations.adapters.retrain import retrain_periodically
+from subgraphs.recommendations.charts import consumers as chart_consumers
+from subgraphs.recommendations.charts.adapters.repository import TortoiseChartsRepository
+from subgraphs.recommendations.charts.services import ChartBook
 from subgraphs.recommendations.consumers import start_consumers
 from subgraphs.recommendations.context import Context
 from subgraphs.recommendations.loaders import make_loaders
@@ -47,10 +50,15 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
     repo = CachedRecommendationsRepository()
     models = ModelHolder(settings.model_dir, settings.poll_seconds)
     memo: TTLCache = TTLCache(maxsize=256, ttl=_SCORES_TTL)
+    chart_facts = TortoiseChartsRepository()
+    charts = ChartBook(chart_facts, refresh_seconds=settings.charts_refresh_seconds,
+                       snapshot_seconds=settings.charts_snapshot_seconds)
 
     async def erase(user_id: uuid.UUID) -> None:
         """Account deletion: the user's rows, and what this process remembers of them."""
         await repo.erase_user(user_id)
+        await chart_facts.erase_user(user_id)
+        await charts.forget(user_id)
         for key in [k for k in list(memo) if k[0] == user_id]:
             memo.pop(key, None)
 
@@ -68,6 +76,8 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
                 logger.exception("the recommendations model could not be loaded")
             bus = RedisEventBus(redis)
             tasks = start_consumers(bus, repo, models, stop)
+            tasks += chart_consumers.start_consumers(bus, chart_facts, stop)
+            tasks.append(asyncio.create_task(charts.run(stop), name="charts:refresh"))
             tasks.append(start_erasure(bus, NAME, erase, stop))
             tasks.append(asyncio.create_task(models.watch(stop), name="models:watch"))
             if settings.retrain_seconds > 0:
@@ -89,7 +99,7 @@ def create_app(settings: ServiceSettings | None = None) -> Starlette:
     async def context(request, response, viewer: Viewer) -> Context:  # type: ignore[no-untyped-def]
         return Context(
             request=request, response=response, viewer=viewer, repo=repo,
-            loaders=make_loaders(repo), models=models, scores_memo=memo,
+            loaders=make_loaders(repo, charts), models=models, scores_memo=memo, charts=charts,
         )
 
     return build_app(

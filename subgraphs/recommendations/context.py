@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from subgraphs.common.context import BaseContext
 from subgraphs.recommendations.adapters.artifact import ModelHolder
 from subgraphs.recommendations.adapters.cached_repository import CachedRecommendationsRepository
+from subgraphs.recommendations.charts.services import ChartBook
 from subgraphs.recommendations.loaders import Loaders
 from subgraphs.recommendations.services import ScoresMemo
 
@@ -19,3 +20,4 @@ class Context(BaseContext):
     loaders: Loaders
     models: ModelHolder
     scores_memo: ScoresMemo
+    charts: ChartBook

@@ -16,6 +16,7 @@ from subgraphs.common.data_export import (
     may_export,
 )
 from subgraphs.recommendations.adapters.orm import (
+    ChartPlayRow,
     FeedbackRow,
     InteractionRow,
     ProfileRow,
@@ -27,7 +28,8 @@ from subgraphs.recommendations.adapters.orm import (
 __all__ = ["DataExport"]
 
 TABLES = tuple(ExportedTable(row) for row in (
-    InteractionRow, FeedbackRow, UserTasteRow, UserStateRow, ProfileRow, UserStampRow))
+    InteractionRow, FeedbackRow, UserTasteRow, UserStateRow, ProfileRow, UserStampRow,
+    ChartPlayRow))
 
 
 @strawberry.federation.type(keys=["id"], description=EXPORT_DESCRIPTION)
@@ -38,6 +40,7 @@ class DataExport:
     def resolve_reference(cls, id: strawberry.ID) -> DataExport:
         return cls(id=id)
 
-    @strawberry.field(description="Interactions, feedback, taste and the learned adapter.")
+    @strawberry.field(description="Interactions, feedback, taste, the learned adapter and the "
+                                  "playback sessions counted in charts.")
     async def recommendations(self, info: Info[Any, None]) -> JSON:
         return await export_rows(TABLES, may_export(info.context.viewer, self.id))

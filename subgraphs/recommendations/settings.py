@@ -25,6 +25,10 @@ class Settings(ServiceSettings):
             training runs elsewhere, e.g. a Kubernetes CronJob).
         poll_seconds: how often serving looks for a new artifact
             (`MG_RECOMMENDATIONS_POLL_SECONDS`).
+        charts_refresh_seconds: how often the charts read the viewings and plays stored since
+            (`MG_RECOMMENDATIONS_CHARTS_REFRESH_SECONDS`).
+        charts_snapshot_seconds: how often changed charts are written as today's ranks
+            (`MG_RECOMMENDATIONS_CHARTS_SNAPSHOT_SECONDS`).
     """
 
     name: str = NAME
@@ -37,6 +41,10 @@ class Settings(ServiceSettings):
     poll_seconds: float = Field(
         1.0,
         validation_alias=env_name("MG_RECOMMENDATIONS_POLL_SECONDS", "MG_REC_POLL_SECONDS"))
+    charts_refresh_seconds: float = Field(
+        2.0, gt=0, validation_alias=env_name("MG_RECOMMENDATIONS_CHARTS_REFRESH_SECONDS"))
+    charts_snapshot_seconds: float = Field(
+        30.0, gt=0, validation_alias=env_name("MG_RECOMMENDATIONS_CHARTS_SNAPSHOT_SECONDS"))
 
     @classmethod
     def derived_defaults(cls, env: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, Any]:

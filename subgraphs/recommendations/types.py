@@ -13,6 +13,7 @@ from subgraphs.common.ids import parse_id
 from subgraphs.common.pagination import Connection, PageRequest
 from subgraphs.recommendations import services
 from subgraphs.recommendations.adapters.cached_repository import UserSnapshot
+from subgraphs.recommendations.charts.types import ChartEntry
 from subgraphs.recommendations.context import Context
 from subgraphs.recommendations.domain import model
 from subgraphs.recommendations.domain.recommender import UserFacts
@@ -53,6 +54,22 @@ class Title:
         ids = await services.similar_titles(
             info.context.repo, info.context.models.model, title_id, source, first)
         return [Title.of(t) for t in ids]
+
+    @strawberry.field(description="This title's place in a streaming chart (see "
+                                  "`streamingCharts`); null when it is not in the top 100.")
+    async def chart_position(
+        self, info: Info[Context, None],
+        region: Annotated[str, strawberry.argument(description="ISO 3166-1 alpha-2.")],
+        platform: Annotated[str | None, strawberry.argument(
+            description="A platform's slug; null: all platforms.")] = None,
+    ) -> ChartEntry | None:
+        title_id = parse_id(self.id, "title id")
+        book = info.context.charts
+        await book.wait_ready()
+        chart = book.chart_key(region, platform)
+        # Batched: a list of titles asking for their positions is one lookup.
+        entry = await info.context.loaders.chart_position.load((title_id, chart))
+        return ChartEntry.from_domain(entry, self) if entry is not None else None
 
 
 RecommendationReason = strawberry.enum(model.ReasonKind, name="RecommendationReason",

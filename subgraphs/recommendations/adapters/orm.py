@@ -5,7 +5,12 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+# The charts' tables live with their feature; importing them here is how Tortoise finds them.
+from subgraphs.recommendations.charts.adapters.orm import ChartPlayRow, ChartRankRow
+
 __all__ = [
+    "ChartPlayRow",
+    "ChartRankRow",
     "FeedbackRow",
     "InteractionRow",
     "ProfileRow",

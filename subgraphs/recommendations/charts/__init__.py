@@ -1,0 +1,1 @@
+"""Streaming charts: per region and platform, ranked from recent viewing (decayed), daily."""

@@ -1,0 +1,1 @@
+"""Charts' adapters: the facts and snapshots in the recommendations database."""

@@ -1,0 +1,1 @@
+"""Charts' domain: decayed tallies, rankings and their daily history; no I/O."""
