@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from subgraphs.common.context import BaseContext
 from subgraphs.common.profile_limits import ProfileLimitStore
 from subgraphs.content.catalog.adapters.repository import ContentRepository
+from subgraphs.content.catalog.adapters.viewers import ViewerPlatformsStore
 from subgraphs.content.catalog.loaders import Loaders
 from subgraphs.content.search.services import SearchService
 
@@ -21,3 +22,4 @@ class Context(BaseContext):
     loaders: Loaders
     search: SearchService
     profiles: ProfileLimitStore
+    viewers: ViewerPlatformsStore

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from subgraphs.common.auth import Viewer
+from subgraphs.common.errors import BadInput
 from subgraphs.common.parental import ProfileLimits
 from subgraphs.common.profile_limits import ProfileLimitStore
 from subgraphs.content.catalog.adapters.repository import ContentRepository
+from subgraphs.content.catalog.adapters.viewers import ViewerPlatformsStore
 from subgraphs.content.catalog.domain.errors import InvalidRegion, TitleNotFound
 from subgraphs.content.catalog.domain.model import Title, TitleFilter
+from subgraphs.content.catalog.domain.ordering import Keyset, SortValue, TitleOrder, TitleSort
 
-__all__ = ["acting_profile_limits", "get_title", "list_titles", "normalise_region"]
+__all__ = ["OrderedPage", "TitleListing", "acting_profile_limits", "get_title", "list_titles",
+           "normalise_region", "ordered_titles", "resolve_listing"]
 
 _REGION = re.compile(r"^[A-Z]{2}$")
 
@@ -44,6 +50,60 @@ async def list_titles(
             region=normalise_region(title_filter.region),
         )
     return await repo.list_titles(title_filter, offset, limit)
+
+
+@dataclass(frozen=True)
+class TitleListing:
+    """What a caller asks of a list: which titles, in which order, only on their platforms."""
+
+    filter: TitleFilter = field(default_factory=TitleFilter)
+    sort: TitleSort = TitleSort.POPULARITY
+    descending: bool | None = None
+    only_my_subscriptions: bool = False
+
+
+@dataclass(frozen=True)
+class OrderedPage:
+    items: list[tuple[Title, SortValue]]
+    total: int
+    has_next: bool
+
+
+async def resolve_listing(
+    listing: TitleListing, viewer: Viewer, viewers: ViewerPlatformsStore
+) -> tuple[TitleFilter, TitleOrder]:
+    """The listing's filter and order made concrete for this viewer: their platforms, and the
+    region a price sort compares offers in (the filter's, else the viewer's home region)."""
+    title_filter = listing.filter
+    if title_filter.region is not None:
+        title_filter = replace(title_filter, region=normalise_region(title_filter.region))
+    known = None
+    if listing.only_my_subscriptions or listing.sort is TitleSort.PRICE:
+        known = await viewers.get(viewer.user_id) if viewer.user_id else None
+    home = viewer.home_region or (known.home_region if known else None)
+    if listing.only_my_subscriptions:
+        viewer.require_user()
+        # A viewer whose registration has not reached content yet subscribes to nothing known.
+        title_filter = replace(title_filter, subscribed=known.platforms if known else (),
+                               region=title_filter.region or home)
+    region = None
+    if listing.sort is TitleSort.PRICE:
+        region = title_filter.region or home
+        if region is None:
+            raise BadInput("Sorting by price needs a region: set `filter.region`, or sign in "
+                           "with a home region.", field="sortBy")
+        region = normalise_region(region)
+    return title_filter, TitleOrder.of(listing.sort, listing.descending, region)
+
+
+async def ordered_titles(
+    repo: ContentRepository, title_filter: TitleFilter, order: TitleOrder,
+    after: Keyset | None, limit: int,
+) -> OrderedPage:
+    """One page of titles in `order`, resuming after `after`."""
+    found, total = await repo.ordered_titles(title_filter, order, after, limit + 1,
+                                             datetime.now(UTC))
+    return OrderedPage(items=found[:limit], total=total, has_next=len(found) > limit)
 
 
 async def acting_profile_limits(store: ProfileLimitStore, viewer: Viewer) -> ProfileLimits | None:
