@@ -59,7 +59,7 @@ class TitleRow(Model):
     class Meta:
         table = "title"
         # Every sort resumes at (value, id): migrations/content/models/6_title_sorts.py.
-        indexes = (("popularity", "id"), ("release_date", "id"), ("average_rating", "id"),
+        indexes = (("popularity", "id"), ("release_year", "id"), ("average_rating", "id"),
                    ("sort_title", "id"), ("trending", "id"))
 
 

@@ -48,8 +48,6 @@ def decode_keyset(cursor: str, order: TitleOrder) -> Keyset:
 def _value(sort: TitleSort, text: object) -> SortValue:
     if text is None:
         return None
-    if sort is TitleSort.RELEASE_DATE:
-        return date.fromisoformat(str(text))
     if sort is TitleSort.PRICE:
         return Decimal(str(text))
     if sort is TitleSort.TITLE:

@@ -18,7 +18,7 @@ from subgraphs.content.catalog.domain.model import Title, TitleFilter
 from subgraphs.content.catalog.domain.ordering import Keyset, SortValue, TitleOrder, TitleSort
 
 __all__ = ["OrderedPage", "TitleListing", "acting_profile_limits", "get_title", "list_titles",
-           "normalise_region", "ordered_titles", "resolve_listing"]
+           "normalise_region", "ordered_titles", "resolve_listing", "title_order"]
 
 _REGION = re.compile(r"^[A-Z]{2}$")
 
@@ -88,12 +88,29 @@ async def resolve_listing(
                                region=title_filter.region or home)
     region = None
     if listing.sort is TitleSort.PRICE:
-        region = title_filter.region or home
-        if region is None:
-            raise BadInput("Sorting by price needs a region: set `filter.region`, or sign in "
-                           "with a home region.", field="sortBy")
-        region = normalise_region(region)
+        region = _price_region(title_filter.region or home)
     return title_filter, TitleOrder.of(listing.sort, listing.descending, region)
+
+
+async def title_order(
+    sort: TitleSort, descending: bool | None, region: str | None, viewer: Viewer,
+    viewers: ViewerPlatformsStore,
+) -> TitleOrder:
+    """An order for a list filtered elsewhere (search): price compares offers in `region`,
+    else in the viewer's home region."""
+    if sort is not TitleSort.PRICE:
+        return TitleOrder.of(sort, descending)
+    if region is None and viewer.home_region is None and viewer.user_id is not None:
+        known = await viewers.get(viewer.user_id)
+        region = known.home_region if known else None
+    return TitleOrder.of(sort, descending, _price_region(region or viewer.home_region))
+
+
+def _price_region(region: str | None) -> str:
+    if region is None:
+        raise BadInput("Sorting by price needs a region: set `filter.region`, or sign in "
+                       "with a home region.", field="sortBy")
+    return normalise_region(region)
 
 
 async def ordered_titles(

@@ -27,7 +27,8 @@ VideoQuality = strawberry.enum(model.VideoQuality, name="VideoQuality")
 CreditRole = strawberry.enum(model.CreditRole, name="CreditRole")
 TitleSort = strawberry.enum(
     ordering.TitleSort, name="TitleSort",
-    description="What a list of titles is ordered by; ties are broken by id, so pages never "
+    description="What a list of titles is ordered by (RELEASE_DATE: by release year, as "
+                "feeds such as MovieLens give no day); ties are broken by id, so pages never "
                 "repeat or skip a title. Titles without the value (no release date, no rating, "
                 "nobody watched it lately, no priced offer) come last in either direction.")
 

@@ -7,10 +7,12 @@ from strawberry.types import Info
 
 from subgraphs.common.pagination import PageRequest
 from subgraphs.content.catalog import services
+from subgraphs.content.catalog.domain.ordering import TitleSort
+from subgraphs.content.catalog.types import SortOrder
 from subgraphs.content.context import Context
 from subgraphs.content.search.domain.model import SearchFilters
 from subgraphs.content.search.domain.parental import restrict
-from subgraphs.content.search.types import SearchConnection, SearchFilter
+from subgraphs.content.search.types import SearchConnection, SearchFilter, SearchSort
 
 __all__ = ["search"]
 
@@ -21,14 +23,22 @@ async def _search(
     filter: SearchFilter | None = None,
     first: int | None = None,
     after: str | None = None,
+    sort_by: SearchSort = SearchSort.RELEVANCE,
+    sort_order: SortOrder | None = None,
 ) -> SearchConnection:
     page = PageRequest.from_args(first, after)
     region = services.normalise_region(filter.region) if filter and filter.region else None
+    order = None
+    if sort_by is not SearchSort.RELEVANCE:
+        order = await services.title_order(
+            TitleSort(sort_by.value), None if sort_order is None else sort_order is SortOrder.DESC,
+            region, info.context.viewer, info.context.viewers)
     filters = filter.to_domain(region) if filter else SearchFilters()
     filters = restrict(filters, await services.acting_profile_limits(
         info.context.profiles, info.context.viewer))
     result = await info.context.search.search(
-        query, filters, page.offset, page.limit, viewer_id=info.context.viewer.user_id
+        query, filters, page.offset, page.limit, viewer_id=info.context.viewer.user_id,
+        order=order,
     )
     intent_regions = result.intent.regions
     # The filter's region, else the one the query names, else the signed-in viewer's own.
@@ -41,5 +51,6 @@ async def _search(
 search = strawberry.field(
     resolver=_search,
     description="Hybrid search (keyword + meaning + title graph): typos in titles are "
-    "tolerated; the query's slots (\"90s sci-fi on Netflix\") become filters.",
+    "tolerated; the query's slots (\"90s sci-fi on Netflix\") become filters. `sortBy` "
+    "orders every match by another key (RELEVANCE by default); `sortOrder` as `titles`.",
 )

@@ -288,7 +288,7 @@ class TortoiseContentRepository:
 
 _COLUMNS = {
     TitleSort.POPULARITY: "popularity",
-    TitleSort.RELEASE_DATE: "release_date",
+    TitleSort.RELEASE_DATE: "release_year",
     TitleSort.RATING: "average_rating",
     TitleSort.TITLE: "sort_title",
     TitleSort.TRENDING: "trending",

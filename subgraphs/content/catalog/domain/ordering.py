@@ -36,11 +36,13 @@ __all__ = [
     "trend_score",
 ]
 
-SortValue = float | str | date | Decimal | None
+SortValue = float | str | date | Decimal | None  # ints are floats
 T = TypeVar("T")
 
 
 class TitleSort(enum.StrEnum):
+    # By release year: the feeds we ingest give a year for nearly every title, a date for few
+    # (MovieLens: none), and a year is what people browse by.
     POPULARITY = "popularity"
     RELEASE_DATE = "release_date"
     RATING = "rating"
@@ -159,7 +161,7 @@ def column_value(title: Title, sort: TitleSort) -> SortValue:
     if sort is TitleSort.POPULARITY:
         return title.popularity
     if sort is TitleSort.RELEASE_DATE:
-        return title.release_date
+        return title.release_year
     if sort is TitleSort.RATING:
         return title.average_rating
     if sort is TitleSort.TITLE:
