@@ -213,3 +213,45 @@ def test_the_cost_limit_applies_under_every_sort(router: Router) -> None:
       similar(first: 100) { similar(first: 100) { id title } } } } } }"""
     for sort in [*COLUMNS, "TRENDING"]:
         assert "COST_ESTIMATED_TOO_EXPENSIVE" in _codes(router.execute(query, {"sort": sort}))
+
+
+SEARCH = """
+query($q: String!, $sort: SearchSort!, $order: SortOrder, $after: String, $filter: SearchFilter) {
+  search(query: $q, first: 10, after: $after, sortBy: $sort, sortOrder: $order,
+         filter: $filter) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { score title { id sortTitle popularity releaseYear } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("sort", "order", "value", "descending"), [
+    ("TITLE", None, lambda title: title["sortTitle"].casefold(), False),
+    ("POPULARITY", "ASC", lambda title: title["popularity"], False),
+    ("RELEASE_DATE", None, lambda title: title["releaseYear"], True),
+])
+def test_search_orders_its_matches_by_another_key(
+    router: Router, sort: str, order: str | None, value: Any, descending: bool
+) -> None:
+    variables = {"q": "heist crime thriller", "sort": sort, "order": order}
+    relevance = router.execute(SEARCH, {**variables, "sort": "RELEVANCE", "order": None})
+    titles, after = [], None
+    while True:
+        result = router.execute(SEARCH, {**variables, "after": after})
+        assert "errors" not in result, result
+        page = result["data"]["search"]
+        titles += [edge["node"]["title"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"] or len(titles) >= 60:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert page["totalCount"] == relevance["data"]["search"]["totalCount"], "the same matches"
+    assert len({title["id"] for title in titles}) == len(titles)
+    _in_order(titles, value, descending)
+
+
+def test_search_by_price_needs_a_region(router: Router) -> None:
+    refused = router.execute(SEARCH, {"q": "crime", "sort": "PRICE"})
+    assert _codes(refused) == ["BAD_USER_INPUT"]
+    priced = router.execute(SEARCH, {"q": "crime", "sort": "PRICE", "filter": {"region": "US"}})
+    assert "errors" not in priced, priced

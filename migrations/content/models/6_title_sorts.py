@@ -13,7 +13,7 @@ RUN_IN_TRANSACTION = True
 
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS "idx_title_popularity_id" ON "title" ("popularity", "id");
-CREATE INDEX IF NOT EXISTS "idx_title_release_date_id" ON "title" ("release_date", "id");
+CREATE INDEX IF NOT EXISTS "idx_title_release_year_id" ON "title" ("release_year", "id");
 CREATE INDEX IF NOT EXISTS "idx_title_rating_id" ON "title" ("average_rating", "id");
 CREATE INDEX IF NOT EXISTS "idx_title_sort_title_id" ON "title" ("sort_title", "id");
 CREATE INDEX IF NOT EXISTS "idx_title_trending_id" ON "title" ("trending", "id");
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS "viewer_platforms" (
 
 DOWN = """
 DROP INDEX IF EXISTS "idx_title_popularity_id";
-DROP INDEX IF EXISTS "idx_title_release_date_id";
+DROP INDEX IF EXISTS "idx_title_release_year_id";
 DROP INDEX IF EXISTS "idx_title_rating_id";
 DROP INDEX IF EXISTS "idx_title_sort_title_id";
 DROP INDEX IF EXISTS "idx_title_trending_id";
@@ -60,13 +60,19 @@ ALTER TABLE "title" DROP COLUMN "sort_title";
 async def upgrade(db: BaseDBAsyncClient) -> str:
     # The columns first, in this transaction, so the titles already stored get a sort title.
     await db.execute_script(SQL[db.capabilities.dialect])
-    _, rows = await db.execute_query('SELECT "id", "title" FROM "title"')
+    await backfill(db)
+    return "SELECT 1;"
+
+
+async def backfill(db: BaseDBAsyncClient) -> None:
+    """Every title without a sort title gets one."""
+    _, rows = await db.execute_query(
+        'SELECT "id", "title" FROM "title" WHERE "sort_title" IS NULL')
     mark = "?" if db.capabilities.dialect == "sqlite" else "$1"
     other = "?" if db.capabilities.dialect == "sqlite" else "$2"
     for row in rows:
         await db.execute_query(f'UPDATE "title" SET "sort_title" = {mark} WHERE "id" = {other}',
                                [sort_title(row["title"]).casefold(), row["id"]])
-    return "SELECT 1;"
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
