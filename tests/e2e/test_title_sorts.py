@@ -255,3 +255,22 @@ def test_search_by_price_needs_a_region(router: Router) -> None:
     assert _codes(refused) == ["BAD_USER_INPUT"]
     priced = router.execute(SEARCH, {"q": "crime", "sort": "PRICE", "filter": {"region": "US"}})
     assert "errors" not in priced, priced
+
+
+def test_search_only_my_subscriptions(stack: Stack, router: Router) -> None:
+    user = MovieLens().users[2]
+    token = router.login(user.email)
+    me = router.execute("{ me { homeRegion subscribedPlatforms } }", token=token)["data"]["me"]
+    query = """query($region: String!) {
+      search(query: "crime", first: 30, filter: {onlyMySubscriptions: true}) {
+        totalCount edges { node { title { id offers(region: $region) {
+          type platform { slug } } } } } } }"""
+    result = router.execute(query, {"region": me["homeRegion"]}, token=token)
+    assert "errors" not in result, result
+    edges = result["data"]["search"]["edges"]
+    assert edges
+    for edge in edges:
+        included = {offer["platform"]["slug"] for offer in edge["node"]["title"]["offers"]
+                    if offer["type"] == "SUBSCRIPTION"}
+        assert included & set(me["subscribedPlatforms"]), edge
+    assert _codes(router.execute(query, {"region": "US"})) == ["UNAUTHENTICATED"]

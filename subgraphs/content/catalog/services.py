@@ -18,7 +18,8 @@ from subgraphs.content.catalog.domain.model import Title, TitleFilter
 from subgraphs.content.catalog.domain.ordering import Keyset, SortValue, TitleOrder, TitleSort
 
 __all__ = ["OrderedPage", "TitleListing", "acting_profile_limits", "get_title", "list_titles",
-           "normalise_region", "ordered_titles", "resolve_listing", "title_order"]
+           "my_subscriptions", "normalise_region", "ordered_titles", "resolve_listing",
+           "title_order"]
 
 _REGION = re.compile(r"^[A-Z]{2}$")
 
@@ -77,27 +78,32 @@ async def resolve_listing(
     title_filter = listing.filter
     if title_filter.region is not None:
         title_filter = replace(title_filter, region=normalise_region(title_filter.region))
-    known = None
-    if listing.only_my_subscriptions or listing.sort is TitleSort.PRICE:
-        known = await viewers.get(viewer.user_id) if viewer.user_id else None
-    home = viewer.home_region or (known.home_region if known else None)
+    home = viewer.home_region
     if listing.only_my_subscriptions:
-        viewer.require_user()
-        # A viewer whose registration has not reached content yet subscribes to nothing known.
-        title_filter = replace(title_filter, subscribed=known.platforms if known else (),
-                               region=title_filter.region or home)
-    region = None
-    if listing.sort is TitleSort.PRICE:
-        region = _price_region(title_filter.region or home)
-    return title_filter, TitleOrder.of(listing.sort, listing.descending, region)
+        mine, home = await my_subscriptions(viewer, viewers)
+        title_filter = replace(title_filter, subscribed=mine, region=title_filter.region or home)
+    order = await title_order(listing.sort, listing.descending, title_filter.region or home,
+                              viewer, viewers)
+    return title_filter, order
+
+
+async def my_subscriptions(
+    viewer: Viewer, viewers: ViewerPlatformsStore
+) -> tuple[tuple[str, ...], str | None]:
+    """The signed-in viewer's subscribed platforms and home region (UNAUTHENTICATED when
+    signed out); a viewer whose registration has not reached content yet has none."""
+    user_id = viewer.require_user()
+    known = await viewers.get(user_id)
+    return (known.platforms if known else ()), viewer.home_region or (
+        known.home_region if known else None)
 
 
 async def title_order(
     sort: TitleSort, descending: bool | None, region: str | None, viewer: Viewer,
     viewers: ViewerPlatformsStore,
 ) -> TitleOrder:
-    """An order for a list filtered elsewhere (search): price compares offers in `region`,
-    else in the viewer's home region."""
+    """An order for a list: price compares offers in `region`, else in the viewer's home
+    region (BAD_USER_INPUT without either)."""
     if sort is not TitleSort.PRICE:
         return TitleOrder.of(sort, descending)
     if region is None and viewer.home_region is None and viewer.user_id is not None:

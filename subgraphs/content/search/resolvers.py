@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import strawberry
 from strawberry.types import Info
 
@@ -34,6 +36,8 @@ async def _search(
             TitleSort(sort_by.value), None if sort_order is None else sort_order is SortOrder.DESC,
             region, info.context.viewer, info.context.viewers)
     filters = filter.to_domain(region) if filter else SearchFilters()
+    if filter and filter.only_my_subscriptions:
+        filters = await _only_mine(info, filters, region)
     filters = restrict(filters, await services.acting_profile_limits(
         info.context.profiles, info.context.viewer))
     result = await info.context.search.search(
@@ -45,6 +49,21 @@ async def _search(
     best_region = (region or (intent_regions[0] if intent_regions else None)
                    or info.context.viewer.home_region)
     return SearchConnection.from_domain(result, page, best_region)
+
+
+# A slug no platform has: a viewer who subscribes to nothing is included in nothing.
+_NO_PLATFORM = "(none)"
+
+
+async def _only_mine(
+    info: Info[Context, None], filters: SearchFilters, region: str | None
+) -> SearchFilters:
+    mine, home = await services.my_subscriptions(info.context.viewer, info.context.viewers)
+    wanted = [slug for slug in mine if not filters.platforms or slug in filters.platforms]
+    region = region or home
+    return replace(filters, platforms=tuple(wanted) or (_NO_PLATFORM,),
+                   offer_types=("subscription",),
+                   regions=(services.normalise_region(region),) if region else filters.regions)
 
 
 # The root field; `schema.py` places it on `Query`.

@@ -51,6 +51,11 @@ class SearchFilter:
     max_age_rating: int | None = strawberry.field(
         default=None, description="Highest minimum age; titles without an age rating are left "
         "out when set.")
+    only_my_subscriptions: bool | None = strawberry.field(
+        default=None,
+        description="Only titles included in a subscription of the signed-in viewer (their "
+                    "platforms, in `region` or else their home region). Needs a sign-in: "
+                    "anonymous callers get UNAUTHENTICATED.")
 
     def to_domain(self, region: str | None) -> domain.SearchFilters:
         return domain.SearchFilters(
