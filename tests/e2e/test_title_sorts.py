@@ -110,7 +110,7 @@ def test_every_sort_orders_and_pages_without_repeats_or_gaps(
 
 
 def test_default_order_is_popularity_across_the_whole_catalog(router: Router) -> None:
-    nodes, total = _all_pages(router, "POPULARITY", first=100)
+    nodes, total = _all_pages(router, "POPULARITY", first=50)
     assert total == len(MovieLens().items)
     _no_repeats_or_gaps(nodes, total)
     _in_order(nodes, COLUMNS["POPULARITY"][0], True)
@@ -161,7 +161,7 @@ def test_only_my_subscriptions_for_a_signed_in_viewer(stack: Stack, router: Rout
 
     nodes, total = _all_pages(router, "TITLE", filter={**CRIME_90S, "onlyMySubscriptions": True},
                               region=region, token=token)
-    _, everything = _all_pages(router, "TITLE", filter=CRIME_90S, region=region, first=100)
+    _, everything = _all_pages(router, "TITLE", filter=CRIME_90S, region=region, first=50)
     assert 0 < total < everything
     _no_repeats_or_gaps(nodes, total)
     for node in nodes:

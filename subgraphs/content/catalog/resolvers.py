@@ -50,11 +50,17 @@ async def _titles(
         listing, info.context.viewer, info.context.viewers)
     keyset = decode_keyset(after, order) if after is not None else None
     page = await services.ordered_titles(info.context.repo, title_filter, order, keyset, limit)
+    return _connection(page, order, resumed=after is not None)
+
+
+def _connection(page: services.OrderedPage, order: ordering.TitleOrder,
+                resumed: bool) -> Connection[Title]:
+    """A keyset page as a connection: each edge's cursor is its title's place in `order`."""
     edges = [Edge(cursor=encode_keyset(order, value, title.id), node=Title.from_domain(title))
              for title, value in page.items]
     return Connection[Title](
         edges=edges,
-        page_info=PageInfo(has_next_page=page.has_next, has_previous_page=after is not None,
+        page_info=PageInfo(has_next_page=page.has_next, has_previous_page=resumed,
                            start_cursor=edges[0].cursor if edges else None,
                            end_cursor=edges[-1].cursor if edges else None),
         total_count=page.total,

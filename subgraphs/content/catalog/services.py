@@ -17,9 +17,8 @@ from subgraphs.content.catalog.domain.errors import InvalidRegion, TitleNotFound
 from subgraphs.content.catalog.domain.model import Title, TitleFilter
 from subgraphs.content.catalog.domain.ordering import Keyset, SortValue, TitleOrder, TitleSort
 
-__all__ = ["OrderedPage", "TitleListing", "acting_profile_limits", "get_title", "list_titles",
-           "my_subscriptions", "normalise_region", "ordered_titles", "resolve_listing",
-           "title_order"]
+__all__ = ["OrderedPage", "TitleListing", "acting_profile_limits", "get_title", "my_subscriptions",
+           "normalise_region", "ordered_titles", "resolve_listing", "title_order"]
 
 _REGION = re.compile(r"^[A-Z]{2}$")
 
@@ -36,21 +35,6 @@ async def get_title(repo: ContentRepository, title_id: uuid.UUID) -> Title:
     if title_id not in found:
         raise TitleNotFound(title_id)
     return found[title_id]
-
-
-async def list_titles(
-    repo: ContentRepository, title_filter: TitleFilter, offset: int, limit: int
-) -> tuple[list[Title], int]:
-    if title_filter.region is not None:
-        title_filter = TitleFilter(
-            kinds=title_filter.kinds,
-            genres=title_filter.genres,
-            year_from=title_filter.year_from,
-            year_to=title_filter.year_to,
-            platforms=title_filter.platforms,
-            region=normalise_region(title_filter.region),
-        )
-    return await repo.list_titles(title_filter, offset, limit)
 
 
 @dataclass(frozen=True)

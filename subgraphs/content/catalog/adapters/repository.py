@@ -58,10 +58,6 @@ class TitleName:
 class ContentRepository(Protocol):
     async def titles_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Title]: ...
 
-    async def list_titles(
-        self, title_filter: TitleFilter, offset: int, limit: int
-    ) -> tuple[list[Title], int]: ...
-
     async def ordered_titles(
         self, title_filter: TitleFilter, order: TitleOrder, after: Keyset | None, limit: int,
         now: datetime,
@@ -153,14 +149,6 @@ class TortoiseContentRepository:
     async def titles_by_ids(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Title]:
         rows = await TitleRow.filter(id__in=list(set(ids)))
         return {row.id: title_from_row(row) for row in rows}
-
-    async def list_titles(
-        self, title_filter: TitleFilter, offset: int, limit: int
-    ) -> tuple[list[Title], int]:
-        query = _filtered(title_filter)
-        total = await query.count()
-        rows = await query.order_by("-popularity", "id").offset(offset).limit(limit)
-        return [title_from_row(row) for row in rows], total
 
     async def ordered_titles(
         self, title_filter: TitleFilter, order: TitleOrder, after: Keyset | None, limit: int,
