@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from tortoise.expressions import Q, Subquery
+from tortoise.functions import Min
 from tortoise.queryset import QuerySet
 
 from subgraphs.content.adapters.orm import (
@@ -27,6 +28,7 @@ from subgraphs.content.catalog.domain.model import (
     ExternalIds,
     Genre,
     Offer,
+    OfferType,
     Person,
     Platform,
     Title,
@@ -183,14 +185,32 @@ class TortoiseContentRepository:
         self, query: QuerySet[TitleRow], order: TitleOrder, after: Keyset | None, limit: int,
         now: datetime,
     ) -> list[tuple[Title, SortValue]]:
-        # Compared here, not in SQL: a title's price is the cheapest of its offers current
-        # now, which no column holds. One region's offers of the filtered titles are read.
+        # Ordered here, not in SQL: a title's price is the cheapest of its offers current now,
+        # which no column holds. The database sums it up per title; one region's titles are
+        # few enough (thousands) to sort in memory.
         ids = [_as_uuid(i) for i in await query.values_list("id", flat=True)]
-        prices = await self.prices(ids, order.region or "", now)
-        ranked = sort_by(ids, prices.__getitem__, _same, order.descending)
-        page = after_keyset(ranked, prices.__getitem__, _same, order.descending, after)[:limit]
+        prices = await self._cheapest(query, order.region or "", now)
+        ranked = sort_by(ids, prices.get, _same, order.descending)
+        page = after_keyset(ranked, prices.get, _same, order.descending, after)[:limit]
         titles = await self.titles_by_ids(page)
-        return [(titles[i], prices[i]) for i in page if i in titles]
+        return [(titles[i], prices.get(i)) for i in page if i in titles]
+
+    async def _cheapest(
+        self, titles: QuerySet[TitleRow], region: str, now: datetime
+    ) -> dict[uuid.UUID, Decimal]:
+        """The cheapest current rent or buy price per title, 0 with a free offer (one query
+        each); titles with neither are left out."""
+        current = (OfferRow.filter(region=region, title_id__in=Subquery(titles.values("id")))
+                   .filter(Q(available_from__isnull=True) | Q(available_from__lte=now))
+                   .filter(Q(available_until__isnull=True) | Q(available_until__gt=now)))
+        paid = await (current.filter(type__in=[OfferType.RENT, OfferType.BUY])
+                      .annotate(cheapest=Min("price")).group_by("title_id")
+                      .values_list("title_id", "cheapest"))
+        free = await (current.filter(type__in=[OfferType.FREE, OfferType.ADS])
+                      .distinct().values_list("title_id", flat=True))
+        found = {_as_uuid(t): Decimal(str(p)) for t, p in paid if p is not None}
+        found.update({_as_uuid(t): Decimal(0) for t in free})
+        return found
 
     async def prices(
         self, ids: Sequence[uuid.UUID], region: str, now: datetime
