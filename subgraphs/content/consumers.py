@@ -12,6 +12,7 @@ not 200. Pairs are durable; a crash before a rebuild only delays edges until the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -63,6 +64,7 @@ class CowatchConsumer:
         self.pending: set[uuid.UUID] = set()
         self.trend_pending: set[uuid.UUID] = set()
         self._last_rebuild = time.monotonic()
+        self._lock = asyncio.Lock()
 
     async def handle(self, events: list[Event]) -> None:
         viewings = []
@@ -77,14 +79,33 @@ class CowatchConsumer:
                 (t, viewer_key(u), at) for t, u, at in viewings if at is not None)
         caught_up = len(events) < self.batch_size
         due = time.monotonic() - self._last_rebuild >= self.rebuild_every_s
-        if (self.pending or self.trend_pending) and (caught_up or due):
-            if self.pending:
-                await self.graph.rebuild_cowatch(self.pending)
-            if self.trending is not None and self.trend_pending:
-                await self.trending.refresh(self.trend_pending)
+        if caught_up or due:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Recompute what the viewings since the last time changed."""
+        async with self._lock:
+            pending, trend_pending = set(self.pending), set(self.trend_pending)
             self.pending.clear()
             self.trend_pending.clear()
+            if pending:
+                await self.graph.rebuild_cowatch(pending)
+            if self.trending is not None and trend_pending:
+                await self.trending.refresh(trend_pending)
             self._last_rebuild = time.monotonic()
+
+    async def flush_idle(self, stop: asyncio.Event) -> None:
+        """A backlog that ends on a full batch leaves no smaller one to say it is caught up:
+        flush what is pending once it has waited `rebuild_every_s`."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.rebuild_every_s)
+            due = time.monotonic() - self._last_rebuild >= self.rebuild_every_s
+            if due and (self.pending or self.trend_pending):
+                try:
+                    await self.flush()
+                except Exception:  # the next batch or round tries again
+                    logger.exception("recomputing co-watching and trending failed")
 
 
 class ProfileConsumer:
@@ -129,6 +150,7 @@ def start_consumers(
     tasks = [
         asyncio.create_task(bus.consume(VIEWING_RECORDED, GROUP, cowatch.handle, stop),
                             name=f"consume:{VIEWING_RECORDED}"),
+        asyncio.create_task(cowatch.flush_idle(stop), name="content:viewings-flush"),
         asyncio.create_task(bus.consume(PROFILE_CHANGED, GROUP, ProfileConsumer(profiles).handle,
                                         stop), name=f"consume:{PROFILE_CHANGED}"),
     ]
