@@ -21,6 +21,8 @@ from subgraphs.common.settings import ServiceSettings
 from subgraphs.content.adapters.orm import ProfileLimitRow
 from subgraphs.content.availability.adapters.repository import TortoiseAvailabilityRepository
 from subgraphs.content.catalog.adapters.repository import TortoiseContentRepository
+from subgraphs.content.catalog.adapters.trending import TortoiseTrending
+from subgraphs.content.catalog.adapters.viewers import TortoiseViewerPlatforms
 from subgraphs.content.catalog.loaders import make_loaders
 from subgraphs.content.consumers import start_consumers
 from subgraphs.content.context import Context
@@ -51,6 +53,7 @@ def create_app(
     repo = TortoiseContentRepository()
     profiles = TortoiseProfileLimits(ProfileLimitRow)
     availability = TortoiseAvailabilityRepository()
+    viewers = TortoiseViewerPlatforms()
     graph = TitleGraph()
     # The LLM client (when a key is set) is made here; the parser itself once the search
     # service has read the catalog's genres and platforms.
@@ -73,11 +76,13 @@ def create_app(
             # parental limits search applies.
             stop = asyncio.Event()
             bus = RedisEventBus(redis)
-            consumers = start_consumers(bus, graph, profiles, stop)
+            consumers = start_consumers(bus, graph, profiles, stop, viewers=viewers,
+                                        trending=TortoiseTrending())
 
             async def erase(user_id: uuid.UUID) -> None:
                 await graph.forget_viewer(user_id)
                 await profiles.forget_user(user_id)
+                await viewers.forget_user(user_id)
 
             consumers.append(start_erasure(bus, NAME, erase, stop))
             consumers.append(asyncio.create_task(search.service.follow_index(stop)))
@@ -102,6 +107,7 @@ def create_app(
             request=request, response=response, viewer=viewer, repo=repo,
             loaders=make_loaders(repo), search=search.service, profiles=profiles,
             availability=availability,
+            viewers=viewers,
         )
 
     return build_app(

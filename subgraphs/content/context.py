@@ -8,6 +8,7 @@ from subgraphs.common.context import BaseContext
 from subgraphs.common.profile_limits import ProfileLimitStore
 from subgraphs.content.availability.adapters.repository import AvailabilityRepository
 from subgraphs.content.catalog.adapters.repository import ContentRepository
+from subgraphs.content.catalog.adapters.viewers import ViewerPlatformsStore
 from subgraphs.content.catalog.loaders import Loaders
 from subgraphs.content.search.services import SearchService
 
@@ -23,3 +24,4 @@ class Context(BaseContext):
     search: SearchService
     profiles: ProfileLimitStore
     availability: AvailabilityRepository
+    viewers: ViewerPlatformsStore

@@ -12,7 +12,7 @@ from subgraphs.content.catalog.domain.model import CreditRole, OfferType, TitleK
 
 __all__ = ["CreditRow", "GenreRow", "OfferHistoryRow", "OfferRow", "OutboxEvent", "PersonRow",
            "PlatformRow", "ProfileLimitRow", "TitleEdgeRow", "TitleGenreRow", "TitleRow",
-           "TitleViewerRow"]
+           "TitleViewerRow", "ViewerPlatformsRow"]
 
 
 class GenreRow(Model):
@@ -50,9 +50,17 @@ class TitleRow(Model):
     season_number = fields.IntField(null=True)
     episode_number = fields.IntField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # What a sort by name compares: the name without its article, case folded
+    # (`Title.sort_key`); written by ingestion.
+    sort_title = fields.CharField(max_length=500, null=True)
+    # log2 of recent viewing, decayed (catalog/domain/ordering.py), from `viewing.recorded`.
+    trending = fields.FloatField(null=True)
 
     class Meta:
         table = "title"
+        # Every sort resumes at (value, id): migrations/content/models/6_title_sorts.py.
+        indexes = (("popularity", "id"), ("release_year", "id"), ("average_rating", "id"),
+                   ("sort_title", "id"), ("trending", "id"))
 
 
 class TitleGenreRow(Model):
@@ -178,10 +186,25 @@ class TitleViewerRow(Model):
     title = fields.ForeignKeyField("models.TitleRow", related_name="viewers",
                                    on_delete=fields.CASCADE)
     viewer_key = fields.CharField(max_length=32)
+    # The viewer's latest viewing of the title (null for pairs stored before trending).
+    viewed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "title_viewer"
         unique_together = (("title", "viewer_key"),)
+
+
+class ViewerPlatformsRow(Model):
+    """A user's subscribed platforms and home region, from users' `user.registered` and
+    `user.updated` (for `onlyMySubscriptions` and price sorts)."""
+
+    user_id = fields.UUIDField(primary_key=True)
+    home_region = fields.CharField(max_length=2)
+    platforms = fields.JSONField(default=list)
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "viewer_platforms"
 
 
 class ProfileLimitRow(ProfileLimitFields):

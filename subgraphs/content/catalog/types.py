@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -12,18 +13,32 @@ from strawberry.types import Info
 
 from subgraphs.common.ids import parse_id
 from subgraphs.content.catalog import services
-from subgraphs.content.catalog.domain import model
+from subgraphs.content.catalog.domain import model, ordering
 from subgraphs.content.catalog.domain.offers import is_available, rank_offers
 from subgraphs.content.catalog.domain.titles import display_title, sort_title
 from subgraphs.content.context import Context
 
 __all__ = ["Credit", "ExternalIds", "Genre", "Offer", "OfferType", "Person", "Platform", "Price",
-           "Title", "TitleFilter", "TitleKind", "current_offers"]
+           "SortOrder", "Title", "TitleFilter", "TitleKind", "TitleSort", "current_offers"]
 
 TitleKind = strawberry.enum(model.TitleKind, name="TitleKind")
 OfferType = strawberry.enum(model.OfferType, name="OfferType")
 VideoQuality = strawberry.enum(model.VideoQuality, name="VideoQuality")
 CreditRole = strawberry.enum(model.CreditRole, name="CreditRole")
+TitleSort = strawberry.enum(
+    ordering.TitleSort, name="TitleSort",
+    description="What a list of titles is ordered by (RELEASE_DATE: by release year, as "
+                "feeds such as MovieLens give no day); ties are broken by id, so pages never "
+                "repeat or skip a title. Titles without the value (no release date, no rating, "
+                "nobody watched it lately, no priced offer) come last in either direction.")
+
+
+@strawberry.enum(description="ASC or DESC; each sort has its natural default: most popular, "
+                             "newest, best rated, most watched lately first; names A to Z, "
+                             "cheapest first.")
+class SortOrder(enum.Enum):
+    ASC = "asc"
+    DESC = "desc"
 
 
 @strawberry.type
@@ -270,6 +285,11 @@ class TitleFilter:
     region: str | None = strawberry.field(
         default=None, description="Only titles with an offer in this region."
     )
+    only_my_subscriptions: bool | None = strawberry.field(
+        default=None,
+        description="Only titles included in a subscription of the signed-in viewer (their "
+                    "platforms as their account lists them), in `region` or else their home "
+                    "region. Needs a sign-in: anonymous callers get UNAUTHENTICATED.")
 
     def to_domain(self) -> model.TitleFilter:
         return model.TitleFilter(

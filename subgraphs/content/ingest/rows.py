@@ -16,6 +16,7 @@ from subgraphs.content.adapters.orm import CreditRow, OfferRow, TitleGenreRow, T
 from subgraphs.content.availability.domain.changes import diff_offers
 from subgraphs.content.availability.domain.model import OfferChange, OfferState
 from subgraphs.content.catalog.domain.model import Title
+from subgraphs.content.catalog.domain.titles import sort_title
 from subgraphs.content.ingest.events import PersonCredit
 from subgraphs.content.ingest.ids import stable_text
 from subgraphs.content.ingest.records import OfferRecord, Resolved, TitleRecord, json_text
@@ -152,7 +153,7 @@ def title_values(item: Resolved, now: datetime) -> tuple[Any, ...]:
             record.original_title, record.overview, record.release_date, record.release_year,
             record.runtime_minutes, record.popularity or 0.0, record.average_rating,
             record.vote_count or 0, ids.imdb, ids.tmdb, ids.eidr, record.collection,
-            item.content_hash, now)
+            item.content_hash, now, sort_title(record.title).casefold())
 
 
 def row_values(row: TitleRow) -> tuple[Any, ...]:
@@ -160,7 +161,8 @@ def row_values(row: TitleRow) -> tuple[Any, ...]:
     return (str(row.id), row.source_key, enum_value(row.kind), row.title, row.original_title,
             row.overview, row.release_date, row.release_year, row.runtime_minutes,
             row.popularity, row.average_rating, row.vote_count, row.imdb_id, row.tmdb_id,
-            row.eidr_id, row.collection, row.content_hash, row.updated_at)
+            row.eidr_id, row.collection, row.content_hash, row.updated_at,
+            sort_title(row.title).casefold())
 
 
 def offer_values(title_id: str, offer: OfferRecord, deep_link: str,

@@ -49,7 +49,7 @@ class Table:
 TITLE = Table("title", (
     "id", "source_key", "kind", "title", "original_title", "overview", "release_date",
     "release_year", "runtime_minutes", "popularity", "average_rating", "vote_count", "imdb_id",
-    "tmdb_id", "eidr_id", "collection", "content_hash", "updated_at"))
+    "tmdb_id", "eidr_id", "collection", "content_hash", "updated_at", "sort_title"))
 TITLE_GENRE = Table("title_genre", ("title_id", "genre_id"))
 PERSON = Table("person", ("id", "source_key", "name"), ("uuid", "text", "text"))
 CREDIT = Table("credit", ("title_id", "person_id", "role", "character", "order"))

@@ -16,10 +16,12 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from subgraphs.common.errors import BadInput
 from subgraphs.content.catalog.adapters.repository import ContentRepository
+from subgraphs.content.catalog.domain.ordering import TitleOrder, TitleSort, column_value, sort_by
 from subgraphs.content.catalog.domain.titles import display_title
 from subgraphs.content.intent.domain.contract import Intent, IntentParser, ParserFactory
 from subgraphs.content.intent.domain.rules import RulesIntentParser
@@ -138,8 +140,9 @@ class SearchService:
         offset: int,
         limit: int,
         viewer_id: uuid.UUID | None = None,
+        order: TitleOrder | None = None,
     ) -> SearchPage:
-        """One page of titles for `query` within `filters`, best first."""
+        """One page of titles for `query` within `filters`, best first (or in `order`)."""
         started = time.perf_counter()
         if len(query) > MAX_QUERY_LENGTH:
             raise BadInput(f"`query` may have at most {MAX_QUERY_LENGTH} characters.",
@@ -159,6 +162,8 @@ class SearchService:
                                  slots_only=plan.intent.text == "")
         parts = score(weights, sides, keyword, found, personal, named, self.fusion)
         ranked = rank(parts)
+        if order is not None:
+            ranked = await self._reorder(ranked, order)
         return SearchPage(
             hits=await self._page(plan, named, parts, ranked[offset : offset + limit]),
             total=len(ranked),
@@ -286,6 +291,16 @@ class SearchService:
             log.warning("search part personal failed", exc_info=True)
             return None
 
+    async def _reorder(self, ranked: list[uuid.UUID], order: TitleOrder) -> list[uuid.UUID]:
+        """Every match, in `order` instead of relevance (ties by id, as `titles` orders)."""
+        if order.sort is TitleSort.PRICE:
+            prices = await self.repo.prices(ranked, order.region or "", datetime.now(UTC))
+            return sort_by(ranked, prices.__getitem__, _same, order.descending)
+        titles = await self.repo.titles_by_ids(ranked)
+        found = [title_id for title_id in ranked if title_id in titles]
+        return sort_by(found, lambda i: column_value(titles[i], order.sort), _same,
+                       order.descending)
+
     async def _page(self, plan: QueryPlan, named: TitleMatches,
                     parts: dict[uuid.UUID, ScoreParts], page_ids: list[uuid.UUID]
                     ) -> list[SearchHit]:
@@ -297,3 +312,7 @@ class SearchService:
                       parts=parts[title_id], reasons=reasons_for(title_id, parts[title_id]))
             for title_id in page_ids if title_id in titles
         ]
+
+
+def _same(title_id: uuid.UUID) -> uuid.UUID:
+    return title_id

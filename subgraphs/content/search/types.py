@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Mapping
 
@@ -9,14 +10,26 @@ import strawberry
 from strawberry.types import Info
 
 from subgraphs.common.pagination import Connection, Edge, PageInfo, PageRequest
-from subgraphs.content.catalog.domain import model
+from subgraphs.content.catalog.domain import model, ordering
 from subgraphs.content.catalog.domain.offers import rank_offers
 from subgraphs.content.catalog.types import Offer, OfferType, Title, TitleKind, current_offers
 from subgraphs.content.context import Context
 from subgraphs.content.intent.domain.contract import Intent
 from subgraphs.content.search.domain import model as domain
 
-__all__ = ["SearchConnection", "SearchFilter", "SearchResult"]
+__all__ = ["SearchConnection", "SearchFilter", "SearchResult", "SearchSort"]
+
+
+@strawberry.enum(description="RELEVANCE (the default): best match first. The others order "
+                             "every match as `titles` does (see TitleSort).")
+class SearchSort(enum.Enum):
+    RELEVANCE = "relevance"
+    POPULARITY = ordering.TitleSort.POPULARITY.value
+    RELEASE_DATE = ordering.TitleSort.RELEASE_DATE.value
+    RATING = ordering.TitleSort.RATING.value
+    TITLE = ordering.TitleSort.TITLE.value
+    TRENDING = ordering.TitleSort.TRENDING.value
+    PRICE = ordering.TitleSort.PRICE.value
 
 
 @strawberry.input(description="Hard constraints; the query's own words add more.")
@@ -38,6 +51,11 @@ class SearchFilter:
     max_age_rating: int | None = strawberry.field(
         default=None, description="Highest minimum age; titles without an age rating are left "
         "out when set.")
+    only_my_subscriptions: bool | None = strawberry.field(
+        default=None,
+        description="Only titles included in a subscription of the signed-in viewer (their "
+                    "platforms, in `region` or else their home region). Needs a sign-in: "
+                    "anonymous callers get UNAUTHENTICATED.")
 
     def to_domain(self, region: str | None) -> domain.SearchFilters:
         return domain.SearchFilters(

@@ -82,3 +82,31 @@ async def test_rebuilds_wait_for_the_backlog(titles: list[uuid.UUID]) -> None:
     assert rebuilt == []
     await consumer.handle([viewing(a, users[1])])  # a short batch: caught up
     assert rebuilt == [{a, b}]
+
+
+async def test_a_backlog_ending_on_a_full_batch_is_still_recomputed(
+    titles: list[uuid.UUID],
+) -> None:
+    a, b, _ = titles
+    user = uuid.uuid4()
+    rebuilt: list[set[uuid.UUID]] = []
+
+    class Spy(TitleGraph):
+        async def rebuild_cowatch(self, only=None):  # type: ignore[no-untyped-def]
+            rebuilt.append(set(only or ()))
+            return await super().rebuild_cowatch(only)
+
+    consumer = CowatchConsumer(Spy(), batch_size=2, rebuild_every_s=0.05)
+    consumer._last_rebuild += 3600  # the batch below is not yet due on its own
+    await consumer.handle([viewing(a, user), viewing(b, user)])  # full, and nothing follows
+    assert rebuilt == []
+    consumer._last_rebuild -= 3600
+    stop = asyncio.Event()
+    idle = asyncio.create_task(consumer.flush_idle(stop))
+    for _ in range(100):
+        if rebuilt:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await idle
+    assert rebuilt == [{a, b}]

@@ -41,7 +41,7 @@ async def catalog(database_url: str) -> AsyncIterator[None]:
 
 def title(title_id: str, name: str, when: datetime) -> tuple[object, ...]:
     return (title_id, f"t:{name}", "movie", name, None, "An overview.", date(1995, 12, 15), 1995,
-            170, 1.5, 8.2, 10, "tt0113277", None, None, None, "hash", when)
+            170, 1.5, 8.2, 10, "tt0113277", None, None, None, "hash", when, name.casefold())
 
 
 async def test_rows_round_trip_through_the_session(catalog: None) -> None:

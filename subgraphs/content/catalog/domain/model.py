@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from subgraphs.common.vocabulary import OfferType, VideoQuality
+from subgraphs.content.catalog.domain.titles import sort_title
 
 __all__ = [
     "Credit",
@@ -85,6 +86,13 @@ class Title:
     season_number: int | None = None
     episode_number: int | None = None
     genre_slugs: tuple[str, ...] = ()
+    # log2 of recent viewing, decayed (`ordering.trend_score`); None: nobody watched it.
+    trending: float | None = None
+
+    @property
+    def sort_key(self) -> str:
+        """What a sort by name compares: the sort title, case folded (the `sort_title` column)."""
+        return sort_title(self.title).casefold()
 
 
 @dataclass(frozen=True)
@@ -144,3 +152,6 @@ class TitleFilter:
     year_to: int | None = None
     platforms: tuple[str, ...] = ()
     region: str | None = None
+    # Only titles with a subscription offer on one of these platforms (in `region` if set):
+    # the signed-in viewer's, for `onlyMySubscriptions`.
+    subscribed: tuple[str, ...] | None = None
