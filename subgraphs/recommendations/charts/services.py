@@ -36,7 +36,8 @@ __all__ = ["ChartBook", "absorb_plays", "chart_page"]
 
 logger = logging.getLogger("mediagateway.recommendations.charts")
 
-_READ_BATCH = 10_000
+# Small enough that materialising a batch's rows never holds the event loop for long.
+_READ_BATCH = 2_000
 # How long a request waits for the first load of a process that has just started.
 _READY_WAIT_S = 10.0
 
@@ -135,7 +136,7 @@ class ChartBook:
             known = (self._markets[0] | self._tally.regions,
                      self._markets[1] | self._tally.platforms)
             if changed or known != self._known or not self._written:
-                self._rank()
+                await asyncio.to_thread(self._rank)
             due = now - self._written_at >= self.snapshot_seconds or not self._written
             if due:
                 stale = {c: r for c, r in self._rankings.items() if self._written.get(c) != r}
@@ -160,18 +161,20 @@ class ChartBook:
 
     async def _pull(self, now: float) -> bool:
         changed = False
+        # Counting runs in a worker thread (under the lock nothing else touches the tally):
+        # a start or the hourly reload counts every fact, which would stall requests here.
         regions, self._regions_since = await self._repo.regions_since(self._regions_since)
-        changed = self._tally.place(regions, now) or changed
+        changed = await asyncio.to_thread(self._tally.place, regions, now) or changed
         while True:
             views, self._views_cursor = await self._repo.views_after(self._views_cursor,
                                                                      _READ_BATCH)
-            changed = self._tally.add(views, now) or changed
+            changed = await asyncio.to_thread(self._tally.add, views, now) or changed
             if len(views) < _READ_BATCH:
                 break
         while True:
             plays, self._plays_cursor = await self._repo.plays_after(self._plays_cursor,
                                                                      _READ_BATCH)
-            changed = self._tally.add(plays, now) or changed
+            changed = await asyncio.to_thread(self._tally.add, plays, now) or changed
             if len(plays) < _READ_BATCH:
                 break
         stamp = await self._repo.catalog_stamp()
