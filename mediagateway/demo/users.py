@@ -20,7 +20,7 @@ from subgraphs.common.events import Event, RedisEventBus
 from subgraphs.common.ids import stable_id
 from subgraphs.users import events
 from subgraphs.users.adapters.orm import ProfileRow, UserRow, ViewingEventRow, WatchlistItemRow
-from subgraphs.users.adapters.repository import profile_to_row, user_to_row, viewing_to_row
+from subgraphs.users.adapters.rows import profile_to_row, user_to_row, viewing_to_row
 from subgraphs.users.domain.model import PLATFORMS, Profile, User, ViewingEvent
 from subgraphs.users.oauth.demo_clients import register_demo_clients
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from tortoise.exceptions import IntegrityError, OperationalError
@@ -20,6 +20,15 @@ from subgraphs.users.adapters.orm import (
     UserRow,
     ViewingEventRow,
     WatchlistItemRow,
+)
+from subgraphs.users.adapters.rows import (
+    profile_from_row,
+    profile_to_row,
+    user_from_row,
+    user_to_row,
+    viewing_from_row,
+    viewing_to_row,
+    watchlist_from_row,
 )
 from subgraphs.users.domain.errors import EmailTaken
 from subgraphs.users.domain.model import (
@@ -111,94 +120,6 @@ class UsersRepository(Protocol):
     ) -> tuple[list[ViewingEvent], int]: ...
 
     async def latest_viewing(self, keys: Sequence[TitleKey]) -> dict[TitleKey, TitleViewing]: ...
-
-
-def user_from_row(row: UserRow) -> User:
-    return User(
-        id=row.id,
-        email=row.email,
-        display_name=row.display_name,
-        home_region=row.home_region,
-        subscribed_platforms=tuple(row.subscribed_platforms),
-        preferred_genres=tuple(row.preferred_genres),
-        created_at=row.created_at,
-        email_verified_at=row.email_verified_at,
-    )
-
-
-def user_to_row(user: User, password_hash: str) -> UserRow:
-    return UserRow(
-        id=user.id,
-        email=user.email,
-        password_hash=password_hash,
-        display_name=user.display_name,
-        home_region=user.home_region,
-        subscribed_platforms=list(user.subscribed_platforms),
-        preferred_genres=list(user.preferred_genres),
-        created_at=user.created_at,
-        email_verified_at=user.email_verified_at,
-    )
-
-
-def profile_to_row(profile: Profile, pin_hash: str | None = None) -> ProfileRow:
-    return ProfileRow(
-        id=profile.id,
-        user_id=profile.user_id,
-        name=profile.name,
-        is_kid=profile.is_kid,
-        max_age_rating=profile.max_age_rating,
-        blocked_genres=list(profile.blocked_genres),
-        avatar=profile.avatar,
-        pin_hash=pin_hash,
-        created_at=datetime.now(UTC),
-    )
-
-
-def profile_from_row(row: ProfileRow) -> Profile:
-    return Profile(
-        id=row.id,
-        user_id=row.user_id,  # type: ignore[attr-defined]
-        name=row.name,
-        is_kid=row.is_kid,
-        max_age_rating=row.max_age_rating,
-        blocked_genres=tuple(row.blocked_genres),
-        avatar=row.avatar,
-        has_pin=row.pin_hash is not None,
-    )
-
-
-def viewing_from_row(row: ViewingEventRow) -> ViewingEvent:
-    return ViewingEvent(
-        id=row.id,
-        user_id=row.user_id,  # type: ignore[attr-defined]
-        title_id=row.title_id,
-        progress=row.progress,
-        occurred_at=row.occurred_at,
-        completed=row.completed,
-        position_seconds=row.position_seconds,
-        rating=row.rating,
-    )
-
-
-def viewing_to_row(event: ViewingEvent) -> ViewingEventRow:
-    return ViewingEventRow(
-        id=event.id,
-        user_id=event.user_id,
-        title_id=event.title_id,
-        progress=event.progress,
-        position_seconds=event.position_seconds,
-        completed=event.completed,
-        rating=event.rating,
-        occurred_at=event.occurred_at,
-    )
-
-
-def _watchlist_from_row(row: WatchlistItemRow) -> WatchlistItem:
-    return WatchlistItem(
-        user_id=row.user_id,  # type: ignore[attr-defined]
-        title_id=row.title_id,
-        added_at=row.added_at,
-    )
 
 
 def _split(keys: Sequence[TitleKey]) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
@@ -324,12 +245,12 @@ class TortoiseUsersRepository:
         query = WatchlistItemRow.filter(user_id=user_id)
         total = await query.count()
         rows = await query.order_by("-added_at", "-id").offset(offset).limit(limit)
-        return [_watchlist_from_row(row) for row in rows], total
+        return [watchlist_from_row(row) for row in rows], total
 
     async def watchlist_state(self, keys: Sequence[TitleKey]) -> dict[TitleKey, WatchlistItem]:
         users, titles = _split(keys)
         rows = await WatchlistItemRow.filter(user_id__in=users, title_id__in=titles)
-        return {(row.user_id, row.title_id): _watchlist_from_row(row) for row in rows}  # type: ignore[attr-defined]
+        return {(row.user_id, row.title_id): watchlist_from_row(row) for row in rows}  # type: ignore[attr-defined]
 
     async def add_to_watchlist(
         self, item: WatchlistItem, events: Sequence[Event] = ()
@@ -344,7 +265,7 @@ class TortoiseUsersRepository:
             return item, True
         except IntegrityError:
             row = await WatchlistItemRow.get(user_id=item.user_id, title_id=item.title_id)
-            return _watchlist_from_row(row), False
+            return watchlist_from_row(row), False
 
     async def remove_from_watchlist(
         self, user_id: uuid.UUID, title_id: uuid.UUID, events: Sequence[Event] = ()
