@@ -125,7 +125,8 @@ def test_every_sort_orders_and_pages_without_repeats_or_gaps(
 
 def test_default_order_is_popularity_across_the_whole_catalog(router: Router) -> None:
     nodes, total = _all_pages(router, "POPULARITY", first=50)
-    assert total == len(MovieLens().items)
+    # The whole seeded catalog, and whatever other tests ingested into this stack beside it.
+    assert {str(item.id) for item in MovieLens().items} <= {node["id"] for node in nodes}
     _no_repeats_or_gaps(nodes, total)
     _in_order(nodes, COLUMNS["POPULARITY"][0], True)
     first_page = _execute(router, "{ titles(first: 20) { edges { node { id } } } }", {})
