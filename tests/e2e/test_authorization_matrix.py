@@ -136,11 +136,17 @@ PUBLIC_ROOTS = {
     "titles": "catalog titles",
     "genres": "catalog genres",
     "platforms": "streaming platforms",
+    "leavingSoon": "catalog offers that end soon",
+    "newArrivals": "catalog offers that appeared lately",
+    "priceDrops": "catalog offers that got cheaper",
+    "streamingCharts": "charts ranked from everyone's viewing, naming no one",
 }
 PUBLIC_TYPES = frozenset({
     "Title", "TitleConnection", "TitleEdge", "SearchConnection", "SearchResultEdge",
     "SearchResult", "SearchFacets", "FacetCount", "SearchIntent", "ScoreParts", "Genre",
     "Platform", "Person", "Credit", "ExternalIds", "Offer", "Price", "PageInfo",
+    "AvailabilityConnection", "AvailabilityEntryEdge", "AvailabilityEntry", "AvailabilityBucket",
+    "ChartEntryConnection", "ChartEntryEdge", "ChartEntry",
 })
 # Fields of public types that answer about the signed-in viewer: each is called as A on a
 # title of B's, and must answer A's own state (null anonymously).
