@@ -25,7 +25,8 @@ def test_concurrent_viewings_are_each_stored_and_published_once(stack: Stack,
     token = router.login(user.email)
     auth = {"authorization": f"Bearer {token}"}
     before = router.execute(HISTORY, token=token)["data"]["me"]["viewingHistory"]["totalCount"]
-    titles = [str(item.id) for item in data.items[100:100 + WRITES]]
+    # No crime titles: the sorts' trending test checks their order against the seeded history.
+    titles = [str(item.id) for item in data.items if "crime" not in item.genres][100:100 + WRITES]
     client = redis.Redis.from_url(stack.env["REDIS_URL"])
     last = client.xrevrange("viewing.recorded", count=1)
     since = f"({last[0][0].decode()}" if last else "-"
