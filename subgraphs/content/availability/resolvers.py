@@ -5,14 +5,17 @@ Each is a field object; `schema.py` places them on `Query` in the API's field or
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from subgraphs.common.pagination import PageRequest
 from subgraphs.content.availability import services
+from subgraphs.content.availability.domain.model import ChangeKind
 from subgraphs.content.availability.domain.windows import (
     DEFAULT_LOOKBACK_DAYS,
     DEFAULT_WITHIN_DAYS,
@@ -33,6 +36,18 @@ Since = Annotated[date | None, strawberry.argument(
                 f"default {DEFAULT_LOOKBACK_DAYS} days ago.")]
 
 
+async def _connection(info: Info[Context, None], first: int | None, after: str | None,
+                      read: Callable[..., Awaitable[services.Page]], **arguments: Any
+                      ) -> AvailabilityConnection:
+    """One page of a list: the viewer's profile limits and the clock added to `arguments`."""
+    page = PageRequest.from_args(first, after)
+    ctx = info.context
+    items, total = await read(
+        repo=ctx.availability, limits=await acting_profile_limits(ctx.profiles, ctx.viewer),
+        now=datetime.now(UTC), offset=page.offset, limit=page.limit, **arguments)
+    return AvailabilityConnection.from_domain(items, page, total)
+
+
 async def _leaving_soon(
     info: Info[Context, None],
     region: Region,
@@ -42,13 +57,8 @@ async def _leaving_soon(
     first: int | None = None,
     after: str | None = None,
 ) -> AvailabilityConnection:
-    page = PageRequest.from_args(first, after)
-    ctx = info.context
-    items, total = await services.leaving_soon(
-        ctx.availability, region=region, within_days=within_days, platforms=platforms or (),
-        limits=await acting_profile_limits(ctx.profiles, ctx.viewer), now=datetime.now(UTC),
-        offset=page.offset, limit=page.limit)
-    return AvailabilityConnection.from_domain(items, page, total)
+    return await _connection(info, first, after, services.leaving_soon, region=region,
+                             within_days=within_days, platforms=platforms or ())
 
 
 async def _new_arrivals(
@@ -59,13 +69,8 @@ async def _new_arrivals(
     first: int | None = None,
     after: str | None = None,
 ) -> AvailabilityConnection:
-    page = PageRequest.from_args(first, after)
-    ctx = info.context
-    items, total = await services.new_arrivals(
-        ctx.availability, region=region, since=since, platforms=platforms or (),
-        limits=await acting_profile_limits(ctx.profiles, ctx.viewer), now=datetime.now(UTC),
-        offset=page.offset, limit=page.limit)
-    return AvailabilityConnection.from_domain(items, page, total)
+    return await _connection(info, first, after, partial(services.changes, ChangeKind.APPEARED),
+                             region=region, since=since, platforms=platforms or ())
 
 
 async def _price_drops(
@@ -76,13 +81,9 @@ async def _price_drops(
     first: int | None = None,
     after: str | None = None,
 ) -> AvailabilityConnection:
-    page = PageRequest.from_args(first, after)
-    ctx = info.context
-    items, total = await services.price_drops(
-        ctx.availability, region=region, since=since, platforms=platforms or (),
-        limits=await acting_profile_limits(ctx.profiles, ctx.viewer), now=datetime.now(UTC),
-        offset=page.offset, limit=page.limit)
-    return AvailabilityConnection.from_domain(items, page, total)
+    return await _connection(info, first, after,
+                             partial(services.changes, ChangeKind.PRICE_DROPPED),
+                             region=region, since=since, platforms=platforms or ())
 
 
 leaving_soon = strawberry.field(

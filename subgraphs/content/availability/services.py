@@ -13,7 +13,7 @@ from subgraphs.content.availability.domain.model import ChangeKind, Listing
 from subgraphs.content.availability.domain.windows import leaving_window, since_window
 from subgraphs.content.catalog.services import normalise_region
 
-__all__ = ["leaving_soon", "new_arrivals", "price_drops"]
+__all__ = ["changes", "leaving_soon"]
 
 Page = tuple[list[Listing], int]
 
@@ -38,21 +38,13 @@ async def leaving_soon(
     return await repo.leaving(query, offset, limit)
 
 
-async def new_arrivals(
-    repo: AvailabilityRepository, *, region: str, since: date | None,
+async def changes(
+    kind: ChangeKind, repo: AvailabilityRepository, *, region: str, since: date | None,
     platforms: Sequence[str], limits: ProfileLimits | None, now: datetime, offset: int,
     limit: int,
 ) -> Page:
+    """Offers that changed by `kind` since `since` (new arrivals: APPEARED; price drops:
+    PRICE_DROPPED), newest first."""
     query = ListQuery(await _region(repo, region), since_window(now, since), platforms,
                       audience_of(limits))
-    return await repo.changes(ChangeKind.APPEARED, query, offset, limit)
-
-
-async def price_drops(
-    repo: AvailabilityRepository, *, region: str, since: date | None,
-    platforms: Sequence[str], limits: ProfileLimits | None, now: datetime, offset: int,
-    limit: int,
-) -> Page:
-    query = ListQuery(await _region(repo, region), since_window(now, since), platforms,
-                      audience_of(limits))
-    return await repo.changes(ChangeKind.PRICE_DROPPED, query, offset, limit)
+    return await repo.changes(kind, query, offset, limit)

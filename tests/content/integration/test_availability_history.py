@@ -22,6 +22,7 @@ from subgraphs.common.parental import ProfileLimits
 from subgraphs.content.adapters.orm import OfferHistoryRow
 from subgraphs.content.availability import services
 from subgraphs.content.availability.adapters.repository import TortoiseAvailabilityRepository
+from subgraphs.content.availability.domain.model import ChangeKind
 from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
 from subgraphs.content.ingest.feeds import JsonLinesFeed
 
@@ -79,13 +80,15 @@ async def test_history_records_each_change_and_the_lists_read_it(
     repo = TortoiseAvailabilityRepository()
     args: dict[str, Any] = {"platforms": (), "limits": None, "now": now, "offset": 0,
                             "limit": 20}
-    arrivals, total = await services.new_arrivals(repo, region="us", since=None, **args)
+    arrivals, total = await services.changes(ChangeKind.APPEARED, repo, region="us",
+                                             since=None, **args)
     # Newest first; the rental that started in 2020 is no new arrival, hulu's offer has left.
     assert total == 2
     assert [(a.platform, a.offer.type.value) for a in arrivals] == [
         ("netflix", "subscription"), ("max", "subscription")]
     assert arrivals[1].at == yesterday
-    drops, total = await services.price_drops(repo, region="US", since=None, **args)
+    drops, total = await services.changes(ChangeKind.PRICE_DROPPED, repo, region="US",
+                                          since=None, **args)
     assert total == 1 and drops[0].old_price == Decimal("4.99")
     assert drops[0].offer.price == Decimal("3.99") and drops[0].at == yesterday
     leaving, total = await services.leaving_soon(repo, region="US", within_days=7, **args)
@@ -93,10 +96,12 @@ async def test_history_records_each_change_and_the_lists_read_it(
     assert (await services.leaving_soon(repo, region="US", within_days=3, **args))[1] == 0
 
     only_max = {**args, "platforms": ("max",)}
-    assert (await services.new_arrivals(repo, region="US", since=None, **only_max))[1] == 1
+    assert (await services.changes(ChangeKind.APPEARED, repo, region="US", since=None,
+                                   **only_max))[1] == 1
     kid = ProfileLimits(profile_id=uuid.uuid4(), user_id=uuid.uuid4(), is_kid=True, max_age=7)
     kids = {**args, "limits": kid}
-    found, total = await services.new_arrivals(repo, region="US", since=None, **kids)
+    found, total = await services.changes(ChangeKind.APPEARED, repo, region="US", since=None,
+                                          **kids)
     assert total == 1 and found[0].offer.platform_slug == "netflix"  # the cartoon only
     with pytest.raises(BadInput):
-        await services.new_arrivals(repo, region="ZZ", since=None, **args)
+        await services.changes(ChangeKind.APPEARED, repo, region="ZZ", since=None, **args)
