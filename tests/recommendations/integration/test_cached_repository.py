@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
-
-from mediagateway.migrate import migrate
-from subgraphs.common.db import close_database, open_database
 from subgraphs.recommendations.adapters.cached_repository import CachedRecommendationsRepository
 from subgraphs.recommendations.domain.engine.adapter import AdapterState
 from subgraphs.recommendations.domain.model import (
@@ -21,17 +16,6 @@ from subgraphs.recommendations.domain.model import (
     TitleFacts,
     UserTaste,
 )
-from subgraphs.recommendations.settings import MODELS, NAME
-
-
-@pytest.fixture
-def loop(database_url: str) -> Iterator[asyncio.AbstractEventLoop]:
-    asyncio.run(migrate(NAME, database_url))
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(open_database(database_url, MODELS))
-    yield loop
-    loop.run_until_complete(close_database())
-    loop.close()
 
 
 class Clock:

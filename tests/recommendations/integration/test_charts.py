@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
-from mediagateway.migrate import migrate
 from subgraphs.common.auth import Viewer
-from subgraphs.common.db import close_database, open_database
 from subgraphs.common.errors import BadInput
 from subgraphs.common.events import Event
 from subgraphs.common.parental import ProfileLimits
@@ -24,21 +21,10 @@ from subgraphs.recommendations.charts.domain.model import ChartKey, Trend
 from subgraphs.recommendations.charts.services import ChartBook, chart_page
 from subgraphs.recommendations.consumers import handlers
 from subgraphs.recommendations.domain.model import Interaction, UserTaste
-from subgraphs.recommendations.settings import MODELS, NAME
 
 US = ChartKey("US")
 A, B, KIDS = (uuid.UUID(int=i) for i in (0xA, 0xB, 0xC))
 USERS = [uuid.UUID(int=1000 + i) for i in range(12)]
-
-
-@pytest.fixture
-def loop(database_url: str) -> Iterator[asyncio.AbstractEventLoop]:
-    asyncio.run(migrate(NAME, database_url))
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(open_database(database_url, MODELS))
-    yield loop
-    loop.run_until_complete(close_database())
-    loop.close()
 
 
 class Clock:

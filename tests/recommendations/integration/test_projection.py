@@ -5,32 +5,16 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
-from mediagateway.migrate import migrate
-from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event
 from subgraphs.recommendations.adapters.artifact import ModelHolder
 from subgraphs.recommendations.adapters.repository import TortoiseRecommendationsRepository
 from subgraphs.recommendations.consumers import handlers
-from subgraphs.recommendations.settings import MODELS, NAME
 from tests.recommendations.events import title_event, viewing_event
 
 BATCH = 500  # what RedisEventBus hands a handler at most
-
-
-@pytest.fixture
-def loop(database_url: str) -> Iterator[asyncio.AbstractEventLoop]:
-    asyncio.run(migrate(NAME, database_url))
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(open_database(database_url, MODELS))
-    yield loop
-    loop.run_until_complete(close_database())
-    loop.close()
 
 
 def _seeded_events(users: int, titles: int, views: int) -> tuple[list[Event], list[Event]]:
