@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -13,31 +12,16 @@ from typing import Any
 
 import pytest
 
-from mediagateway.demo.content import PLATFORMS
-from mediagateway.migrate import migrate
-from mediagateway.movielens import GENRES
-from subgraphs.common.db import close_database, open_database
 from subgraphs.common.errors import BadInput
 from subgraphs.common.parental import ProfileLimits
 from subgraphs.content.adapters.orm import OfferHistoryRow
 from subgraphs.content.availability import services
 from subgraphs.content.availability.adapters.repository import TortoiseAvailabilityRepository
 from subgraphs.content.availability.domain.model import ChangeKind
-from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
+from subgraphs.content.ingest import IngestPipeline
 from subgraphs.content.ingest.feeds import JsonLinesFeed
 
 LONG_AGO = "2020-01-01T00:00:00Z"
-
-
-@pytest.fixture
-async def catalog(database_url: str) -> AsyncIterator[None]:
-    await migrate("content", database_url)
-    await open_database(database_url, "subgraphs.content.adapters.orm")
-    try:
-        await ensure_vocabulary({slug: label for label, slug in GENRES.items()}, PLATFORMS)
-        yield
-    finally:
-        await close_database()
 
 
 def _record(source_id: str, genres: list[str], offers: list[dict[str, Any]]) -> dict[str, Any]:

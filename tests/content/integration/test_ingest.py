@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +12,12 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from mediagateway.demo.content import PLATFORMS
-from mediagateway.migrate import migrate
-from mediagateway.movielens import GENRES
-from subgraphs.common.db import close_database, open_database
 from subgraphs.common.events import Event, RedisEventBus
 from subgraphs.common.outbox import OutboxEvent, OutboxRelay
 from subgraphs.content.adapters.orm import CreditRow, OfferRow, PersonRow, TitleGenreRow, TitleRow
 from subgraphs.content.catalog.domain.model import Title
 from subgraphs.content.graph.adapters.repository import TitleGraph
-from subgraphs.content.ingest import IngestPipeline, ensure_vocabulary
+from subgraphs.content.ingest import IngestPipeline
 from subgraphs.content.ingest.feeds import JsonLinesFeed
 from subgraphs.content.ingest.ids import stable_text
 
@@ -71,17 +67,6 @@ def write(path: Path, lines: list[object]) -> Path:
     path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line)
                               for line in lines) + "\n")
     return path
-
-
-@pytest.fixture
-async def catalog(database_url: str) -> AsyncIterator[None]:
-    await migrate("content", database_url)
-    await open_database(database_url, "subgraphs.content.adapters.orm")
-    try:
-        await ensure_vocabulary({slug: label for label, slug in GENRES.items()}, PLATFORMS)
-        yield
-    finally:
-        await close_database()
 
 
 async def ingest(path: Path, publisher: Any = None, **options: Any):  # type: ignore[no-untyped-def]
